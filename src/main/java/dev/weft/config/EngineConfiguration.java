@@ -1,0 +1,116 @@
+package dev.weft.config;
+
+import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.engine.InMemoryPayloadStore;
+import dev.weft.engine.NodeActivities;
+import dev.weft.engine.NodeInvoker;
+import dev.weft.engine.PayloadStore;
+import dev.weft.engine.RunWorkflow;
+import dev.weft.engine.RunWorkflowImpl;
+import dev.weft.engine.WeftDataConverter;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.node.NodeRegistry;
+import dev.weft.node.NodeType;
+import dev.weft.node.http.HttpNode;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import dev.weft.engine.RunLauncher;
+import io.temporal.client.WorkflowClient;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the engine: registry, expressions, validator, and the Temporal worker that interprets runs. */
+@Configuration(proxyBeanMethods = false)
+public class EngineConfiguration {
+
+  @Bean
+  HttpNode httpNode(WeftProperties props) {
+    return new HttpNode(props.http().settings());
+  }
+
+  @Bean
+  NodeRegistry nodeRegistry(List<NodeType<?>> types) {
+    return new NodeRegistry(types);
+  }
+
+  @Bean
+  ExpressionEngine expressionEngine(WeftProperties props) {
+    return new ExpressionEngine(props.limits().expression());
+  }
+
+  @Bean
+  DefinitionValidator definitionValidator(NodeRegistry registry, ExpressionEngine expressions, WeftProperties props) {
+    return new DefinitionValidator(registry, expressions, props.limits().definition());
+  }
+
+  @Bean
+  NodeInvoker nodeInvoker(NodeRegistry registry, ExpressionEngine expressions) {
+    return new NodeInvoker(registry, expressions);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  PayloadStore payloadStore() {
+    return new InMemoryPayloadStore();
+  }
+
+  /** Temporal's JSON converter on Jackson 3, the same mapper generation as the rest of Weft. */
+  @Bean(name = "mainDataConverter")
+  DataConverter mainDataConverter() {
+    return WeftDataConverter.create();
+  }
+
+  /** The embedded test server runs in real time: a service's timers must not fire early. */
+  @Bean
+  TemporalOptionsCustomizer<TestEnvironmentOptions.Builder> realTimeTestServer() {
+    return b -> b.setUseTimeskipping(false);
+  }
+
+  @Bean
+  RunLauncher runLauncher(WorkflowClient client, WeftProperties props) {
+    return new RunLauncher(client, props.engine().taskQueue());
+  }
+
+  /**
+   * Weft's own worker factory: the interpreter is registered through a factory (it needs the registry),
+   * which the starter's annotation-driven discovery does not offer.
+   */
+  @Bean
+  WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, NodeInvoker invoker,
+      ExpressionEngine expressions, PayloadStore store) {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker(props.engine().taskQueue());
+    worker.registerWorkflowImplementationFactory(RunWorkflow.class,
+        () -> new RunWorkflowImpl(invoker, expressions, props.engine().settings()));
+    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings()));
+    return factory;
+  }
+
+  @Bean
+  SmartLifecycle weftWorkers(WorkerFactory weftWorkerFactory) {
+    return new SmartLifecycle() {
+      @Override
+      public void start() {
+        weftWorkerFactory.start();
+      }
+
+      @Override
+      public void stop() {
+        weftWorkerFactory.shutdown();
+        weftWorkerFactory.awaitTermination(10, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public boolean isRunning() {
+        return weftWorkerFactory.isStarted() && !weftWorkerFactory.isShutdown();
+      }
+    };
+  }
+}

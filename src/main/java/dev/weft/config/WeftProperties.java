@@ -1,0 +1,52 @@
+package dev.weft.config;
+
+import dev.weft.definition.DefinitionLimits;
+import dev.weft.engine.EngineSettings;
+import dev.weft.expression.ExpressionLimits;
+import dev.weft.node.http.HttpNodeSettings;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Weft's settings, under {@code weft.*}. Every limit is explicit here. */
+@ConfigurationProperties(prefix = WeftProperties.PREFIX)
+public record WeftProperties(@DefaultValue Engine engine, @DefaultValue Limits limits, @DefaultValue Http http) {
+  public static final String PREFIX = "weft";
+
+  /** The interpreter. */
+  public record Engine(
+      @DefaultValue("weft") String taskQueue,
+      @DefaultValue("131072") int claimCheckBytes,
+      @DefaultValue("16384") int statePreviewBytes) {
+
+    public EngineSettings settings() {
+      return new EngineSettings(claimCheckBytes, statePreviewBytes);
+    }
+  }
+
+  /** Limits on definitions and expressions. */
+  public record Limits(
+      @DefaultValue("1048576") int maxDefinitionBytes,
+      @DefaultValue("500") int maxNodes,
+      @DefaultValue("2000") int maxEdges,
+      @DefaultValue("200") int maxNameLength,
+      @DefaultValue("4096") int maxExpressionLength,
+      @DefaultValue("10000") int maxExpressionIterations,
+      @DefaultValue("1048576") int maxTemplateChars) {
+
+    public DefinitionLimits definition() {
+      return new DefinitionLimits(maxDefinitionBytes, maxNodes, maxEdges, maxNameLength);
+    }
+
+    public ExpressionLimits expression() {
+      return new ExpressionLimits(maxExpressionLength, maxExpressionIterations, maxTemplateChars);
+    }
+  }
+
+  /** The {@code http} node. */
+  public record Http(@DefaultValue("10485760") int maxResponseBytes, @DefaultValue("10s") Duration connectTimeout) {
+    public HttpNodeSettings settings() {
+      return new HttpNodeSettings(maxResponseBytes, connectTimeout);
+    }
+  }
+}

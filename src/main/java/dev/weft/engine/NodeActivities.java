@@ -1,0 +1,69 @@
+package dev.weft.engine;
+
+import dev.weft.definition.Json;
+import dev.weft.expression.Scope;
+import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.activity.DynamicActivity;
+import io.temporal.common.converter.EncodedValues;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The one activity implementation: its activity type is the node type ({@code http}, ...), so the
+ * Temporal UI reads like the graph. It loads claim-checked inputs, runs the node, and claim-checks a
+ * large output. Node failures become {@link ApplicationFailure}s typed with the node's error code;
+ * non-retryable ones are marked so, and the node's retry policy handles the rest.
+ */
+public class NodeActivities implements DynamicActivity {
+  private static final Logger log = LoggerFactory.getLogger(NodeActivities.class);
+
+  private final NodeInvoker invoker;
+  private final PayloadStore store;
+  private final EngineSettings settings;
+
+  public NodeActivities(NodeInvoker invoker, PayloadStore store, EngineSettings settings) {
+    this.invoker = invoker;
+    this.store = store;
+    this.settings = settings;
+  }
+
+  @Override
+  public Object execute(EncodedValues args) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    ActivityInput in = args.get(0, ActivityInput.class);
+    int attempt = info.getAttempt();
+    try {
+      NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
+      return new ActivityOutput(checked(in, attempt, r.output()), r.ports(), r.responseStatus(), attempt);
+    } catch (NodeFailure f) {
+      FailureDetails details = new FailureDetails(attempt, f.details());
+      log.info("node {} of run {} failed on attempt {}: {} {}", in.node().id(), in.runId(), attempt, f.code(), f.getMessage());
+      throw f.retryable()
+          ? ApplicationFailure.newFailure(f.getMessage(), f.code(), details)
+          : ApplicationFailure.newNonRetryableFailure(f.getMessage(), f.code(), details);
+    } catch (RuntimeException e) {
+      log.warn("node {} of run {} crashed on attempt {}", in.node().id(), in.runId(), attempt, e);
+      throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",
+          new FailureDetails(attempt, null));
+    }
+  }
+
+  private NodeScope loaded(NodeScope scope) {
+    Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
+    scope.nodes().forEach((id, v) -> nodes.put(id, new Scope.NodeView(v.status(), ClaimCheck.load(v.output(), store))));
+    return new NodeScope(scope.input(), nodes, scope.run(), scope.takenSources());
+  }
+
+  private JsonNode checked(ActivityInput in, int attempt, JsonNode output) {
+    int bytes = Json.sizeOf(output);
+    if (bytes <= settings.claimCheckBytes()) return output;
+    return ClaimCheck.ref(store.put(in.runId(), in.node().id(), attempt, output), bytes);
+  }
+}

@@ -1,0 +1,156 @@
+package dev.weft.engine;
+
+import dev.weft.definition.NodeDef;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.expression.ExpressionException;
+import dev.weft.expression.Scope;
+import dev.weft.expression.TemplateResolver;
+import dev.weft.node.ActivityNodeType;
+import dev.weft.node.ControlNodeType;
+import dev.weft.node.NodeContext;
+import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeRegistry;
+import dev.weft.node.NodeResult;
+import dev.weft.node.NodeType;
+import dev.weft.node.WaitContext;
+import dev.weft.node.WaitNodeType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs one node: resolves the templates of its config against its scope, binds the config record and
+ * calls the type. Shared by the workflow (control and wait nodes) and the activity (I/O nodes), so a
+ * node behaves the same wherever it runs.
+ */
+public final class NodeInvoker {
+  private final NodeRegistry registry;
+  private final ExpressionEngine expressions;
+  private final TemplateResolver templates;
+
+  /** Durable time, supplied by the workflow for wait nodes. */
+  public interface Clock {
+    Instant now();
+
+    void sleep(Duration d);
+  }
+
+  public NodeInvoker(NodeRegistry registry, ExpressionEngine expressions) {
+    this.registry = registry;
+    this.expressions = expressions;
+    this.templates = new TemplateResolver(expressions);
+  }
+
+  public NodeRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * @param clock needed for wait nodes only
+   * @throws NodeFailure for expected failures, including expression errors ({@code expr.*})
+   */
+  public NodeResult invoke(String runId, NodeDef node, NodeScope scope, Clock clock) {
+    NodeRegistry.Entry entry = registry.get(node.type());
+    Scope exprScope = new Scope(scope.input(), scope.nodes(), scope.run());
+    JsonNode resolved;
+    try {
+      resolved = templates.resolve(node.config(), "/config", exprScope,
+          rel -> entry.shape().fieldAt(rel).isPresent());
+    } catch (ExpressionException e) {
+      throw new NodeFailure(e.code(), e.describe(), false);
+    }
+    return call(entry.type(), resolved, new Context(runId, node, scope, exprScope, clock));
+  }
+
+  private <C extends Record> NodeResult call(NodeType<C> type, JsonNode config, Context ctx) {
+    C bound = registry.bind(type, config);
+    try {
+      return switch (type) {
+        case ControlNodeType<C> c -> c.evaluate(bound, ctx);
+        case ActivityNodeType<C> a -> a.execute(bound, ctx);
+        case WaitNodeType<C> w -> w.await(bound, ctx);
+      };
+    } catch (ExpressionException e) {
+      throw new NodeFailure(e.code(), e.describe(), false);
+    }
+  }
+
+  private final class Context implements WaitContext {
+    private final String runId;
+    private final NodeDef node;
+    private final NodeScope scope;
+    private final Scope exprScope;
+    private final Clock clock;
+
+    Context(String runId, NodeDef node, NodeScope scope, Scope exprScope, Clock clock) {
+      this.runId = runId;
+      this.node = node;
+      this.scope = scope;
+      this.exprScope = exprScope;
+      this.clock = clock;
+    }
+
+    @Override
+    public String runId() {
+      return runId;
+    }
+
+    @Override
+    public String nodeId() {
+      return node.id();
+    }
+
+    @Override
+    public Duration timeout() {
+      return node.timeoutOrDefault();
+    }
+
+    @Override
+    public JsonNode upstream() {
+      Map<String, JsonNode> in = incoming();
+      if (scope.takenSources().isEmpty()) {
+        return scope.input() == null ? JsonNodeFactory.instance.nullNode() : scope.input();
+      }
+      if (in.size() == 1) return in.values().iterator().next();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      in.forEach(o::set);
+      return o;
+    }
+
+    @Override
+    public Map<String, JsonNode> incoming() {
+      Map<String, JsonNode> in = new LinkedHashMap<>();
+      for (String src : scope.takenSources()) {
+        Scope.NodeView v = scope.nodes().get(src);
+        in.put(src, v == null || v.output() == null ? JsonNodeFactory.instance.nullNode() : v.output());
+      }
+      return in;
+    }
+
+    @Override
+    public JsonNode evaluate(String expression, String field, JsonNode item) {
+      Scope s = item == null ? exprScope : exprScope.withItem(item);
+      return expressions.evaluate(dev.weft.expression.Templates.unwrap(expression), "/config" + field, s, item != null);
+    }
+
+    @Override
+    public Instant now() {
+      requireClock();
+      return clock.now();
+    }
+
+    @Override
+    public void sleep(Duration d) {
+      requireClock();
+      clock.sleep(d);
+    }
+
+    private void requireClock() {
+      if (clock == null) throw new IllegalStateException("node '" + node.id() + "' waits, but runs outside the workflow");
+    }
+  }
+}

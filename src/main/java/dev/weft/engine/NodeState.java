@@ -1,0 +1,18 @@
+package dev.weft.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** One node's state as the {@code state} query reports it; large outputs are truncated. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeState(
+    String type,
+    NodeStatus status,
+    int attempts,
+    Instant startedAt,
+    Instant endedAt,
+    List<String> ports,
+    JsonNode output,
+    NodeError error) {}

@@ -1,0 +1,420 @@
+package dev.weft.engine;
+
+import dev.weft.definition.Durations;
+import dev.weft.definition.EdgeDef;
+import dev.weft.definition.Graph;
+import dev.weft.definition.Json;
+import dev.weft.definition.NodeDef;
+import dev.weft.definition.RetryDef;
+import dev.weft.definition.WorkflowDefinition;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.expression.ExpressionException;
+import dev.weft.expression.Scope;
+import dev.weft.node.ConfigShape;
+import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeKind;
+import dev.weft.node.NodeRegistry;
+import dev.weft.node.NodeResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.ActivityStub;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The interpreter. Ready nodes start in id order; control nodes are evaluated in place, wait nodes run
+ * on durable timers, I/O nodes run as activities with the node's own timeout and retry policy, all
+ * branches concurrently. A node runs once every incoming edge is resolved and at least one is taken;
+ * a node whose incoming edges are all dead is skipped, and so is everything only it leads to.
+ *
+ * <p>Deterministic by construction: no I/O, clocks or randomness here but {@link Workflow}'s own, and
+ * every iteration over nodes is in a stable order.
+ */
+public class RunWorkflowImpl implements RunWorkflow {
+  private static final Logger log = Workflow.getLogger(RunWorkflowImpl.class);
+  private static final Duration DEFAULT_INITIAL_INTERVAL = Duration.ofSeconds(1);
+
+  private final NodeInvoker invoker;
+  private final ExpressionEngine expressions;
+  private final EngineSettings settings;
+
+  private RunInput in;
+  private RunStatus status = RunStatus.RUNNING;
+  private Instant startedAt;
+  private Instant endedAt;
+  private JsonNode output;
+  private Integer responseStatus;
+  private NodeError runError;
+  private Graph graph;
+  private final Map<String, NodeRun> runs = new LinkedHashMap<>();
+  private final Map<EdgeDef, Boolean> edgeTaken = new HashMap<>();
+
+  /** Mutable bookkeeping of one node in this run. */
+  private static final class NodeRun {
+    final NodeDef def;
+    final NodeKind kind;
+    final Set<String> refs;
+    final boolean readsInput;
+    NodeStatus status = NodeStatus.PENDING;
+    int attempts;
+    Instant startedAt;
+    Instant endedAt;
+    List<String> ports = List.of();
+    JsonNode output;
+    NodeError error;
+    CancellationScope scope;
+
+    NodeRun(NodeDef def, NodeKind kind, Set<String> refs, boolean readsInput) {
+      this.def = def;
+      this.kind = kind;
+      this.refs = refs;
+      this.readsInput = readsInput;
+    }
+  }
+
+  /** How one node execution ended. */
+  private record Outcome(NodeResult result, int attempts, NodeError error, boolean canceled) {
+    static Outcome ok(NodeResult r, int attempts) {
+      return new Outcome(r, attempts, null, false);
+    }
+
+    static Outcome failed(NodeError e, int attempts) {
+      return new Outcome(null, attempts, e, false);
+    }
+
+    static Outcome cancelled() {
+      return new Outcome(null, 0, null, true);
+    }
+  }
+
+  public RunWorkflowImpl(NodeInvoker invoker, ExpressionEngine expressions, EngineSettings settings) {
+    this.invoker = invoker;
+    this.expressions = expressions;
+    this.settings = settings;
+  }
+
+  @Override
+  public RunResult run(RunInput input) {
+    this.in = input;
+    this.startedAt = now();
+    WorkflowDefinition def = input.definition().definition();
+    this.graph = new Graph(def);
+    NodeRegistry registry = invoker.registry();
+    for (NodeDef n : def.nodes()) {
+      NodeRegistry.Entry entry = registry.get(n.type());
+      Set<String> refs = new LinkedHashSet<>();
+      boolean readsInput = false;
+      for (ConfigShape.Found f : entry.shape().expressionsIn(n.config())) {
+        if (f.error() != null) continue;
+        try {
+          ExpressionEngine.Compiled c = expressions.compile(f.expression(), f.perItem());
+          refs.addAll(c.referencedNodes());
+          readsInput |= c.readsInput();
+        } catch (ExpressionException e) {
+          // Reported when the node runs, with its path.
+        }
+      }
+      runs.put(n.id(), new NodeRun(n, entry.type().kind(), refs, readsInput));
+    }
+    List<String> order = runs.keySet().stream().sorted().toList();
+    Map<String, Promise<Outcome>> running = new TreeMap<>();
+    NodeRun failed = null;
+    try {
+      while (true) {
+        boolean progressed = true;
+        while (progressed && failed == null) {
+          progressed = false;
+          for (String id : order) {
+            NodeRun n = runs.get(id);
+            if (n.status != NodeStatus.PENDING || !resolved(id)) continue;
+            progressed = true;
+            if (!graph.incoming(id).isEmpty() && graph.incoming(id).stream().noneMatch(this::taken)) {
+              skip(n);
+              continue;
+            }
+            Promise<Outcome> p = start(n);
+            if (p == null) {
+              if (handle(n, evaluateInline(n))) {
+                failed = n;
+                break;
+              }
+            } else {
+              running.put(id, p);
+            }
+          }
+        }
+        if (failed != null || running.isEmpty()) break;
+        Promise.anyOf(running.values()).get();
+        for (Iterator<Map.Entry<String, Promise<Outcome>>> it = running.entrySet().iterator(); it.hasNext(); ) {
+          Map.Entry<String, Promise<Outcome>> e = it.next();
+          if (!e.getValue().isCompleted()) continue;
+          it.remove();
+          if (handle(runs.get(e.getKey()), e.getValue().get()) && failed == null) failed = runs.get(e.getKey());
+        }
+      }
+    } catch (CanceledFailure e) {
+      status = RunStatus.CANCELED;
+      endedAt = now();
+      running.keySet().forEach(id -> finish(runs.get(id), NodeStatus.CANCELED));
+      throw e;
+    }
+    if (failed != null) {
+      running.keySet().forEach(id -> runs.get(id).scope.cancel());
+      running.forEach((id, p) -> handle(runs.get(id), p.get()));
+      status = RunStatus.FAILED;
+      runError = new NodeError(failed.error.code(), "node '" + failed.def.id() + "' failed: " + failed.error.message(),
+          failed.error.details());
+      endedAt = now();
+      throw ApplicationFailure.newNonRetryableFailure(runError.message(), TemporalNames.RUN_FAILED, runError);
+    }
+    if (output == null) output = terminalOutputs();
+    status = RunStatus.COMPLETED;
+    endedAt = now();
+    return new RunResult(output, responseStatus);
+  }
+
+  private boolean resolved(String id) {
+    return graph.incoming(id).stream().allMatch(edgeTaken::containsKey);
+  }
+
+  private boolean taken(EdgeDef e) {
+    return Boolean.TRUE.equals(edgeTaken.get(e));
+  }
+
+  private void skip(NodeRun n) {
+    n.status = NodeStatus.SKIPPED;
+    graph.outgoing(n.def.id()).forEach(e -> edgeTaken.put(e, false));
+  }
+
+  /** Starts a node; {@code null} means it is a control node to evaluate in place. */
+  private Promise<Outcome> start(NodeRun n) {
+    n.status = NodeStatus.RUNNING;
+    n.startedAt = now();
+    NodeScope scope = scope(n, n.kind == NodeKind.ACTIVITY);
+    boolean offload = n.kind == NodeKind.ACTIVITY
+        || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
+    if (n.kind == NodeKind.CONTROL && !offload) return null;
+    @SuppressWarnings("unchecked")
+    Promise<Outcome>[] holder = new Promise[1];
+    NodeScope activityScope = offload ? scope(n, true) : scope;
+    n.scope = Workflow.newCancellationScope(() -> holder[0] = Async.function(
+        () -> offload ? runActivity(n, activityScope) : runWait(n, activityScope)));
+    n.scope.run();
+    return holder[0];
+  }
+
+  private Outcome evaluateInline(NodeRun n) {
+    try {
+      return Outcome.ok(invoker.invoke(runId(), n.def, scope(n, false), null), 1);
+    } catch (NodeFailure f) {
+      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), 1);
+    } catch (RuntimeException e) {
+      return Outcome.failed(new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), 1);
+    }
+  }
+
+  private Outcome runWait(NodeRun n, NodeScope scope) {
+    try {
+      return Outcome.ok(invoker.invoke(runId(), n.def, scope, new NodeInvoker.Clock() {
+        public Instant now() {
+          return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+        }
+
+        public void sleep(Duration d) {
+          Workflow.sleep(d);
+        }
+      }), 1);
+    } catch (CanceledFailure e) {
+      return Outcome.cancelled();
+    } catch (NodeFailure f) {
+      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), 1);
+    }
+  }
+
+  private Outcome runActivity(NodeRun n, NodeScope scope) {
+    NodeDef d = n.def;
+    RetryOptions retry = retryOptions(d.retry());
+    ActivityOptions options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(d.timeoutOrDefault())
+        .setRetryOptions(retry)
+        .setSummary(d.name() == null ? d.id() : d.id() + " · " + d.name())
+        .build();
+    ActivityStub stub = Workflow.newUntypedActivityStub(options);
+    try {
+      ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope));
+      return Outcome.ok(new NodeResult(out.output(), out.ports(), out.responseStatus()), out.attempt());
+    } catch (ActivityFailure f) {
+      return switch (f.getCause()) {
+        case CanceledFailure c -> Outcome.cancelled();
+        case ApplicationFailure af -> {
+          FailureDetails details = af.getDetails().getSize() == 0 ? null : af.getDetails().get(0, FailureDetails.class);
+          yield Outcome.failed(new NodeError(af.getType(), af.getOriginalMessage(), details == null ? null : details.details()),
+              details == null ? 1 : details.attempt());
+        }
+        case TimeoutFailure tf -> Outcome.failed(new NodeError("node.timeout",
+            "no result within " + Durations.format(d.timeoutOrDefault()) + " (" + tf.getTimeoutType() + ")", null),
+            f.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED ? retry.getMaximumAttempts() : 1);
+        case null, default -> Outcome.failed(new NodeError("node.error", f.getMessage(), null), 1);
+      };
+    } catch (CanceledFailure e) {
+      return Outcome.cancelled();
+    }
+  }
+
+  static RetryOptions retryOptions(RetryDef r) {
+    Duration initial = r == null || r.initialInterval() == null ? DEFAULT_INITIAL_INTERVAL : Durations.parse(r.initialInterval());
+    RetryOptions.Builder b = RetryOptions.newBuilder()
+        .setMaximumAttempts(r == null || r.maxAttempts() == null ? 1 : r.maxAttempts())
+        .setInitialInterval(initial)
+        .setBackoffCoefficient(r == null || r.backoffCoefficient() == null ? 2.0 : r.backoffCoefficient())
+        .setMaximumInterval(r == null || r.maxInterval() == null ? initial.multipliedBy(100) : Durations.parse(r.maxInterval()));
+    if (r != null && r.nonRetryableErrors() != null && !r.nonRetryableErrors().isEmpty()) {
+      b.setDoNotRetry(r.nonRetryableErrors().toArray(String[]::new));
+    }
+    return b.build();
+  }
+
+  /** Records how a node ended and resolves its outgoing edges; true when the run must fail. */
+  private boolean handle(NodeRun n, Outcome o) {
+    n.attempts = Math.max(n.attempts, o.attempts());
+    if (o.canceled()) {
+      finish(n, NodeStatus.CANCELED);
+      return false;
+    }
+    if (o.error() == null) {
+      NodeResult r = o.result();
+      n.output = r.output();
+      n.ports = r.ports();
+      if (r.isResponse() && output == null) {
+        output = r.output();
+        responseStatus = r.responseStatus();
+      }
+      finish(n, NodeStatus.COMPLETED);
+      return false;
+    }
+    n.error = o.error();
+    log.info("node {} failed: {} {}", n.def.id(), o.error().code(), o.error().message());
+    switch (n.def.onErrorMode()) {
+      case CONTINUE -> {
+        n.output = errorObject(o.error());
+        n.ports = List.of(EdgeDef.MAIN);
+      }
+      case BRANCH -> {
+        n.output = errorObject(o.error());
+        n.ports = List.of("error");
+      }
+      case FAIL -> n.ports = List.of();
+    }
+    finish(n, NodeStatus.FAILED);
+    return n.ports.isEmpty();
+  }
+
+  private void finish(NodeRun n, NodeStatus s) {
+    n.status = s;
+    n.endedAt = now();
+    for (EdgeDef e : graph.outgoing(n.def.id())) {
+      edgeTaken.put(e, s == NodeStatus.COMPLETED || s == NodeStatus.FAILED ? n.ports.contains(e.portOrMain()) : false);
+    }
+  }
+
+  private static JsonNode errorObject(NodeError e) {
+    ObjectNode o = Json.object();
+    o.put("code", e.code());
+    o.put("message", e.message());
+    if (e.details() != null) o.set("details", e.details());
+    return o;
+  }
+
+  /**
+   * The scope of a node. For an activity it holds only what the node reads (referenced nodes, taken
+   * sources, the input when used), since it is written to history; in place it may hold everything.
+   */
+  private NodeScope scope(NodeRun n, boolean minimal) {
+    List<String> taken = new ArrayList<>();
+    for (EdgeDef e : graph.incoming(n.def.id())) {
+      if (taken(e) && !taken.contains(e.from())) taken.add(e.from());
+    }
+    Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
+    for (NodeRun r : runs.values()) {
+      boolean needed = !minimal || n.refs.contains(r.def.id()) || taken.contains(r.def.id());
+      if (needed && r.status.done()) nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
+    }
+    boolean withInput = !minimal || n.readsInput || taken.isEmpty();
+    return new NodeScope(withInput ? in.input() : null, nodes, runInfo(), taken);
+  }
+
+  private JsonNode runInfo() {
+    ObjectNode o = Json.object();
+    o.put("id", runId());
+    o.put("workflowId", in.definition().workflowId());
+    o.put("version", in.definition().version());
+    o.put("startedAt", startedAt.toString());
+    return o;
+  }
+
+  private JsonNode terminalOutputs() {
+    ObjectNode o = Json.object();
+    for (NodeRun r : runs.values()) {
+      if (graph.outgoing(r.def.id()).isEmpty() && r.output != null
+          && (r.status == NodeStatus.COMPLETED || r.status == NodeStatus.FAILED)) {
+        o.set(r.def.id(), r.output);
+      }
+    }
+    return o;
+  }
+
+  private String runId() {
+    return Workflow.getInfo().getWorkflowId();
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+
+  @Override
+  public RunState state() {
+    Map<String, NodeState> nodes = new LinkedHashMap<>();
+    List<String> waiting = new ArrayList<>();
+    runs.forEach((id, r) -> {
+      nodes.put(id, new NodeState(r.def.type(), r.status, r.attempts, r.startedAt, r.endedAt,
+          r.status.done() ? r.ports : null, preview(r.output), r.error));
+      if (r.status == NodeStatus.WAITING) waiting.add(id);
+    });
+    return new RunState(in == null ? null : runId(), in == null ? null : in.definition().workflowId(),
+        in == null ? 0 : in.definition().version(), status, startedAt, endedAt,
+        in == null ? null : preview(in.input()), preview(output), runError, nodes, waiting);
+  }
+
+  private JsonNode preview(JsonNode v) {
+    if (v == null) return null;
+    String text = v.toString();
+    if (text.length() <= settings.statePreviewBytes()) return v;
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("$truncated", true);
+    o.put("chars", text.length());
+    o.put("preview", text.substring(0, Math.min(1024, text.length())));
+    return o;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.weft.engine;
+
+/** Every name Weft gives Temporal, in one place. */
+public final class TemporalNames {
+  public static final String TASK_QUEUE = "weft";
+  public static final String WORKFLOW_TYPE = "WeftRun";
+  public static final String QUERY_STATE = "state";
+  /** Failure type of a run that failed because a node failed. */
+  public static final String RUN_FAILED = "weft.node_failed";
+
+  public static final String SA_WORKFLOW_ID = "WeftWorkflowId";
+  public static final String SA_WORKFLOW_VERSION = "WeftWorkflowVersion";
+  public static final String SA_STATUS = "WeftStatus";
+  public static final String SA_WAITING_NODES = "WeftWaitingNodes";
+  public static final String SA_TENANT = "WeftTenant";
+
+  private TemporalNames() {}
+}

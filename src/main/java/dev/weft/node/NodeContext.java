@@ -1,0 +1,48 @@
+package dev.weft.node;
+
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** What a node sees while it runs. */
+public interface NodeContext {
+
+  String runId();
+
+  String nodeId();
+
+  /** How long the node may run (its {@code timeout}); I/O nodes bound their calls by it. */
+  default java.time.Duration timeout() {
+    return dev.weft.definition.NodeDef.DEFAULT_TIMEOUT;
+  }
+
+  /**
+   * The output of the node's predecessor when one incoming edge was taken; an object keyed by source
+   * id when several were; the run's input for a start node.
+   */
+  JsonNode upstream();
+
+  /** The outputs of the predecessors whose edges were taken, keyed by source id, in edge order. */
+  Map<String, JsonNode> incoming();
+
+  /**
+   * Evaluates a raw-expression field of the config ({@link dev.weft.expression.Expression}).
+   *
+   * @param field the field's pointer relative to the config, for error messages
+   * @param item the value of {@code item}, or {@code null} outside per-item fields
+   */
+  JsonNode evaluate(String expression, String field, JsonNode item);
+
+  default JsonNode evaluate(String expression, String field) {
+    return evaluate(expression, field, null);
+  }
+
+  /** Evaluates a condition; anything but a boolean fails the node with {@code expr.not_boolean}. */
+  default boolean test(String expression, String field, JsonNode item) {
+    JsonNode v = evaluate(expression, field, item);
+    if (!v.isBoolean()) {
+      throw new NodeFailure("expr.not_boolean", "condition at /config" + field + " `" + expression
+          + "` gave " + (v.isNull() ? "null" : v.getNodeType().name().toLowerCase()) + ", not a boolean", false);
+    }
+    return v.booleanValue();
+  }
+}

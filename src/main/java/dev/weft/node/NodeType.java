@@ -1,0 +1,33 @@
+package dev.weft.node;
+
+import dev.weft.definition.EdgeDef;
+import dev.weft.definition.Violation;
+import java.util.List;
+
+/**
+ * One node type = one class implementing a kind-specific sub-interface ({@link ActivityNodeType},
+ * {@link ControlNodeType}, {@link WaitNodeType}) + one config record + its test. The record is the
+ * contract: it binds the JSON config, and its JSON schema is derived from it.
+ */
+public sealed interface NodeType<C extends Record> permits ActivityNodeType, ControlNodeType, WaitNodeType {
+
+  /** Short, lowercase, stable forever: {@code http}, {@code if}, {@code llm.chat}. */
+  String id();
+
+  Class<C> configClass();
+
+  NodeKind kind();
+
+  /** One line for the catalogue and the agent's prompt. */
+  String description();
+
+  /** The outgoing ports this config offers; {@code error} is added by {@code onError: branch}. */
+  default List<String> ports(C config) {
+    return List.of(EdgeDef.MAIN);
+  }
+
+  /** Checks beyond the JSON schema; paths are relative to the node's {@code config}. */
+  default List<Violation> validate(C config, GraphContext graph) {
+    return List.of();
+  }
+}

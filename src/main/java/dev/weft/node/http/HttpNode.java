@@ -1,0 +1,186 @@
+package dev.weft.node.http;
+
+import dev.weft.definition.Json;
+import dev.weft.definition.Violation;
+import dev.weft.expression.Templates;
+import dev.weft.node.ActivityNodeType;
+import dev.weft.node.GraphContext;
+import dev.weft.node.NodeContext;
+import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Calls an HTTP endpoint. Output {@code {status, headers, body}}. A non-2xx status fails the node
+ * (unless {@code failOnStatus: false}): 5xx and 429 as retryable, other statuses as non-retryable.
+ */
+public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
+  private static final int ERROR_PREVIEW = 2_048;
+
+  private final HttpNodeSettings settings;
+  private final HttpClient client;
+
+  public HttpNode(HttpNodeSettings settings) {
+    this.settings = settings;
+    this.client = HttpClient.newBuilder()
+        .connectTimeout(settings.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  @Override
+  public String id() {
+    return "http";
+  }
+
+  @Override
+  public Class<HttpNodeConfig> configClass() {
+    return HttpNodeConfig.class;
+  }
+
+  @Override
+  public String description() {
+    return "Calls an HTTP endpoint; output {status, headers, body}; non-2xx fails (5xx/429 retryable).";
+  }
+
+  @Override
+  public List<Violation> validate(HttpNodeConfig config, GraphContext graph) {
+    if (Templates.hasTemplate(config.url()) && !config.url().matches("(?i)https?://[^{]+.*")) return List.of();
+    try {
+      URI u = URI.create(Templates.hasTemplate(config.url()) ? config.url().replaceAll("\\{\\{.*?}}", "x") : config.url());
+      if (u.getScheme() == null || !u.getScheme().matches("(?i)https?") || u.getHost() == null) {
+        return List.of(Violation.of("/url", "http.url_invalid", "url must be an absolute http(s) URL"));
+      }
+    } catch (IllegalArgumentException e) {
+      return List.of(Violation.of("/url", "http.url_invalid", "url is not a valid URL: " + e.getMessage()));
+    }
+    return List.of();
+  }
+
+  @Override
+  public NodeResult execute(HttpNodeConfig config, NodeContext ctx) {
+    URI uri = uri(config);
+    HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(ctx.timeout());
+    config.headers().forEach(req::header);
+    req.method(config.method().name(), body(config, req));
+    String target = config.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+    HttpResponse<InputStream> resp;
+    try {
+      resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new NodeFailure("http.connect", target + ": connect timed out", true);
+    } catch (HttpTimeoutException e) {
+      throw new NodeFailure("http.timeout", target + ": no answer within " + ctx.timeout(), true);
+    } catch (IOException e) {
+      throw new NodeFailure("http.connect", target + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeFailure("http.interrupted", target + ": interrupted", true);
+    }
+    int limit = config.maxResponseBytes() == null ? settings.maxResponseBytes()
+        : Math.min(config.maxResponseBytes(), settings.maxResponseBytes());
+    byte[] bytes = read(resp.body(), limit, target);
+    int status = resp.statusCode();
+    if (config.failOnStatus() && (status < 200 || status > 299)) {
+      ObjectNode details = Json.object();
+      details.put("status", status);
+      String text = new String(bytes, 0, Math.min(bytes.length, ERROR_PREVIEW), StandardCharsets.UTF_8);
+      details.put("body", text);
+      boolean retryable = status >= 500 || status == 429;
+      throw new NodeFailure("http.status", target + " answered " + status, retryable, details);
+    }
+    ObjectNode out = Json.object();
+    out.put("status", status);
+    ObjectNode headers = out.putObject("headers");
+    new TreeMap<>(resp.headers().map()).forEach((k, v) -> {
+      if (!v.isEmpty()) headers.put(k.toLowerCase(Locale.ROOT), String.join(", ", v));
+    });
+    out.set("body", parse(bytes, config.responseType(), resp.headers().firstValue("content-type").orElse(""), target));
+    return NodeResult.of(out);
+  }
+
+  private static URI uri(HttpNodeConfig config) {
+    StringBuilder url = new StringBuilder(config.url());
+    if (!config.query().isEmpty()) {
+      url.append(config.url().contains("?") ? '&' : '?');
+      boolean first = true;
+      for (Map.Entry<String, JsonNode> q : new TreeMap<>(config.query()).entrySet()) {
+        if (!first) url.append('&');
+        first = false;
+        JsonNode v = q.getValue();
+        String text = v == null || v.isNull() ? "" : v.isString() ? v.stringValue() : v.toString();
+        url.append(URLEncoder.encode(q.getKey(), StandardCharsets.UTF_8)).append('=')
+            .append(URLEncoder.encode(text, StandardCharsets.UTF_8));
+      }
+    }
+    try {
+      URI u = URI.create(url.toString());
+      if (u.getScheme() == null || !u.getScheme().matches("(?i)https?") || u.getHost() == null) {
+        throw new NodeFailure("http.url_invalid", "url must be an absolute http(s) URL", false);
+      }
+      return u;
+    } catch (IllegalArgumentException e) {
+      throw new NodeFailure("http.url_invalid", "url is not a valid URL: " + e.getMessage(), false);
+    }
+  }
+
+  private static HttpRequest.BodyPublisher body(HttpNodeConfig config, HttpRequest.Builder req) {
+    JsonNode body = config.body();
+    if (body == null || body.isNull() || config.method() == HttpNodeConfig.Method.GET
+        || config.method() == HttpNodeConfig.Method.HEAD) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    boolean hasType = config.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("content-type"));
+    if (body.isString()) {
+      if (!hasType) req.header("Content-Type", "text/plain; charset=utf-8");
+      return HttpRequest.BodyPublishers.ofString(body.stringValue());
+    }
+    if (!hasType) req.header("Content-Type", "application/json");
+    return HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body));
+  }
+
+  private static byte[] read(InputStream in, int limit, String target) {
+    try (in) {
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw new NodeFailure("http.response_too_large", target + ": response body exceeds " + limit + " bytes", false);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new NodeFailure("http.connect", target + ": reading the response failed: " + e.getMessage(), true);
+    }
+  }
+
+  private static JsonNode parse(byte[] bytes, HttpNodeConfig.ResponseType type, String contentType, String target) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    boolean json = switch (type) {
+      case JSON -> true;
+      case TEXT -> false;
+      case AUTO -> contentType.toLowerCase(Locale.ROOT).contains("json");
+    };
+    if (!json) return JsonNodeFactory.instance.stringNode(text);
+    if (text.isBlank()) return JsonNodeFactory.instance.nullNode();
+    try {
+      return Json.parse(text);
+    } catch (JacksonException e) {
+      throw new NodeFailure("http.invalid_json", target + ": response is not JSON: " + e.getOriginalMessage(), false);
+    }
+  }
+}
