@@ -1,0 +1,38 @@
+package dev.weft;
+
+import dev.weft.definition.DefinitionLimits;
+import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.node.NodeRegistry;
+import dev.weft.node.NodeType;
+import dev.weft.node.delay.DelayNode;
+import dev.weft.node.filter.FilterNode;
+import dev.weft.node.http.HttpNode;
+import dev.weft.node.http.HttpNodeSettings;
+import dev.weft.node.ifelse.IfNode;
+import dev.weft.node.merge.MergeNode;
+import dev.weft.node.respond.RespondNode;
+import dev.weft.node.set.SetNode;
+import dev.weft.node.switching.SwitchNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The built-in node types, wired without Spring, for tests. */
+public final class TestRegistries {
+  private TestRegistries() {}
+
+  public static List<NodeType<?>> builtins() {
+    return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
+        new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS));
+  }
+
+  public static NodeRegistry registry(NodeType<?>... extra) {
+    List<NodeType<?>> all = new ArrayList<>(builtins());
+    all.addAll(List.of(extra));
+    return new NodeRegistry(all);
+  }
+
+  public static DefinitionValidator validator(NodeType<?>... extra) {
+    return new DefinitionValidator(registry(extra), new ExpressionEngine(), DefinitionLimits.DEFAULTS);
+  }
+}
