@@ -30,7 +30,9 @@ public final class JsonValues {
     if (node.isString()) return node.stringValue();
     if (node.isBoolean()) return node.booleanValue();
     if (node.isIntegralNumber()) {
-      return node.canConvertToLong() ? node.longValue() : node.doubleValue();
+      // Not a ?: expression: its numeric promotion would turn every long into a double.
+      if (node.canConvertToLong()) return node.longValue();
+      return node.doubleValue();
     }
     if (node.isNumber()) return node.doubleValue();
     if (node.isArray()) {

@@ -1,5 +1,6 @@
 package dev.weft.node;
 
+import com.github.victools.jsonschema.generator.CustomDefinition;
 import com.github.victools.jsonschema.generator.Option;
 import com.github.victools.jsonschema.generator.OptionPreset;
 import com.github.victools.jsonschema.generator.SchemaGenerator;
@@ -32,7 +33,8 @@ final class ConfigSchemas {
     // Free-form JSON (a request body, a respond value) accepts anything.
     b.forTypesInGeneral().withCustomDefinitionProvider((type, ctx) ->
         JsonNode.class.isAssignableFrom(type.getErasedType())
-            ? new com.github.victools.jsonschema.generator.CustomDefinition(ctx.getGeneratorConfig().createObjectNode())
+            ? new CustomDefinition(ctx.getGeneratorConfig().createObjectNode(), CustomDefinition.DefinitionType.INLINE,
+                CustomDefinition.AttributeInclusion.NO)
             : null);
     b.forFields().withInstanceAttributeOverride((node, field, ctx) -> {
       Expression ex = field.getAnnotationConsideringFieldAndGetter(Expression.class);

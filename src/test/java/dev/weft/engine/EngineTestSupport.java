@@ -1,0 +1,68 @@
+package dev.weft.engine;
+
+import dev.weft.TestRegistries;
+import dev.weft.definition.DefinitionLimits;
+import dev.weft.definition.Json;
+import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.definition.validate.ValidationReport;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.node.NodeRegistry;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A time-skipping Temporal test environment with the interpreter and the node activities registered,
+ * the built-in node types plus {@link TestNodes}.
+ */
+final class EngineTestSupport implements AutoCloseable {
+  final NodeRegistry registry;
+  final ExpressionEngine expressions = new ExpressionEngine();
+  final DefinitionValidator validator;
+  final InMemoryPayloadStore store = new InMemoryPayloadStore();
+  final TestWorkflowEnvironment env;
+  final WorkflowClient client;
+  final Worker worker;
+
+  EngineTestSupport() {
+    this(EngineSettings.DEFAULTS);
+  }
+
+  EngineTestSupport(EngineSettings settings) {
+    registry = TestRegistries.registry(TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
+    validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
+    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create()).build())
+        .build());
+    NodeInvoker invoker = new NodeInvoker(registry, expressions);
+    worker = env.newWorker(TemporalNames.TASK_QUEUE);
+    worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
+    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, settings));
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  /** Validates the definition (tests only run valid ones) and starts it. */
+  WorkflowStub start(String definitionJson, String inputJson) {
+    ValidationReport report = validator.validate(definitionJson);
+    if (!report.valid()) throw new AssertionError("invalid test definition: " + report.errors());
+    DefinitionSnapshot snapshot = new DefinitionSnapshot("wf", 1, RunLauncher.contentHash(report.definition()), report.definition());
+    JsonNode input = Json.parse(inputJson);
+    return new RunLauncher(client, TemporalNames.TASK_QUEUE).start(snapshot, input, UUID.randomUUID().toString());
+  }
+
+  RunState state(WorkflowStub stub) {
+    return client.newWorkflowStub(RunWorkflow.class, stub.getExecution().getWorkflowId()).state();
+  }
+
+  @Override
+  public void close() {
+    TestNodes.reset();
+    env.close();
+  }
+}
