@@ -62,6 +62,8 @@ public final class ExpressionEngine {
         .addVar("input", SimpleType.DYN)
         .addVar("nodes", MapType.create(SimpleType.STRING, SimpleType.DYN))
         .addVar("run", SimpleType.DYN)
+        .addFunctionDeclarations(MixedArithmetic.declarations())
+        .addFunctionBindings(MixedArithmetic.bindings())
         .build();
     this.withItem = base.toCelBuilder().addVar("item", SimpleType.DYN).build();
   }

@@ -1,0 +1,54 @@
+package dev.weft.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Runs whose histories are recorded into src/test/resources/histories and replayed by every build. */
+final class ReplayScenarios {
+  private ReplayScenarios() {}
+
+  /** name → {definition, input}. */
+  static Map<String, String[]> all() {
+    Map<String, String[]> m = new LinkedHashMap<>();
+    m.put("control-flow", new String[] {"""
+        {"name": "control flow", "nodes": [
+          {"id": "pause", "type": "delay", "config": {"duration": "2h"}},
+          {"id": "big", "type": "if", "config": {"condition": "input.amount > 1000"}},
+          {"id": "route", "type": "switch", "config": {"cases": [{"name": "eur", "condition": "input.currency == 'EUR'"}]}},
+          {"id": "eur", "type": "set", "config": {"values": {"fee": "{{ input.amount * 0.01 }}"}}},
+          {"id": "other", "type": "set", "config": {"values": {"fee": 5}}},
+          {"id": "small", "type": "set", "config": {"values": {"fee": 0}}},
+          {"id": "lines", "type": "filter", "config": {"items": "input.lines", "condition": "item.qty > 1"}},
+          {"id": "join", "type": "merge", "config": {"mode": "all"}},
+          {"id": "answer", "type": "respond", "config": {"body": {"fees": "{{ nodes.join.output }}", "lines": "{{ nodes.lines.output }}"}}}
+        ], "edges": [
+          {"from": "pause", "to": "big"},
+          {"from": "big", "port": "true", "to": "route"}, {"from": "big", "port": "false", "to": "small"},
+          {"from": "route", "port": "eur", "to": "eur"}, {"from": "route", "port": "default", "to": "other"},
+          {"from": "eur", "to": "join"}, {"from": "other", "to": "join"}, {"from": "small", "to": "join"},
+          {"from": "pause", "to": "lines"}, {"from": "join", "to": "answer"}, {"from": "lines", "to": "answer"}
+        ]}
+        """, "{\"amount\": 2500, \"currency\": \"EUR\", \"lines\": [{\"qty\": 1}, {\"qty\": 3}]}"});
+    m.put("activities-retries-errors", new String[] {"""
+        {"name": "activities", "nodes": [
+          {"id": "start", "type": "test.echo", "config": {"value": {"go": true}}},
+          {"id": "flaky", "type": "test.flaky", "config": {"failures": 2}, "retry": {"maxAttempts": 3, "initialInterval": "1s"}},
+          {"id": "wait", "type": "delay", "config": {"duration": "1d"}},
+          {"id": "a", "type": "test.echo", "config": {"value": "{{ nodes.flaky.output }}"}},
+          {"id": "b", "type": "test.echo", "config": {}},
+          {"id": "bad", "type": "test.flaky", "config": {"failures": 9, "retryable": false}, "onError": "branch"},
+          {"id": "recover", "type": "set", "config": {"values": {"code": "{{ nodes.bad.output.code }}"}}},
+          {"id": "big", "type": "test.big", "config": {"items": 2000}},
+          {"id": "few", "type": "filter", "config": {"items": "nodes.big.output", "condition": "item.n < 3"}},
+          {"id": "join", "type": "merge", "config": {"mode": "all"}}
+        ], "edges": [
+          {"from": "start", "to": "flaky"}, {"from": "start", "to": "wait"},
+          {"from": "flaky", "to": "a"}, {"from": "wait", "to": "b"},
+          {"from": "start", "to": "bad"}, {"from": "bad", "port": "error", "to": "recover"},
+          {"from": "start", "to": "big"}, {"from": "big", "to": "few"},
+          {"from": "a", "to": "join"}, {"from": "b", "to": "join"}, {"from": "recover", "to": "join"}, {"from": "few", "to": "join"}
+        ]}
+        """, "{}"});
+    return m;
+  }
+}
