@@ -212,22 +212,21 @@ public class RunWorkflowImpl implements RunWorkflow {
   private Promise<Outcome> start(NodeRun n) {
     n.status = NodeStatus.RUNNING;
     n.startedAt = now();
-    NodeScope scope = scope(n, n.kind == NodeKind.ACTIVITY);
+    NodeScope scope = scope(n);
     boolean offload = n.kind == NodeKind.ACTIVITY
         || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
     if (n.kind == NodeKind.CONTROL && !offload) return null;
     @SuppressWarnings("unchecked")
     Promise<Outcome>[] holder = new Promise[1];
-    NodeScope activityScope = offload ? scope(n, true) : scope;
     n.scope = Workflow.newCancellationScope(() -> holder[0] = Async.function(
-        () -> offload ? runActivity(n, activityScope) : runWait(n, activityScope)));
+        () -> offload ? runActivity(n, scope) : runWait(n, scope)));
     n.scope.run();
     return holder[0];
   }
 
   private Outcome evaluateInline(NodeRun n) {
     try {
-      return Outcome.ok(invoker.invoke(runId(), n.def, scope(n, false), null), 1);
+      return Outcome.ok(invoker.invoke(runId(), n.def, scope(n), null), 1);
     } catch (NodeFailure f) {
       return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), 1);
     } catch (RuntimeException e) {
@@ -348,20 +347,21 @@ public class RunWorkflowImpl implements RunWorkflow {
   }
 
   /**
-   * The scope of a node. For an activity it holds only what the node reads (referenced nodes, taken
-   * sources, the input when used), since it is written to history; in place it may hold everything.
+   * The scope of a node: only what it reads (the nodes its expressions reference, the sources of its
+   * taken edges, the input when used). Sent to activities, it keeps history small; and a control node
+   * runs as an activity only when something it reads is claim-checked.
    */
-  private NodeScope scope(NodeRun n, boolean minimal) {
+  private NodeScope scope(NodeRun n) {
     List<String> taken = new ArrayList<>();
     for (EdgeDef e : graph.incoming(n.def.id())) {
       if (taken(e) && !taken.contains(e.from())) taken.add(e.from());
     }
     Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
     for (NodeRun r : runs.values()) {
-      boolean needed = !minimal || n.refs.contains(r.def.id()) || taken.contains(r.def.id());
+      boolean needed = n.refs.contains(r.def.id()) || taken.contains(r.def.id());
       if (needed && r.status.done()) nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
     }
-    boolean withInput = !minimal || n.readsInput || taken.isEmpty();
+    boolean withInput = n.readsInput || taken.isEmpty();
     return new NodeScope(withInput ? in.input() : null, nodes, runInfo(), taken);
   }
 
