@@ -2,6 +2,7 @@ package dev.weft.expression;
 
 import dev.weft.definition.JsonPointers;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -58,8 +59,10 @@ public final class TemplateResolver {
     } catch (ExpressionException e) {
       throw new ExpressionException(e.code(), s, path, e.getMessage());
     }
-    if (parts.size() == 1 && parts.get(0).expression() && s.strip().startsWith("{{") && s.strip().endsWith("}}")) {
-      return checkSize(engine.evaluate(parts.get(0).text(), path, scope, false), s, path);
+    // Exactly one template, surrounding blanks allowed (as Templates.whole): the typed value.
+    Optional<String> whole = Templates.whole(s);
+    if (whole.isPresent()) {
+      return checkSize(engine.evaluate(whole.get(), path, scope, false), s, path);
     }
     StringBuilder out = new StringBuilder();
     for (Templates.Part p : parts) {

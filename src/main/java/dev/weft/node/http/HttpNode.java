@@ -78,7 +78,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   public NodeResult execute(HttpNodeConfig config, NodeContext ctx) {
     URI uri = uri(config);
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(ctx.timeout());
-    config.headers().forEach(req::header);
+    headers(config, req);
     req.method(config.method().name(), body(config, req));
     String target = config.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
     HttpResponse<InputStream> resp;
@@ -94,18 +94,18 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       Thread.currentThread().interrupt();
       throw new NodeFailure("http.interrupted", target + ": interrupted", true);
     }
-    int limit = config.maxResponseBytes() == null ? settings.maxResponseBytes()
-        : Math.min(config.maxResponseBytes(), settings.maxResponseBytes());
-    byte[] bytes = read(resp.body(), limit, target);
     int status = resp.statusCode();
     if (config.failOnStatus() && (status < 200 || status > 299)) {
+      // Only a preview is kept: a large error page must not turn a retryable status into too_large.
       ObjectNode details = Json.object();
       details.put("status", status);
-      String text = new String(bytes, 0, Math.min(bytes.length, ERROR_PREVIEW), StandardCharsets.UTF_8);
-      details.put("body", text);
+      details.put("body", new String(preview(resp.body()), StandardCharsets.UTF_8));
       boolean retryable = status >= 500 || status == 429;
       throw new NodeFailure("http.status", target + " answered " + status, retryable, details);
     }
+    int limit = config.maxResponseBytes() == null ? settings.maxResponseBytes()
+        : Math.min(config.maxResponseBytes(), settings.maxResponseBytes());
+    byte[] bytes = read(resp.body(), limit, target);
     ObjectNode out = Json.object();
     out.put("status", status);
     ObjectNode headers = out.putObject("headers");
@@ -141,6 +141,19 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     }
   }
 
+  private static void headers(HttpNodeConfig config, HttpRequest.Builder req) {
+    for (Map.Entry<String, String> h : config.headers().entrySet()) {
+      if (h.getValue() == null) {
+        throw new NodeFailure("http.header_invalid", "header '" + h.getKey() + "' has no value", false);
+      }
+      try {
+        req.header(h.getKey(), h.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new NodeFailure("http.header_invalid", "header '" + h.getKey() + "': " + e.getMessage(), false);
+      }
+    }
+  }
+
   private static HttpRequest.BodyPublisher body(HttpNodeConfig config, HttpRequest.Builder req) {
     JsonNode body = config.body();
     if (body == null || body.isNull() || config.method() == HttpNodeConfig.Method.GET
@@ -165,6 +178,14 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       return bytes;
     } catch (IOException e) {
       throw new NodeFailure("http.connect", target + ": reading the response failed: " + e.getMessage(), true);
+    }
+  }
+
+  private static byte[] preview(InputStream in) {
+    try (in) {
+      return in.readNBytes(ERROR_PREVIEW);
+    } catch (IOException e) {
+      return new byte[0];
     }
   }
 
