@@ -117,7 +117,23 @@ public final class NodeRegistry {
       };
       out.add(Violation.of(configPath + rel, code, err.getMessage()));
     }
-    return out;
+    return distinct(out);
+  }
+
+  /**
+   * One violation per (path, code): a nullable field fails both branches of its {@code anyOf}, and the
+   * "null expected" half says nothing useful.
+   */
+  private static List<Violation> distinct(List<Violation> all) {
+    Map<String, Violation> byKey = new LinkedHashMap<>();
+    for (Violation v : all) {
+      String key = v.path() + "\u0000" + v.code();
+      Violation prev = byKey.get(key);
+      if (prev == null || (prev.message().contains("null expected") && !v.message().contains("null expected"))) {
+        byKey.put(key, v);
+      }
+    }
+    return List.copyOf(byKey.values());
   }
 
   /**
