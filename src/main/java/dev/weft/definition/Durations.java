@@ -45,6 +45,7 @@ public final class Durations {
 
   /** Renders a duration the way users write it when it is whole, else ISO-8601. */
   public static String format(Duration d) {
+    if (d.isNegative() || d.getNano() % 1_000_000 != 0) return d.toString();
     long ms = d.toMillis();
     if (ms % 86_400_000L == 0 && ms > 0) return ms / 86_400_000L + "d";
     if (ms % 3_600_000L == 0 && ms > 0) return ms / 3_600_000L + "h";

@@ -1,6 +1,7 @@
 package dev.weft.definition;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,4 +14,7 @@ public record RetryDef(
     String initialInterval,
     Double backoffCoefficient,
     String maxInterval,
-    List<String> nonRetryableErrors) {}
+    List<String> nonRetryableErrors) {
+
+  public static final Duration DEFAULT_INITIAL_INTERVAL = Duration.ofSeconds(1);
+}

@@ -54,7 +54,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class RunWorkflowImpl implements RunWorkflow {
   private static final Logger log = Workflow.getLogger(RunWorkflowImpl.class);
-  private static final Duration DEFAULT_INITIAL_INTERVAL = Duration.ofSeconds(1);
 
   private final NodeInvoker invoker;
   private final ExpressionEngine expressions;
@@ -283,7 +282,7 @@ public class RunWorkflowImpl implements RunWorkflow {
   }
 
   static RetryOptions retryOptions(RetryDef r) {
-    Duration initial = r == null || r.initialInterval() == null ? DEFAULT_INITIAL_INTERVAL : Durations.parse(r.initialInterval());
+    Duration initial = r == null || r.initialInterval() == null ? RetryDef.DEFAULT_INITIAL_INTERVAL : Durations.parse(r.initialInterval());
     RetryOptions.Builder b = RetryOptions.newBuilder()
         .setMaximumAttempts(r == null || r.maxAttempts() == null ? 1 : r.maxAttempts())
         .setInitialInterval(initial)

@@ -76,12 +76,16 @@ public final class DefinitionValidator {
       NodeDef n = def.nodes().get(i);
       String path = "/nodes/" + i;
       settings(n, path, v);
-      ports.put(n.id(), nodeConfig(n, path, graph, v));
+      ports.putIfAbsent(n.id(), nodeConfig(n, path, graph, v));
     }
-    edges(def, index, ports, v);
+    // Without readable nodes every edge would be reported as dangling; the violation at /nodes says why.
+    if (!def.nodes().isEmpty()) edges(def, index, ports, v);
     graphShape(def, graph, index, v);
+    // Edges that could not be read do not tell which nodes run before which.
+    JsonNode es = parsed.raw().get("edges");
+    boolean edgesRead = es == null || es.isNull() || es.isArray() && es.size() == def.edges().size();
     for (int i = 0; i < def.nodes().size(); i++) {
-      expressionsOf(def.nodes().get(i), "/nodes/" + i, graph, index, v);
+      expressionsOf(def.nodes().get(i), "/nodes/" + i, graph, index, edgesRead, v);
     }
     return new ValidationReport(def, v);
   }
@@ -110,6 +114,14 @@ public final class DefinitionValidator {
       v.add(Violation.of("/trigger/type", "trigger.type_unknown",
           "unknown trigger type '" + t.type() + "'; expected one of " + TRIGGERS.stream().sorted().toList()));
       return;
+    }
+    if (t.timezone() != null) {
+      try {
+        java.time.ZoneId.of(t.timezone());
+      } catch (java.time.DateTimeException e) {
+        v.add(Violation.of("/trigger/timezone", "trigger.timezone_invalid",
+            "'" + t.timezone() + "' is not a time zone id such as Europe/Berlin or UTC"));
+      }
     }
     switch (t.type()) {
       case "webhook" -> {
@@ -159,8 +171,10 @@ public final class DefinitionValidator {
     if (initial.isPresent() && initial.get().isZero()) {
       v.add(Violation.of(path + "/retry/initialInterval", "retry.invalid", "initialInterval must be more than 0"));
     }
-    if (initial.isPresent() && max.isPresent() && max.get().compareTo(initial.get()) < 0) {
-      v.add(Violation.of(path + "/retry/maxInterval", "retry.invalid", "maxInterval must not be less than initialInterval"));
+    Optional<Duration> first = r.initialInterval() == null ? Optional.of(RetryDef.DEFAULT_INITIAL_INTERVAL) : initial;
+    if (first.isPresent() && max.isPresent() && max.get().compareTo(first.get()) < 0) {
+      v.add(Violation.of(path + "/retry/maxInterval", "retry.invalid",
+          "maxInterval must not be less than initialInterval (" + Durations.format(first.get()) + ")"));
     }
   }
 
@@ -174,9 +188,10 @@ public final class DefinitionValidator {
     }
     List<Violation> schema = registry.checkSchema(n.type(), n.config(), path + "/config");
     v.addAll(schema);
+    // A config that fails its schema does not tell which ports the node has.
+    if (!schema.isEmpty()) return Set.of();
     Set<String> ports = new LinkedHashSet<>();
     if (n.onErrorMode() == OnError.BRANCH) ports.add("error");
-    if (!schema.isEmpty()) return ports;
     typed(entry.get().type(), n, path, graph, v, ports);
     return ports;
   }
@@ -253,7 +268,8 @@ public final class DefinitionValidator {
     }
   }
 
-  private void expressionsOf(NodeDef n, String path, Graph graph, Map<String, Integer> index, List<Violation> v) {
+  private void expressionsOf(NodeDef n, String path, Graph graph, Map<String, Integer> index, boolean edgesRead,
+      List<Violation> v) {
     if (n.type() == null || n.id() == null) return;
     Optional<NodeRegistry.Entry> entry = registry.find(n.type());
     if (entry.isEmpty()) return;
@@ -270,7 +286,7 @@ public final class DefinitionValidator {
           if (!index.containsKey(ref)) {
             v.add(Violation.of(at, "expr.unknown_node",
                 "`" + f.expression() + "` reads nodes." + ref + ", but no node has id '" + ref + "'"));
-          } else if (!ancestors.contains(ref)) {
+          } else if (edgesRead && !ancestors.contains(ref)) {
             v.add(Violation.of(at, "expr.not_upstream", "`" + f.expression() + "` reads nodes." + ref
                 + ", which does not run before '" + n.id() + "' (it is not upstream)"));
           }

@@ -17,6 +17,6 @@ public record SwitchNodeConfig(
 
   /** One named case. */
   public record Case(
-      @NotBlank @Pattern(regexp = "[a-z][a-z0-9_-]*") @JsonPropertyDescription("port name") String name,
+      @NotBlank @Pattern(regexp = "^[a-z][a-z0-9_-]{0,63}$") @JsonPropertyDescription("port name") String name,
       @NotBlank @Expression @JsonPropertyDescription("CEL condition giving a boolean") String condition) {}
 }
