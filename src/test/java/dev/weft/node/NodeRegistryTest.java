@@ -145,7 +145,7 @@ class NodeRegistryTest {
     assertThat(c.get("minItems").intValue()).isEqualTo(1);
     assertThat(c.at("/items/required")).containsExactlyInAnyOrder(Json.parse("\"name\""), Json.parse("\"condition\""));
     assertThat(c.at("/items/properties/condition/x-weft-expression").stringValue()).isEqualTo("expression");
-    assertThat(c.at("/items/properties/name/pattern").stringValue()).isEqualTo("[a-z][a-z0-9_-]*");
+    assertThat(c.at("/items/properties/name/pattern").stringValue()).isEqualTo("^[a-z][a-z0-9_-]{0,63}$");
     assertThat(c.at("/items/additionalProperties").booleanValue()).isFalse();
   }
 
