@@ -172,6 +172,8 @@ public class RunWorkflowImpl implements RunWorkflow {
           it.remove();
           if (handle(runs.get(e.getKey()), e.getValue().get()) && failed == null) failed = runs.get(e.getKey());
         }
+        // A cancelled run schedules nothing more, even when its nodes absorbed the cancellation.
+        if (CancellationScope.current().isCancelRequested()) throw new CanceledFailure("run cancelled");
       }
     } catch (CanceledFailure e) {
       status = RunStatus.CANCELED;

@@ -8,6 +8,8 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import org.awaitility.Awaitility;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -343,5 +345,24 @@ class RunWorkflowTest {
       assertThat(out.get("$truncated").booleanValue()).isTrue();
       assertThat(out.get("preview").stringValue()).hasSizeLessThanOrEqualTo(1024);
     }
+  }
+
+  @Test
+  void cancellingARunCancelsItsWaitingNodes() {
+    WorkflowStub run = t.start("""
+        {"name": "cancel", "nodes": [
+          {"id": "wait", "type": "delay", "config": {"duration": "1d"}},
+          {"id": "after", "type": "set", "config": {"values": {}}}
+        ], "edges": [{"from": "wait", "to": "after"}]}
+        """, "{}");
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> t.state(run).nodes().get("wait").status() == NodeStatus.RUNNING);
+    run.cancel();
+    assertThatThrownBy(() -> run.getResult(RunResult.class)).isInstanceOf(WorkflowFailedException.class)
+        .cause().isInstanceOf(CanceledFailure.class);
+    RunState s = t.state(run);
+    assertThat(s.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(s.nodes().get("wait").status()).isEqualTo(NodeStatus.CANCELED);
+    assertThat(s.nodes().get("after").status()).isEqualTo(NodeStatus.PENDING);
   }
 }
