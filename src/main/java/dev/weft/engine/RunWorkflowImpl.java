@@ -168,9 +168,12 @@ public class RunWorkflowImpl implements RunWorkflow {
         Promise.anyOf(running.values()).get();
         for (Iterator<Map.Entry<String, Promise<Outcome>>> it = running.entrySet().iterator(); it.hasNext(); ) {
           Map.Entry<String, Promise<Outcome>> e = it.next();
-          if (!e.getValue().isCompleted()) continue;
+          // Read before remove(): a TreeMap may reuse a removed entry for its successor.
+          String id = e.getKey();
+          Promise<Outcome> p = e.getValue();
+          if (!p.isCompleted()) continue;
           it.remove();
-          if (handle(runs.get(e.getKey()), e.getValue().get()) && failed == null) failed = runs.get(e.getKey());
+          if (handle(runs.get(id), p.get()) && failed == null) failed = runs.get(id);
         }
         // A cancelled run schedules nothing more, even when its nodes absorbed the cancellation.
         if (CancellationScope.current().isCancelRequested()) throw new CanceledFailure("run cancelled");

@@ -365,4 +365,25 @@ class RunWorkflowTest {
     assertThat(s.nodes().get("wait").status()).isEqualTo(NodeStatus.CANCELED);
     assertThat(s.nodes().get("after").status()).isEqualTo(NodeStatus.PENDING);
   }
+
+  /** Regression: with three nodes in flight, completions were handled for the wrong node and lost. */
+  @Test
+  void everyCompletionIsHandledWhenManyNodesAreInFlight() {
+    WorkflowStub run = t.start("""
+        {"name": "three", "nodes": [
+          {"id": "wait-a", "type": "delay", "config": {"duration": "3s"}},
+          {"id": "wait-b", "type": "delay", "config": {"duration": "1s"}},
+          {"id": "wait-c", "type": "delay", "config": {"duration": "2s"}},
+          {"id": "wait-d", "type": "delay", "config": {"duration": "2s"}},
+          {"id": "after-b", "type": "set", "config": {"values": {"b": "done"}}},
+          {"id": "join", "type": "merge", "config": {"mode": "all"}}
+        ], "edges": [
+          {"from": "wait-b", "to": "after-b"}, {"from": "wait-a", "to": "join"}, {"from": "after-b", "to": "join"},
+          {"from": "wait-c", "to": "join"}, {"from": "wait-d", "to": "join"}
+        ]}
+        """, "{\"x\": 1}");
+    JsonNode join = result(run).get("join");
+    assertThat(join.propertyNames()).containsExactlyInAnyOrder("wait-a", "after-b", "wait-c", "wait-d");
+    assertThat(t.state(run).nodes().values()).allSatisfy(n -> assertThat(n.status()).isEqualTo(NodeStatus.COMPLETED));
+  }
 }
