@@ -32,6 +32,7 @@ public final class ExpressionEngine {
   public static final String CODE_UNKNOWN_VARIABLE = "expr.unknown_variable";
   public static final String CODE_TOO_LONG = "limit.expression";
   public static final String CODE_EVAL = "expr.eval";
+  public static final String CODE_DYNAMIC_NODE = "expr.dynamic_node";
 
   private final ExpressionLimits limits;
   private final Cel base;
@@ -113,6 +114,10 @@ public final class ExpressionEngine {
       String code = msg.contains("undeclared reference") ? CODE_UNKNOWN_VARIABLE : CODE_SYNTAX;
       throw new ExpressionException(code, text, null, msg);
     }
+    if (readsNodesDynamically(checked)) {
+      throw new ExpressionException(CODE_DYNAMIC_NODE, text, null,
+          "nodes must be read by literal id (nodes.x or nodes[\"x\"]), so Weft knows what the expression depends on");
+    }
     try {
       CelAbstractSyntaxTree ast = checked.getAst();
       return new Compiled(text, cel.createProgram(ast), referencedNodes(ast),
@@ -145,6 +150,27 @@ public final class ExpressionEngine {
       }
     });
     return ids;
+  }
+
+  /** True when {@code nodes} is used other than as {@code nodes.x} or {@code nodes["x"]}. */
+  private static boolean readsNodesDynamically(CelValidationResult checked) {
+    try {
+      return CelNavigableAst.fromAst(checked.getAst()).getRoot().allNodes()
+          .filter(nav -> isNodesIdent(nav.expr()))
+          .anyMatch(nav -> nav.parent().map(p -> {
+            CelExpr pe = p.expr();
+            if (pe.getKind() == CelExpr.ExprKind.Kind.SELECT) return false;
+            if (pe.getKind() == CelExpr.ExprKind.Kind.CALL && pe.call().function().equals("_[_]")
+                && pe.call().args().size() == 2 && pe.call().args().get(0).id() == nav.expr().id()) {
+              CelExpr key = pe.call().args().get(1);
+              return !(key.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                  && key.constant().getKind() == CelConstant.Kind.STRING_VALUE);
+            }
+            return true;
+          }).orElse(true));
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private static boolean isNodesIdent(CelExpr e) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.definition.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -163,11 +164,21 @@ class ExpressionEngineTest {
   }
 
   @Test
-  void referencedNodesIgnoresComputedKeysAndOtherMaps() {
-    ExpressionEngine.Compiled c = engine.compile("nodes[input.which].output == input.nodes.a", false);
+  void referencedNodesIgnoresOtherMapsNamedNodes() {
+    ExpressionEngine.Compiled c = engine.compile("nodes.a.output == input.nodes.b", false);
 
-    assertThat(c.referencedNodes()).isEmpty();
+    assertThat(c.referencedNodes()).containsExactly("a");
     assertThat(c.readsInput()).isTrue();
+  }
+
+  @Test
+  void nodesReadByAComputedIdAreRejected() {
+    for (String expr : List.of("nodes[input.which].output", "size(nodes)", "nodes.exists(k, k == 'a')")) {
+      assertThatThrownBy(() -> engine.compile(expr, false)).as(expr).isInstanceOfSatisfying(ExpressionException.class,
+          e -> assertThat(e.code()).isEqualTo(ExpressionEngine.CODE_DYNAMIC_NODE));
+    }
+    assertThat(engine.compile("has(nodes.a) && nodes[\"b-c\"].status == 'COMPLETED'", false).referencedNodes())
+        .containsExactlyInAnyOrder("a", "b-c");
   }
 
   @Test

@@ -79,7 +79,10 @@ public final class DefinitionValidator {
       ports.putIfAbsent(n.id(), nodeConfig(n, path, graph, v));
     }
     // Without readable nodes every edge would be reported as dangling; the violation at /nodes says why.
-    if (!def.nodes().isEmpty()) edges(def, index, ports, v);
+    if (!def.nodes().isEmpty()) {
+      edges(def, index, ports, v);
+      errorModes(def, index, ports, v);
+    }
     graphShape(def, graph, index, v);
     // Edges that could not be read do not tell which nodes run before which.
     JsonNode es = parsed.raw().get("edges");
@@ -246,6 +249,25 @@ public final class DefinitionValidator {
       }
       if (e.from() != null && e.to() != null && !seen.add(e.from() + "\u0000" + e.portOrMain() + "\u0000" + e.to())) {
         v.add(Violation.of(path, "edge.duplicate", "the same edge is listed twice"));
+      }
+    }
+  }
+
+  /** {@code continue} needs a main port to continue on; {@code branch} needs an edge to branch to. */
+  private static void errorModes(WorkflowDefinition def, Map<String, Integer> index, Map<String, Set<String>> ports,
+      List<Violation> v) {
+    for (int i = 0; i < def.nodes().size(); i++) {
+      NodeDef n = def.nodes().get(i);
+      if (n.id() == null || index.get(n.id()) != i || OnError.fromWire(n.onError()).isEmpty()) continue;
+      Set<String> p = ports.getOrDefault(n.id(), Set.of());
+      if (n.onErrorMode() == OnError.CONTINUE && !p.isEmpty() && !p.contains("*") && !p.contains(EdgeDef.MAIN)) {
+        v.add(Violation.of("/nodes/" + i + "/onError", "node.on_error_invalid", "a '" + n.type()
+            + "' node has no main port to continue on; use onError: branch and an edge from port 'error'"));
+      }
+      if (n.onErrorMode() == OnError.BRANCH
+          && def.edges().stream().noneMatch(e -> n.id().equals(e.from()) && "error".equals(e.port()))) {
+        v.add(Violation.of("/nodes/" + i + "/onError", "node.error_edge_missing",
+            "onError: branch needs an edge from port 'error' of '" + n.id() + "'"));
       }
     }
   }
