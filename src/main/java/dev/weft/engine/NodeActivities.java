@@ -45,9 +45,10 @@ public class NodeActivities implements DynamicActivity {
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
       log.info("node {} of run {} failed on attempt {}: {} {}", in.node().id(), in.runId(), attempt, f.code(), f.getMessage());
-      throw f.retryable()
-          ? ApplicationFailure.newFailure(f.getMessage(), f.code(), details)
-          : ApplicationFailure.newNonRetryableFailure(f.getMessage(), f.code(), details);
+      ApplicationFailure.Builder failure = ApplicationFailure.newBuilder()
+          .setMessage(f.getMessage()).setType(f.code()).setDetails(details).setNonRetryable(!f.retryable());
+      f.retryAfter().ifPresent(failure::setNextRetryDelay);
+      throw failure.build();
     } catch (RuntimeException e) {
       log.warn("node {} of run {} crashed on attempt {}", in.node().id(), in.runId(), attempt, e);
       throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",

@@ -102,4 +102,21 @@ class HttpNodeWorkflowTest {
     api.verify(1, getRequestedFor(urlPathEqualTo("/source")));
     api.verify(4, postRequestedFor(urlPathEqualTo("/sink")));
   }
+
+  @Test
+  void retryAfterFromTheServerSetsTheNextAttemptsDelay() {
+    api.stubFor(get(urlPathEqualTo("/limited")).inScenario("rate").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")).willSetStateTo("ok"));
+    api.stubFor(get(urlPathEqualTo("/limited")).inScenario("rate").whenScenarioStateIs("ok")
+        .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\": true}")));
+    WorkflowStub run = t.start("""
+        {"name": "limited", "nodes": [
+          {"id": "call", "type": "http", "config": {"url": "%s/limited"}, "retry": {"maxAttempts": 3, "initialInterval": "1s"}}
+        ]}
+        """.formatted(base()), "{}");
+    run.getResult(RunResult.class);
+    NodeState call = t.state(run).nodes().get("call");
+    assertThat(call.attempts()).isEqualTo(2);
+    assertThat(java.time.Duration.between(call.startedAt(), call.endedAt())).isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(30));
+  }
 }

@@ -18,7 +18,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   private static final int ERROR_PREVIEW = 2_048;
+  private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
   private final HttpNodeSettings settings;
   private final HttpClient client;
@@ -101,7 +108,8 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       details.put("status", status);
       details.put("body", new String(preview(resp.body()), StandardCharsets.UTF_8));
       boolean retryable = status >= 500 || status == 429;
-      throw new NodeFailure("http.status", target + " answered " + status, retryable, details);
+      throw new NodeFailure("http.status", target + " answered " + status, retryable, details,
+          retryable ? retryAfter(resp.headers().firstValue("retry-after").orElse(null)).orElse(null) : null);
     }
     int limit = config.maxResponseBytes() == null ? settings.maxResponseBytes()
         : Math.min(config.maxResponseBytes(), settings.maxResponseBytes());
@@ -179,6 +187,23 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     } catch (IOException e) {
       throw new NodeFailure("http.connect", target + ": reading the response failed: " + e.getMessage(), true);
     }
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date; capped, since a server may ask for anything. */
+  static Optional<Duration> retryAfter(String header) {
+    if (header == null || header.isBlank()) return Optional.empty();
+    Duration d;
+    try {
+      d = Duration.ofSeconds(Long.parseLong(header.trim()));
+    } catch (NumberFormatException e) {
+      try {
+        d = Duration.between(Instant.now(), ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      } catch (DateTimeParseException ex) {
+        return Optional.empty();
+      }
+    }
+    if (d.isNegative() || d.isZero()) return Optional.empty();
+    return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
   }
 
   private static byte[] preview(InputStream in) {

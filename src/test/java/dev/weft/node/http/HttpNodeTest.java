@@ -446,4 +446,17 @@ class HttpNodeTest {
   private static HttpNodeConfig config(String url) {
     return new HttpNodeConfig(null, url, Map.of(), Map.of(), null, null, null, null);
   }
+
+  @Test
+  void retryAfterIsReadAsSecondsOrHttpDateAndCapped() {
+    assertThat(HttpNode.retryAfter("120")).contains(java.time.Duration.ofSeconds(120));
+    assertThat(HttpNode.retryAfter("999999")).contains(java.time.Duration.ofHours(1));
+    assertThat(HttpNode.retryAfter("0")).isEmpty();
+    assertThat(HttpNode.retryAfter("soon")).isEmpty();
+    assertThat(HttpNode.retryAfter(null)).isEmpty();
+    String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(1));
+    assertThat(HttpNode.retryAfter(inAMinute)).hasValueSatisfying(d ->
+        assertThat(d).isBetween(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(61)));
+  }
 }
