@@ -273,7 +273,8 @@ public class RunWorkflowImpl implements RunWorkflow {
         case CanceledFailure c -> Outcome.cancelled();
         case ApplicationFailure af -> {
           FailureDetails details = af.getDetails().getSize() == 0 ? null : af.getDetails().get(0, FailureDetails.class);
-          yield Outcome.failed(new NodeError(af.getType(), af.getOriginalMessage(), details == null ? null : details.details()),
+          JsonNode extra = details == null || details.details() == null || details.details().isNull() ? null : details.details();
+          yield Outcome.failed(new NodeError(af.getType(), af.getOriginalMessage(), extra),
               details == null ? 1 : details.attempt());
         }
         case TimeoutFailure tf -> Outcome.failed(new NodeError("node.timeout",

@@ -218,10 +218,11 @@ class RunWorkflowTest {
     WorkflowStub run = t.start("""
         {"name": "continue", "nodes": [
           {"id": "bad", "type": "test.flaky", "config": {"failures": 9, "retryable": false}, "onError": "continue"},
-          {"id": "next", "type": "set", "config": {"values": {"code": "{{ nodes.bad.output.code }}", "status": "{{ nodes.bad.status }}"}}}
+          {"id": "next", "type": "set", "config": {"values": {"code": "{{ nodes.bad.output.code }}", "status": "{{ nodes.bad.status }}",
+            "hasDetails": "{{ has(nodes.bad.output.details) }}"}}}
         ], "edges": [{"from": "bad", "to": "next"}]}
         """, "{}");
-    assertThat(result(run).get("next")).isEqualTo(Json.parse("{\"code\": \"test.flaky\", \"status\": \"FAILED\"}"));
+    assertThat(result(run).get("next")).isEqualTo(Json.parse("{\"code\": \"test.flaky\", \"status\": \"FAILED\", \"hasDetails\": false}"));
     assertThat(t.state(run).status()).isEqualTo(RunStatus.COMPLETED);
   }
 
