@@ -36,15 +36,20 @@ final class EngineTestSupport implements AutoCloseable {
   EngineTestSupport(EngineSettings settings) {
     registry = TestRegistries.registry(TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
     validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create()).build())
-        .build());
+    env = newEnvironment();
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     worker = env.newWorker(TemporalNames.TASK_QUEUE);
     worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     worker.registerActivitiesImplementations(new NodeActivities(invoker, store, settings));
     env.start();
     client = env.getWorkflowClient();
+  }
+
+  /** A time-skipping test environment speaking Weft's data converter. */
+  static TestWorkflowEnvironment newEnvironment() {
+    return TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create()).build())
+        .build());
   }
 
   /** Validates the definition (tests only run valid ones) and starts it. */

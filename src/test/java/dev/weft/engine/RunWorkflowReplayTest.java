@@ -3,9 +3,7 @@ package dev.weft.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
@@ -75,9 +73,7 @@ class RunWorkflowReplayTest {
   @Test
   void replayDetectsAChangedInterpreter() throws Exception {
     Path file = recorded().findFirst().orElseThrow();
-    try (TestWorkflowEnvironment other = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create()).build())
-        .build())) {
+    try (TestWorkflowEnvironment other = EngineTestSupport.newEnvironment()) {
       Worker altered = other.newWorker(TemporalNames.TASK_QUEUE);
       NodeInvoker invoker = new NodeInvoker(t.registry, t.expressions);
       altered.registerWorkflowImplementationFactory(RunWorkflow.class,
