@@ -1,5 +1,6 @@
 package dev.weft.cli;
 
+import dev.weft.config.WeftProperties;
 import dev.weft.definition.Json;
 import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.definition.validate.ValidationReport;
@@ -41,7 +42,7 @@ public class RunFileCommand implements ApplicationRunner, ExitCodeGenerator {
   private int exitCode;
 
   public RunFileCommand(DefinitionValidator validator, WorkflowClient client, ConfigurableApplicationContext context,
-      dev.weft.config.WeftProperties props) {
+      WeftProperties props) {
     this.validator = validator;
     this.client = client;
     this.context = context;

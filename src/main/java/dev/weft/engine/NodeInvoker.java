@@ -134,7 +134,8 @@ public final class NodeInvoker {
     @Override
     public JsonNode evaluate(String expression, String field, JsonNode item) {
       Scope s = item == null ? exprScope : exprScope.withItem(item);
-      return expressions.evaluate(dev.weft.expression.Templates.unwrap(expression), "/config" + field, s, item != null);
+      // Raw-expression fields arrive already unwrapped from {{ }} by the template resolver.
+      return expressions.evaluate(expression, "/config" + field, s, item != null);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.weft.node;
 
+import dev.weft.definition.NodeDef;
+import java.time.Duration;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -11,8 +13,8 @@ public interface NodeContext {
   String nodeId();
 
   /** How long the node may run (its {@code timeout}); I/O nodes bound their calls by it. */
-  default java.time.Duration timeout() {
-    return dev.weft.definition.NodeDef.DEFAULT_TIMEOUT;
+  default Duration timeout() {
+    return NodeDef.DEFAULT_TIMEOUT;
   }
 
   /**
