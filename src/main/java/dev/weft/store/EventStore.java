@@ -1,0 +1,129 @@
+package dev.weft.store;
+
+import dev.weft.definition.Json;
+import dev.weft.engine.EventKind;
+import dev.weft.engine.NodeError;
+import dev.weft.engine.RunEvent;
+import dev.weft.engine.RunEventSink;
+import dev.weft.engine.RunStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The durable event log of runs, and the run index's writer of starts and ends.
+ *
+ * <p>A batch is written in one transaction: an advisory lock per run serialises writers of the same
+ * run, so {@code seq} order is commit order and a reader that resumes after a seq never skips an
+ * event; each row is inserted with {@code ON CONFLICT DO NOTHING} on (run, node, attempt, kind), so
+ * re-sent events are dropped; and {@code pg_notify} tells every Weft instance, at commit, that a run
+ * has new events.
+ */
+public class EventStore implements RunEventSink {
+  public static final String CHANNEL = "weft_events";
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final List<RunEventListener> listeners;
+
+  public EventStore(JdbcClient jdbc, TransactionTemplate tx, List<RunEventListener> listeners) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  @Override
+  public void record(List<RunEvent> events) {
+    if (events.isEmpty()) return;
+    List<StoredEvent> inserted = tx.execute(s -> {
+      TreeSet<String> runs = new TreeSet<>();
+      events.forEach(e -> runs.add(e.runId()));
+      // A stable lock order: two batches touching the same runs cannot deadlock.
+      runs.forEach(run -> jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:t || '/' || :run))")
+          .param("t", Tenants.DEFAULT).param("run", run).query(rs -> { }));
+      List<StoredEvent> fresh = new ArrayList<>();
+      for (RunEvent e : events) {
+        insert(e).ifPresent(seq -> {
+          fresh.add(new StoredEvent(seq, e));
+          if (e.runLevel()) index(e);
+        });
+      }
+      fresh.stream().map(f -> f.event().runId()).distinct().forEach(run ->
+          jdbc.sql("SELECT pg_notify(:channel, :run)").param("channel", CHANNEL).param("run", run).query(rs -> { }));
+      return fresh;
+    });
+    if (inserted != null && !inserted.isEmpty()) listeners.forEach(l -> l.inserted(inserted));
+  }
+
+  private Optional<Long> insert(RunEvent e) {
+    return jdbc.sql("""
+        INSERT INTO run_events (tenant_id, run_id, node_id, attempt, kind, node_type, at, duration_ms, input, output, error, data)
+        VALUES (:t, :run, :node, :attempt, :kind, :type, :at, :duration, :input::jsonb, :output::jsonb, :error::jsonb, :data::jsonb)
+        ON CONFLICT (tenant_id, run_id, node_id, attempt, kind) DO NOTHING
+        RETURNING seq""")
+        .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("attempt", e.attempt())
+        .param("kind", e.kind().wire()).param("type", e.nodeType()).param("at", Jsonb.timestamp(e.at()))
+        .param("duration", e.durationMs()).param("input", Jsonb.write(e.input())).param("output", Jsonb.write(e.output()))
+        .param("error", Jsonb.write(e.error())).param("data", Jsonb.write(e.data()))
+        .query(Long.class).optional();
+  }
+
+  /** Keeps the run index in step with the run's own start and end events. */
+  private void index(RunEvent e) {
+    switch (e.kind()) {
+      case RUN_STARTED -> jdbc.sql("""
+          INSERT INTO runs (tenant_id, run_id, temporal_run_id, workflow_id, version, status, started_at)
+          VALUES (:t, :run, :trun, :wf, :v, 'RUNNING', :at)
+          ON CONFLICT (tenant_id, run_id) DO UPDATE SET temporal_run_id = COALESCE(runs.temporal_run_id, EXCLUDED.temporal_run_id)""")
+          .param("t", Tenants.DEFAULT).param("run", e.runId()).param("trun", text(e.data(), "temporalRunId"))
+          .param("wf", text(e.data(), "workflowId")).param("v", e.data().path("version").asInt())
+          .param("at", Jsonb.timestamp(e.at()))
+          .update();
+      case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED -> jdbc.sql("""
+          UPDATE runs SET status = :status, ended_at = :at, state = :state::jsonb WHERE tenant_id = :t AND run_id = :run""")
+          .param("status", ended(e.kind()).name()).param("at", Jsonb.timestamp(e.at())).param("state", Jsonb.write(e.data()))
+          .param("t", Tenants.DEFAULT).param("run", e.runId())
+          .update();
+      default -> { }
+    }
+  }
+
+  static RunStatus ended(EventKind kind) {
+    return switch (kind) {
+      case RUN_COMPLETED -> RunStatus.COMPLETED;
+      case RUN_FAILED -> RunStatus.FAILED;
+      case RUN_CANCELED -> RunStatus.CANCELED;
+      default -> throw new IllegalArgumentException(kind + " does not end a run");
+    };
+  }
+
+  /** A run's events after {@code afterSeq}, in order. */
+  public List<StoredEvent> list(String runId, long afterSeq, int limit) {
+    return jdbc.sql("""
+        SELECT * FROM run_events WHERE tenant_id = :t AND run_id = :run AND seq > :after ORDER BY seq LIMIT :limit""")
+        .param("t", Tenants.DEFAULT).param("run", runId).param("after", afterSeq).param("limit", limit)
+        .query(EventStore::event).list();
+  }
+
+  private static StoredEvent event(ResultSet rs, int i) throws SQLException {
+    JsonNode error = Jsonb.read(rs, "error");
+    long duration = rs.getLong("duration_ms");
+    Long durationMs = rs.wasNull() ? null : duration;
+    RunEvent e = new RunEvent(rs.getString("run_id"), rs.getString("node_id"), rs.getString("node_type"),
+        rs.getInt("attempt"), EventKind.fromWire(rs.getString("kind")), Jsonb.instant(rs, "at"), durationMs,
+        Jsonb.read(rs, "input"), Jsonb.read(rs, "output"),
+        error == null ? null : Json.MAPPER.treeToValue(error, NodeError.class), Jsonb.read(rs, "data"));
+    return new StoredEvent(rs.getLong("seq"), e);
+  }
+
+  private static String text(JsonNode data, String field) {
+    JsonNode v = data == null ? null : data.get(field);
+    return v == null || v.isNull() ? null : v.asString();
+  }
+}
