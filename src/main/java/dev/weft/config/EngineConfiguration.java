@@ -1,10 +1,11 @@
 package dev.weft.config;
 
 import dev.weft.definition.validate.DefinitionValidator;
-import dev.weft.engine.InMemoryPayloadStore;
 import dev.weft.engine.NodeActivities;
 import dev.weft.engine.NodeInvoker;
 import dev.weft.engine.PayloadStore;
+import dev.weft.engine.RunEventActivitiesImpl;
+import dev.weft.engine.RunEventSink;
 import dev.weft.engine.RunWorkflow;
 import dev.weft.engine.RunWorkflowImpl;
 import dev.weft.engine.WeftDataConverter;
@@ -20,15 +21,17 @@ import io.temporal.worker.WorkerFactory;
 import dev.weft.engine.RunLauncher;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Wires the engine: registry, expressions, validator, and the Temporal worker that interprets runs. */
 @Configuration(proxyBeanMethods = false)
 public class EngineConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
   @Bean
   HttpNode httpNode(WeftProperties props) {
@@ -55,12 +58,6 @@ public class EngineConfiguration {
     return new NodeInvoker(registry, expressions);
   }
 
-  @Bean
-  @ConditionalOnMissingBean
-  PayloadStore payloadStore() {
-    return new InMemoryPayloadStore();
-  }
-
   /** Temporal's JSON converter on Jackson 3, the same mapper generation as the rest of Weft. */
   @Bean(name = "mainDataConverter")
   DataConverter mainDataConverter() {
@@ -84,32 +81,43 @@ public class EngineConfiguration {
    */
   @Bean
   WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, NodeInvoker invoker,
-      ExpressionEngine expressions, PayloadStore store) {
+      ExpressionEngine expressions, PayloadStore store, RunEventSink events) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(props.engine().taskQueue());
     worker.registerWorkflowImplementationFactory(RunWorkflow.class,
         () -> new RunWorkflowImpl(invoker, expressions, props.engine().settings()));
-    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings()));
+    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings(), events));
+    worker.registerActivitiesImplementations(new RunEventActivitiesImpl(events));
     return factory;
   }
 
+  /** Polls the task queue unless this process only serves the API ({@code weft.role=api}). */
   @Bean
-  SmartLifecycle weftWorkers(WorkerFactory weftWorkerFactory) {
+  SmartLifecycle weftWorkers(WorkerFactory weftWorkerFactory, WeftProperties props) {
     return new SmartLifecycle() {
+      private volatile boolean running;
+
       @Override
       public void start() {
-        weftWorkerFactory.start();
+        if (props.role().runsWorkers()) {
+          weftWorkerFactory.start();
+        } else {
+          log.info("weft.role={}: this process executes no runs", props.role());
+        }
+        running = true;
       }
 
       @Override
       public void stop() {
+        running = false;
+        if (!weftWorkerFactory.isStarted()) return;
         weftWorkerFactory.shutdown();
         weftWorkerFactory.awaitTermination(10, TimeUnit.SECONDS);
       }
 
       @Override
       public boolean isRunning() {
-        return weftWorkerFactory.isStarted() && !weftWorkerFactory.isShutdown();
+        return running;
       }
     };
   }

@@ -9,10 +9,13 @@ import io.temporal.activity.ActivityInfo;
 import io.temporal.activity.DynamicActivity;
 import io.temporal.common.converter.EncodedValues;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,6 +23,10 @@ import tools.jackson.databind.JsonNode;
  * Temporal UI reads like the graph. It loads claim-checked inputs, runs the node, and claim-checks a
  * large output. Node failures become {@link ApplicationFailure}s typed with the node's error code;
  * non-retryable ones are marked so, and the node's retry policy handles the rest.
+ *
+ * <p>Attempt-level events (a retry starting, an attempt failing) are written here, best effort: the
+ * workflow writes the durable node lifecycle (started, completed, failed) itself, so a store outage
+ * never fails an attempt and never repeats a node's side effects.
  */
 public class NodeActivities implements DynamicActivity {
   private static final Logger log = LoggerFactory.getLogger(NodeActivities.class);
@@ -27,11 +34,17 @@ public class NodeActivities implements DynamicActivity {
   private final NodeInvoker invoker;
   private final PayloadStore store;
   private final EngineSettings settings;
+  private final RunEventSink events;
 
   public NodeActivities(NodeInvoker invoker, PayloadStore store, EngineSettings settings) {
+    this(invoker, store, settings, RunEventSink.NONE);
+  }
+
+  public NodeActivities(NodeInvoker invoker, PayloadStore store, EngineSettings settings, RunEventSink events) {
     this.invoker = invoker;
     this.store = store;
     this.settings = settings;
+    this.events = events;
   }
 
   @Override
@@ -39,20 +52,40 @@ public class NodeActivities implements DynamicActivity {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     ActivityInput in = args.get(0, ActivityInput.class);
     int attempt = info.getAttempt();
+    MDC.put(Mdc.RUN_ID, in.runId());
+    MDC.put(Mdc.NODE_ID, in.node().id());
+    long started = System.currentTimeMillis();
+    if (attempt > 1) record(in, attempt, EventKind.NODE_STARTED, null, null);
     try {
       NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
       return new ActivityOutput(checked(in, attempt, r.output()), r.ports(), r.responseStatus(), attempt);
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
       log.info("node {} of run {} failed on attempt {}: {} {}", in.node().id(), in.runId(), attempt, f.code(), f.getMessage());
+      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started,
+          new NodeError(f.code(), f.getMessage(), f.details()));
       ApplicationFailure.Builder failure = ApplicationFailure.newBuilder()
           .setMessage(f.getMessage()).setType(f.code()).setDetails(details).setNonRetryable(!f.retryable());
       f.retryAfter().ifPresent(failure::setNextRetryDelay);
       throw failure.build();
     } catch (RuntimeException e) {
       log.warn("node {} of run {} crashed on attempt {}", in.node().id(), in.runId(), attempt, e);
+      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started,
+          new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null));
       throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",
           new FailureDetails(attempt, null));
+    } finally {
+      MDC.remove(Mdc.RUN_ID);
+      MDC.remove(Mdc.NODE_ID);
+    }
+  }
+
+  private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, NodeError error) {
+    try {
+      events.record(List.of(new RunEvent(in.runId(), in.node().id(), in.node().type(), attempt, kind, Instant.now(),
+          durationMs, null, null, error, null)));
+    } catch (RuntimeException e) {
+      log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.node().id(), attempt, e.toString());
     }
   }
 

@@ -5,7 +5,10 @@ import dev.weft.definition.WorkflowDefinition;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,20 +25,35 @@ public class RunLauncher {
     this.taskQueue = taskQueue;
   }
 
+  /** A started run, or the existing one that holds the same id. */
+  public record Launched(WorkflowStub stub, String runId, String temporalRunId, boolean existing) {}
+
   /**
    * Starts a run with a readable workflow id {@code <workflowId>-<runKey>}. Starting the same key again
-   * while the run is open returns the existing run (Temporal's id-conflict policy).
+   * returns the existing run, open or closed (Temporal's id-conflict and id-reuse policies), so a
+   * repeated trigger never runs a workflow twice.
    */
-  public WorkflowStub start(DefinitionSnapshot definition, JsonNode input, String runKey) {
+  public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey) {
+    String runId = definition.workflowId() + "-" + runKey;
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setTaskQueue(taskQueue)
-        .setWorkflowId(definition.workflowId() + "-" + runKey)
+        .setWorkflowId(runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setStaticSummary(definition.definition().name() + " v" + definition.version())
         .build();
     WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
-    stub.start(new RunInput(definition, input));
-    return stub;
+    try {
+      WorkflowExecution execution = stub.start(new RunInput(definition, input));
+      return new Launched(stub, runId, execution.getRunId(), false);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return new Launched(client.newUntypedWorkflowStub(runId), runId, e.getExecution().getRunId(), true);
+    }
+  }
+
+  /** Starts a run (see {@link #launch}) and returns its stub. */
+  public WorkflowStub start(DefinitionSnapshot definition, JsonNode input, String runKey) {
+    return launch(definition, input, runKey).stub();
   }
 
   /** The content hash of a definition: SHA-256 of its JSON. */

@@ -16,6 +16,7 @@ import dev.weft.node.NodeKind;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeResult;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -69,6 +70,19 @@ public class RunWorkflowImpl implements RunWorkflow {
   private Graph graph;
   private final Map<String, NodeRun> runs = new LinkedHashMap<>();
   private final Map<EdgeDef, Boolean> edgeTaken = new HashMap<>();
+  /** Events of the current scheduling round, written in one local activity before the run blocks. */
+  private final List<RunEvent> pending = new ArrayList<>();
+  private boolean recordEvents;
+  private final RunEventActivities eventWriter = Workflow.newLocalActivityStub(RunEventActivities.class,
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          // While the store is unreachable the run waits here, with backoff, rather than lose events.
+          .setRetryOptions(RetryOptions.newBuilder()
+              .setInitialInterval(Duration.ofSeconds(1))
+              .setBackoffCoefficient(2.0)
+              .setMaximumInterval(Duration.ofMinutes(1))
+              .build())
+          .build());
 
   /** Mutable bookkeeping of one node in this run. */
   private static final class NodeRun {
@@ -118,6 +132,14 @@ public class RunWorkflowImpl implements RunWorkflow {
   public RunResult run(RunInput input) {
     this.in = input;
     this.startedAt = now();
+    // Runs recorded before the event log existed replay without it.
+    this.recordEvents = Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1;
+    ObjectNode started = Json.object();
+    started.put("workflowId", input.definition().workflowId());
+    started.put("version", input.definition().version());
+    started.put("contentHash", input.definition().contentHash());
+    started.put("temporalRunId", Workflow.getInfo().getRunId());
+    emit(new RunEvent(runId(), RunEvent.RUN, null, 0, EventKind.RUN_STARTED, startedAt, null, preview(input.input()), null, null, started));
     WorkflowDefinition def = input.definition().definition();
     this.graph = new Graph(def);
     NodeRegistry registry = invoker.registry();
@@ -165,6 +187,7 @@ public class RunWorkflowImpl implements RunWorkflow {
           }
         }
         if (failed != null || running.isEmpty()) break;
+        flush();
         Promise.anyOf(running.values()).get();
         for (Iterator<Map.Entry<String, Promise<Outcome>>> it = running.entrySet().iterator(); it.hasNext(); ) {
           Map.Entry<String, Promise<Outcome>> e = it.next();
@@ -182,6 +205,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       status = RunStatus.CANCELED;
       endedAt = now();
       running.keySet().forEach(id -> finish(runs.get(id), NodeStatus.CANCELED));
+      runEnded(EventKind.RUN_CANCELED);
       throw e;
     }
     if (failed != null) {
@@ -191,11 +215,13 @@ public class RunWorkflowImpl implements RunWorkflow {
       runError = new NodeError(failed.error.code(), "node '" + failed.def.id() + "' failed: " + failed.error.message(),
           failed.error.details());
       endedAt = now();
+      runEnded(EventKind.RUN_FAILED);
       throw ApplicationFailure.newNonRetryableFailure(runError.message(), TemporalNames.RUN_FAILED, runError);
     }
     if (output == null) output = terminalOutputs();
     status = RunStatus.COMPLETED;
     endedAt = now();
+    runEnded(EventKind.RUN_COMPLETED);
     return new RunResult(output, responseStatus);
   }
 
@@ -209,6 +235,7 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   private void skip(NodeRun n) {
     n.status = NodeStatus.SKIPPED;
+    emit(nodeEvent(n, EventKind.NODE_SKIPPED, 0, null, null, null));
     graph.outgoing(n.def.id()).forEach(e -> edgeTaken.put(e, false));
   }
 
@@ -219,6 +246,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     NodeScope scope = scope(n);
     boolean offload = n.kind == NodeKind.ACTIVITY
         || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
+    emit(nodeEvent(n, n.kind == NodeKind.WAIT ? EventKind.NODE_WAITING : EventKind.NODE_STARTED, 1,
+        preview(Json.MAPPER.valueToTree(scope)), null, null));
     if (n.kind == NodeKind.CONTROL && !offload) return null;
     @SuppressWarnings("unchecked")
     Promise<Outcome>[] holder = new Promise[1];
@@ -338,6 +367,12 @@ public class RunWorkflowImpl implements RunWorkflow {
   private void finish(NodeRun n, NodeStatus s) {
     n.status = s;
     n.endedAt = now();
+    switch (s) {
+      case COMPLETED -> emit(nodeEvent(n, EventKind.NODE_COMPLETED, n.attempts, null, n.output, null));
+      case FAILED -> emit(nodeEvent(n, EventKind.NODE_FAILED, n.attempts, null, n.output, n.error));
+      case CANCELED -> emit(nodeEvent(n, EventKind.NODE_CANCELED, Math.max(1, n.attempts), null, null, null));
+      default -> { }
+    }
     for (EdgeDef e : graph.outgoing(n.def.id())) {
       edgeTaken.put(e, s == NodeStatus.COMPLETED || s == NodeStatus.FAILED ? n.ports.contains(e.portOrMain()) : false);
     }
@@ -368,6 +403,37 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
     boolean withInput = n.readsInput || taken.isEmpty();
     return new NodeScope(withInput ? in.input() : null, nodes, runInfo(), taken);
+  }
+
+  private RunEvent nodeEvent(NodeRun n, EventKind kind, int attempt, JsonNode input, JsonNode out, NodeError error) {
+    Long duration = n.startedAt == null || n.endedAt == null || kind == EventKind.NODE_STARTED || kind == EventKind.NODE_WAITING
+        ? null : n.endedAt.toEpochMilli() - n.startedAt.toEpochMilli();
+    ObjectNode data = null;
+    if (kind == EventKind.NODE_COMPLETED || kind == EventKind.NODE_FAILED) {
+      data = Json.object();
+      data.set("ports", Json.MAPPER.valueToTree(n.ports));
+    }
+    return new RunEvent(runId(), n.def.id(), n.def.type(), attempt, kind, now(), duration, input, out, error, data);
+  }
+
+  private void emit(RunEvent e) {
+    if (recordEvents) pending.add(e);
+  }
+
+  /** Writes this round's events; the run waits here while the store is unreachable. */
+  private void flush() {
+    if (pending.isEmpty()) return;
+    List<RunEvent> batch = List.copyOf(pending);
+    pending.clear();
+    eventWriter.record(batch);
+  }
+
+  /** The run's last event carries its final state, so a closed run reads the same as an open one. */
+  private void runEnded(EventKind kind) {
+    emit(new RunEvent(runId(), RunEvent.RUN, null, 0, kind, endedAt, endedAt.toEpochMilli() - startedAt.toEpochMilli(),
+        null, null, runError, Json.MAPPER.valueToTree(state())));
+    // A cancelled run still writes its last events: outside the cancelled scope.
+    Workflow.newDetachedCancellationScope(this::flush).run();
   }
 
   private JsonNode runInfo() {

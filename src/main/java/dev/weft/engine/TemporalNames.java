@@ -5,6 +5,10 @@ public final class TemporalNames {
   public static final String TASK_QUEUE = "weft";
   public static final String WORKFLOW_TYPE = "WeftRun";
   public static final String QUERY_STATE = "state";
+  /** The local activity that writes a run's events to the store. */
+  public static final String RECORD_EVENTS = "WeftRecordEvents";
+  /** {@code Workflow.getVersion} change ids of the interpreter (see docs/engine.md). */
+  public static final String CHANGE_RUN_EVENTS = "run-events";
   /** Failure type of a run that failed because a node failed. */
   public static final String RUN_FAILED = "weft.node_failed";
 

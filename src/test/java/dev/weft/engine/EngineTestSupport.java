@@ -25,6 +25,7 @@ final class EngineTestSupport implements AutoCloseable {
   final ExpressionEngine expressions = new ExpressionEngine();
   final DefinitionValidator validator;
   final InMemoryPayloadStore store = new InMemoryPayloadStore();
+  final RecordingEventSink events = new RecordingEventSink();
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final Worker worker;
@@ -40,7 +41,8 @@ final class EngineTestSupport implements AutoCloseable {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     worker = env.newWorker(TemporalNames.TASK_QUEUE);
     worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
-    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, settings));
+    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events),
+        new RunEventActivitiesImpl(events));
     env.start();
     client = env.getWorkflowClient();
   }

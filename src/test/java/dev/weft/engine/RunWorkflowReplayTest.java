@@ -64,7 +64,8 @@ class RunWorkflowReplayTest {
       WorkflowExecutionHistory history = t.client.fetchHistory(run.getExecution().getWorkflowId());
       WorkflowReplayer.replayWorkflowExecution(history, t.worker);
       if (Boolean.getBoolean("weft.recordHistories")) {
-        Files.writeString(DIR.resolve(s.getKey() + ".json"), history.toJson(true));
+        // Named after the interpreter's latest change: histories of earlier interpreters stay as they are.
+        Files.writeString(DIR.resolve(s.getKey() + "." + TemporalNames.CHANGE_RUN_EVENTS + "-1.json"), history.toJson(true));
       }
     }
   }
