@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * missing or unknown fields) with its JSON pointer instead of stopping at the first.
  */
 public final class DefinitionReader {
-  private static final Set<String> ROOT_FIELDS = Set.of("name", "description", "trigger", "nodes", "edges");
+  private static final Set<String> ROOT_FIELDS = Set.of("id", "name", "description", "trigger", "nodes", "edges");
   private static final Set<String> NODE_FIELDS = Set.of("id", "type", "name", "config", "timeout", "retry", "onError");
   private static final Set<String> EDGE_FIELDS = Set.of("from", "port", "to");
   private static final Set<String> RETRY_FIELDS =
@@ -47,9 +47,10 @@ public final class DefinitionReader {
     List<Violation> v = new ArrayList<>();
     if (raw == null || !raw.isObject()) {
       v.add(Violation.of("", "json.type", "a definition is a JSON object"));
-      return new ParsedDefinition(new WorkflowDefinition(null, null, TriggerDef.MANUAL, List.of(), List.of()), raw, v);
+      return new ParsedDefinition(new WorkflowDefinition(null, null, null, TriggerDef.MANUAL, List.of(), List.of()), raw, v);
     }
     unknownFields(raw, "", ROOT_FIELDS, v);
+    String id = string(raw, "", "id", false, v);
     String name = string(raw, "", "name", true, v);
     if (name != null && name.isBlank()) v.add(Violation.of("/name", "definition.required", "name must not be blank"));
     if (name != null && name.length() > limits.maxNameLength()) {
@@ -81,11 +82,11 @@ public final class DefinitionReader {
         for (int i = 0; i < es.size(); i++) edges.add(edge(es.get(i), "/edges/" + i, v));
       }
     }
-    return new ParsedDefinition(new WorkflowDefinition(name, description, trigger, nodes, edges), raw, v);
+    return new ParsedDefinition(new WorkflowDefinition(id, name, description, trigger, nodes, edges), raw, v);
   }
 
   private static ParsedDefinition failed(List<Violation> v) {
-    return new ParsedDefinition(new WorkflowDefinition(null, null, TriggerDef.MANUAL, List.of(), List.of()), null, v);
+    return new ParsedDefinition(new WorkflowDefinition(null, null, null, TriggerDef.MANUAL, List.of(), List.of()), null, v);
   }
 
   private NodeDef node(JsonNode n, String path, List<Violation> v) {

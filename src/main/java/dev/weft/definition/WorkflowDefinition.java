@@ -4,14 +4,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Optional;
 
-/** A user workflow in the v1 definition format (see docs/definition-format.md). */
+/**
+ * A user workflow in the v1 definition format (see docs/definition-format.md). {@code id} is optional:
+ * the API derives one from the name when it is absent.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkflowDefinition(
+    String id,
     String name, String description, TriggerDef trigger, List<NodeDef> nodes, List<EdgeDef> edges) {
 
   public WorkflowDefinition {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
     edges = edges == null ? List.of() : List.copyOf(edges);
+  }
+
+  /** This definition with its workflow id set. */
+  public WorkflowDefinition withId(String workflowId) {
+    return new WorkflowDefinition(workflowId, name, description, trigger, nodes, edges);
   }
 
   public Optional<NodeDef> node(String id) {

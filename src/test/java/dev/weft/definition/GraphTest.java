@@ -15,7 +15,7 @@ class GraphTest {
   private static Graph graph(List<String> ids, String... edges) {
     List<NodeDef> nodes = ids.stream().map(id -> new NodeDef(id, "set", null, Json.object(), null, null, null)).toList();
     List<EdgeDef> es = Arrays.stream(edges).map(GraphTest::edge).toList();
-    return new Graph(new WorkflowDefinition("g", null, TriggerDef.MANUAL, nodes, es));
+    return new Graph(new WorkflowDefinition(null, "g", null, TriggerDef.MANUAL, nodes, es));
   }
 
   /** {@code "a>b"} or {@code "a:port>b"}. */
@@ -73,7 +73,7 @@ class GraphTest {
         new NodeDef(null, "set", null, Json.object(), null, null, null),
         new NodeDef("a", "set", null, Json.object(), null, null, null),
         new NodeDef("a", "respond", null, Json.object(), null, null, null));
-    Graph g = new Graph(new WorkflowDefinition("g", null, TriggerDef.MANUAL, nodes,
+    Graph g = new Graph(new WorkflowDefinition(null, "g", null, TriggerDef.MANUAL, nodes,
         List.of(new EdgeDef(null, null, "a"), new EdgeDef("a", null, null))));
 
     assertThat(g.nodeIds()).containsExactly("a");

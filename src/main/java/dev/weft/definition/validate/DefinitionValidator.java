@@ -39,6 +39,7 @@ import tools.jackson.databind.JsonNode;
  * limits.
  */
 public final class DefinitionValidator {
+  public static final Pattern WORKFLOW_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
   public static final Pattern NODE_ID = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
   private static final Pattern WEBHOOK_PATH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9/_.-]{0,199}");
   private static final Set<String> TRIGGERS = Set.of("manual", "webhook", "schedule", "chat");
@@ -68,6 +69,10 @@ public final class DefinitionValidator {
     WorkflowDefinition def = parsed.definition();
     if (parsed.raw() == null || !parsed.raw().isObject()) return new ValidationReport(def, v);
 
+    if (def.id() != null && !WORKFLOW_ID.matcher(def.id()).matches()) {
+      v.add(Violation.of("/id", "definition.id_invalid",
+          "workflow id '" + def.id() + "' must match [a-z][a-z0-9-]* and be at most 64 characters"));
+    }
     trigger(def.trigger(), v);
     Map<String, Integer> index = ids(def, v);
     Graph graph = new Graph(def);

@@ -43,7 +43,7 @@ class DefinitionValidatorTest {
   /** Every code the validator and the built-in node types emit at save time. */
   private static final Set<String> ALL_CODES = Set.of(
       "json.syntax", "json.type", "limit.size", "limit.nodes", "limit.edges", "limit.name_length", "limit.expression",
-      "definition.required", "definition.unknown_field", "definition.no_nodes",
+      "definition.required", "definition.unknown_field", "definition.id_invalid", "definition.no_nodes",
       "node.id_invalid", "node.id_duplicate", "node.type_unknown", "node.on_error_invalid",
       "config.required", "config.invalid", "config.unknown_field",
       "edge.unknown_node", "edge.unknown_port", "edge.duplicate",
