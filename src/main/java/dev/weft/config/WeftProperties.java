@@ -10,8 +10,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /** Weft's settings, under {@code weft.*}. Every limit is explicit here. */
 @ConfigurationProperties(prefix = WeftProperties.PREFIX)
-public record WeftProperties(@DefaultValue Engine engine, @DefaultValue Limits limits, @DefaultValue Http http) {
+public record WeftProperties(
+    @DefaultValue("all") WeftRole role,
+    @DefaultValue Engine engine,
+    @DefaultValue Limits limits,
+    @DefaultValue Http http,
+    @DefaultValue Api api,
+    @DefaultValue Embedded embedded) {
   public static final String PREFIX = "weft";
+
+  /** The REST API. */
+  public record Api(
+      @DefaultValue("2097152") long maxRequestBytes,
+      @DefaultValue("60s") Duration maxWait,
+      @DefaultValue("50") int defaultPageSize,
+      @DefaultValue("500") int maxPageSize,
+      @DefaultValue("30m") Duration streamTimeout,
+      @DefaultValue("5s") Duration streamPollInterval,
+      @DefaultValue({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"})
+      java.util.List<String> redactedHeaders) {}
+
+  /** The embedded run mode: PostgreSQL's data directory and port (0 = any free port). */
+  public record Embedded(
+      @DefaultValue("./data") String dataDir,
+      @DefaultValue("0") int postgresPort,
+      @DefaultValue("false") boolean cleanOnStart) {}
 
   /** The interpreter. */
   public record Engine(
@@ -32,7 +55,8 @@ public record WeftProperties(@DefaultValue Engine engine, @DefaultValue Limits l
       @DefaultValue("200") int maxNameLength,
       @DefaultValue("4096") int maxExpressionLength,
       @DefaultValue("10000") int maxExpressionIterations,
-      @DefaultValue("1048576") int maxTemplateChars) {
+      @DefaultValue("1048576") int maxTemplateChars,
+      @DefaultValue("262144") int maxInputBytes) {
 
     public DefinitionLimits definition() {
       return new DefinitionLimits(maxDefinitionBytes, maxNodes, maxEdges, maxNameLength);

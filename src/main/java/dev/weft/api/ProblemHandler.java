@@ -1,0 +1,143 @@
+package dev.weft.api;
+
+import dev.weft.definition.Violation;
+import dev.weft.store.StoreConflict;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Every error as problem+json with a stable {@code code} and {@code errors:[{path, code, message}]},
+ * including Spring MVC's own (404, 405, 406, 415, unreadable bodies, bad parameters). Unexpected
+ * failures are logged and answered with a 500 that reveals nothing.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final String TYPE_BASE = "https://weft.dev/problems/";
+
+  @ExceptionHandler(ApiProblem.class)
+  ResponseEntity<Object> apiProblem(ApiProblem p) {
+    ProblemDetail d = detail(p.status(), p.code(), p.getMessage(), p.errors());
+    p.extra().forEach(d::setProperty);
+    return respond(d);
+  }
+
+  @ExceptionHandler(StoreConflict.class)
+  ResponseEntity<Object> conflict(StoreConflict c) {
+    HttpStatus status = c.code().endsWith("not_found") ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
+    return respond(detail(status, c.code(), c.getMessage(), List.of(Violation.of(c.path(), c.code(), c.getMessage()))));
+  }
+
+  @ExceptionHandler(PayloadTooLarge.class)
+  ResponseEntity<Object> tooLarge(PayloadTooLarge e) {
+    return respond(detail(HttpStatus.CONTENT_TOO_LARGE, "request.too_large", e.getMessage(),
+        List.of(Violation.of("", "request.too_large", e.getMessage()))));
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
+    String msg = "'" + e.getValue() + "' is not a valid " + e.getName();
+    return respond(detail(HttpStatus.BAD_REQUEST, "request.invalid_parameter", msg,
+        List.of(Violation.of("query." + e.getName(), "request.invalid_parameter", msg))));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Object> unexpected(Exception e) {
+    log.error("unexpected error", e);
+    return respond(detail(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "an internal error occurred; it has been logged",
+        List.of()));
+  }
+
+  /** Spring MVC's own exceptions: keep their status, add our code and errors. */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+      HttpStatusCode status, WebRequest request) {
+    String code;
+    String path = "";
+    String message;
+    switch (ex) {
+      case NoResourceFoundException e -> {
+        code = "route.not_found";
+        message = "no such endpoint: " + e.getResourcePath();
+      }
+      case HttpRequestMethodNotSupportedException e -> {
+        code = "method.not_allowed";
+        message = e.getMethod() + " is not supported here; use " + e.getSupportedHttpMethods();
+      }
+      case HttpMediaTypeNotSupportedException e -> {
+        code = "media_type.unsupported";
+        path = "header.Content-Type";
+        message = "content type " + e.getContentType() + " is not supported; use " + e.getSupportedMediaTypes();
+      }
+      case HttpMediaTypeNotAcceptableException e -> {
+        code = "media_type.not_acceptable";
+        path = "header.Accept";
+        message = "cannot answer in the requested media type; available: " + e.getSupportedMediaTypes();
+      }
+      case MissingServletRequestParameterException e -> {
+        code = "request.missing_parameter";
+        path = "query." + e.getParameterName();
+        message = "query parameter '" + e.getParameterName() + "' is required";
+      }
+      case MissingRequestHeaderException e -> {
+        code = "request.missing_header";
+        path = "header." + e.getHeaderName();
+        message = "header '" + e.getHeaderName() + "' is required";
+      }
+      case org.springframework.http.converter.HttpMessageNotReadableException e -> {
+        code = "json.syntax";
+        message = "the request body is not readable JSON";
+      }
+      default -> {
+        code = "request." + HttpStatus.valueOf(status.value()).name().toLowerCase(Locale.ROOT);
+        message = ex.getMessage() == null ? HttpStatus.valueOf(status.value()).getReasonPhrase() : ex.getMessage();
+      }
+    }
+    ProblemDetail d = detail(status, code, message, List.of(Violation.of(path, code, message)));
+    return ResponseEntity.status(status).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(d);
+  }
+
+  static ProblemDetail detail(HttpStatusCode status, String code, String message, List<Violation> errors) {
+    ProblemDetail d = ProblemDetail.forStatusAndDetail(status, message);
+    d.setType(URI.create(TYPE_BASE + code));
+    d.setTitle(HttpStatus.valueOf(status.value()).getReasonPhrase());
+    d.setProperty("code", code);
+    d.setProperty("errors", errors);
+    return d;
+  }
+
+  /** The problem as the JSON object Spring MVC would write (its properties at the top level). */
+  static java.util.Map<String, Object> asMap(ProblemDetail d) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("type", d.getType().toString());
+    m.put("title", d.getTitle());
+    m.put("status", d.getStatus());
+    m.put("detail", d.getDetail());
+    if (d.getProperties() != null) m.putAll(d.getProperties());
+    return m;
+  }
+
+  private static ResponseEntity<Object> respond(ProblemDetail d) {
+    return ResponseEntity.status(d.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(d);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.weft.api;
+
+import dev.weft.definition.validate.ValidationReport;
+import dev.weft.service.Principals;
+import dev.weft.service.WorkflowService;
+import dev.weft.store.VersionRecord;
+import dev.weft.store.WorkflowRecord;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Workflows and their versions. Bodies are read as text so the validator reports JSON errors with paths. */
+@RestController
+@RequestMapping(path = "/api/workflows", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Workflows")
+public class WorkflowController {
+  private final WorkflowService workflows;
+  private final Paging paging;
+
+  public WorkflowController(WorkflowService workflows, Paging paging) {
+    this.workflows = workflows;
+    this.paging = paging;
+  }
+
+  @Operation(summary = "Create a workflow", description = "Validates the definition in full; 400 lists every error.")
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Map<String, Object>> create(@RequestBody String body) {
+    WorkflowService.Saved saved = workflows.create(body, Principals.ANONYMOUS);
+    return ResponseEntity.created(URI.create("/api/workflows/" + saved.workflow().id())).body(view(saved.workflow(), saved.version()));
+  }
+
+  @Operation(summary = "List workflows")
+  @GetMapping
+  Map<String, Object> list(@RequestParam(defaultValue = "false") boolean archived,
+      @RequestParam(required = false) Integer limit, @RequestParam(defaultValue = "0") int offset) {
+    int n = paging.limit(limit);
+    if (offset < 0) throw ApiProblem.badRequest("query.offset", "request.invalid_parameter", "offset must not be negative");
+    List<Map<String, Object>> items = workflows.list(archived, n, offset).stream().map(WorkflowController::summary).toList();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("workflows", items);
+    if (items.size() == n) out.put("nextOffset", offset + n);
+    return out;
+  }
+
+  @Operation(summary = "Read a workflow and its latest definition")
+  @GetMapping("/{id}")
+  Map<String, Object> get(@PathVariable String id) {
+    WorkflowRecord w = workflows.workflow(id);
+    return view(w, workflows.version(id, w.latestVersion()));
+  }
+
+  @Operation(summary = "Save a new version", description = "A new immutable version when the content changed; "
+      + "runs already started stay on their version.")
+  @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Map<String, Object> update(@PathVariable String id, @RequestBody String body) {
+    WorkflowService.Saved saved = workflows.update(id, body, Principals.ANONYMOUS);
+    Map<String, Object> out = view(saved.workflow(), saved.version());
+    out.put("changed", saved.changed());
+    return out;
+  }
+
+  @Operation(summary = "Archive a workflow", description = "No new runs and no webhook; versions and runs stay readable.")
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> archive(@PathVariable String id) {
+    workflows.archive(id, Principals.ANONYMOUS);
+    return ResponseEntity.noContent().build();
+  }
+
+  @Operation(summary = "Version history")
+  @GetMapping("/{id}/versions")
+  Map<String, Object> versions(@PathVariable String id) {
+    return Map.of("versions", workflows.versions(id).stream().map(v -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", v.version());
+      m.put("contentHash", v.contentHash());
+      m.put("createdAt", v.createdAt());
+      m.put("createdBy", v.createdBy());
+      return m;
+    }).toList());
+  }
+
+  @Operation(summary = "One version with its definition")
+  @GetMapping("/{id}/versions/{version}")
+  Map<String, Object> version(@PathVariable String id, @PathVariable int version) {
+    return view(workflows.workflow(id), workflows.version(id, version));
+  }
+
+  @Operation(summary = "Validate without saving", description = "Always 200: {valid, errors[]}.")
+  @PostMapping(path = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Map<String, Object> validate(@RequestBody String body) {
+    ValidationReport report = workflows.validate(body);
+    return Map.of("valid", report.valid(), "errors", report.errors());
+  }
+
+  static Map<String, Object> summary(WorkflowRecord w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", w.id());
+    m.put("name", w.name());
+    m.put("latestVersion", w.latestVersion());
+    m.put("archived", w.archived());
+    m.put("createdAt", w.createdAt());
+    m.put("updatedAt", w.updatedAt());
+    return m;
+  }
+
+  private static Map<String, Object> view(WorkflowRecord w, VersionRecord v) {
+    Map<String, Object> m = summary(w);
+    m.put("version", v.version());
+    m.put("contentHash", v.contentHash());
+    m.put("versionCreatedAt", v.createdAt());
+    m.put("versionCreatedBy", v.createdBy());
+    m.put("definition", v.definition());
+    return m;
+  }
+}

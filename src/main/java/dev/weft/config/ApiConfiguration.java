@@ -1,0 +1,51 @@
+package dev.weft.config;
+
+import dev.weft.api.Paging;
+import dev.weft.api.RequestSizeFilter;
+import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.engine.RunLauncher;
+import dev.weft.service.RunService;
+import dev.weft.service.WebhookService;
+import dev.weft.service.WorkflowService;
+import dev.weft.store.AuditLog;
+import dev.weft.store.RunStore;
+import dev.weft.store.WorkflowStore;
+import io.temporal.client.WorkflowClient;
+import java.util.HashSet;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** The services behind the REST API, and its request limits. */
+@Configuration(proxyBeanMethods = false)
+public class ApiConfiguration {
+
+  @Bean
+  WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit) {
+    return new WorkflowService(validator, store, audit);
+  }
+
+  @Bean
+  RunService runService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit) {
+    return new RunService(client, launcher, workflows, runs, audit);
+  }
+
+  @Bean
+  WebhookService webhookService(WorkflowStore workflows, RunService runs, WeftProperties props) {
+    return new WebhookService(workflows, runs, new HashSet<>(props.api().redactedHeaders()), props.api().maxWait());
+  }
+
+  @Bean
+  Paging paging(WeftProperties props) {
+    return new Paging(props.api());
+  }
+
+  @Bean
+  FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(WeftProperties props) {
+    FilterRegistrationBean<RequestSizeFilter> bean = new FilterRegistrationBean<>(new RequestSizeFilter(props.api().maxRequestBytes()));
+    bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    bean.addUrlPatterns("/api/*", "/hooks/*");
+    return bean;
+  }
+}

@@ -1,0 +1,185 @@
+package dev.weft.service;
+
+import dev.weft.api.ApiProblem;
+import dev.weft.definition.Json;
+import dev.weft.engine.DefinitionSnapshot;
+import dev.weft.engine.RunLauncher;
+import dev.weft.engine.RunResult;
+import dev.weft.engine.RunState;
+import dev.weft.engine.RunStatus;
+import dev.weft.engine.TemporalNames;
+import dev.weft.store.AuditLog;
+import dev.weft.store.RunRecord;
+import dev.weft.store.RunStore;
+import dev.weft.store.VersionRecord;
+import dev.weft.store.WorkflowRecord;
+import dev.weft.store.WorkflowStore;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Starting, reading and controlling runs. A run's id is its Temporal workflow id; an
+ * {@code Idempotency-Key} is hashed into it, so the same key always names the same run and Temporal
+ * itself refuses to start it twice.
+ */
+public class RunService {
+  static final Set<RunStatus> ENDED = EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELED, RunStatus.TIMED_OUT);
+  private static final int MAX_KEY_LENGTH = 200;
+
+  private final WorkflowClient client;
+  private final RunLauncher launcher;
+  private final WorkflowStore workflows;
+  private final RunStore runs;
+  private final AuditLog audit;
+
+  public RunService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit) {
+    this.client = client;
+    this.launcher = launcher;
+    this.workflows = workflows;
+    this.runs = runs;
+    this.audit = audit;
+  }
+
+  /** A run that was started, or found again by its idempotency key ({@code replayed}). */
+  public record Started(String runId, String workflowId, int version, boolean replayed) {}
+
+  /** How a run ended: its final state and, when it completed, its result. */
+  public record Ended(JsonNode state, RunResult result) {
+    public boolean completed() {
+      return result != null;
+    }
+  }
+
+  public Started start(String workflowId, Integer version, JsonNode input, String idempotencyKey, String trigger,
+      String principal) {
+    WorkflowRecord w = workflows.find(workflowId)
+        .orElseThrow(() -> ApiProblem.notFound("path.id", "workflow.not_found", "no workflow '" + workflowId + "'"));
+    if (w.archived()) {
+      throw ApiProblem.conflict("path.id", "workflow.archived", "workflow '" + workflowId + "' is archived and starts no runs");
+    }
+    int v = version == null ? w.latestVersion() : version;
+    VersionRecord def = workflows.version(workflowId, v)
+        .orElseThrow(() -> ApiProblem.notFound("/version", "version.not_found", "workflow '" + workflowId + "' has no version " + v));
+    String requestHash = null;
+    String runKey;
+    if (idempotencyKey != null) {
+      checkKey(idempotencyKey);
+      runKey = sha256(Principals.ANONYMOUS + "\n" + idempotencyKey).substring(0, 32);
+      ObjectNode request = Json.object();
+      request.put("version", version);
+      request.set("input", input);
+      requestHash = sha256(Json.MAPPER.writeValueAsString(request));
+      Optional<RunRecord> existing = runs.find(workflowId + "-" + runKey);
+      if (existing.isPresent()) {
+        sameRequest(existing.get(), requestHash, idempotencyKey);
+        return new Started(existing.get().runId(), workflowId, existing.get().version(), true);
+      }
+    } else {
+      runKey = UUID.randomUUID().toString().replace("-", "");
+    }
+    RunLauncher.Launched launched = launcher.launch(
+        new DefinitionSnapshot(workflowId, v, def.contentHash(), def.definition()), input, runKey);
+    runs.started(new RunRecord(launched.runId(), launched.temporalRunId(), workflowId, v, RunStatus.RUNNING, trigger,
+        idempotencyKey, requestHash, Instant.now(), null, null));
+    if (idempotencyKey != null) {
+      // Two different requests racing with one key: the first one's hash is kept; the other is refused.
+      sameRequest(runs.find(launched.runId()).orElseThrow(), requestHash, idempotencyKey);
+    }
+    if (!launched.existing()) {
+      audit.record(principal, "run.start", "run", launched.runId(), launched.runId(), null,
+          Json.MAPPER.valueToTree(Map.of("workflowId", workflowId, "version", v, "trigger", trigger)));
+    }
+    return new Started(launched.runId(), workflowId, v, launched.existing());
+  }
+
+  private static void checkKey(String key) {
+    if (key.isBlank() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw ApiProblem.badRequest("header.Idempotency-Key", "idempotency.key_invalid",
+          "an Idempotency-Key is 1 to " + MAX_KEY_LENGTH + " visible ASCII characters");
+    }
+  }
+
+  private static void sameRequest(RunRecord run, String requestHash, String key) {
+    if (run.requestHash() != null && !run.requestHash().equals(requestHash)) {
+      throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency.key_reused",
+          "Idempotency-Key '" + key + "' was already used with a different request",
+          java.util.List.of(dev.weft.definition.Violation.of("header.Idempotency-Key", "idempotency.key_reused",
+              "this key started run " + run.runId() + " with a different input or version")), Map.of("runId", run.runId()));
+    }
+  }
+
+  /** Waits up to {@code wait} for the run to end; empty if it is still going. */
+  public Optional<Ended> await(String runId, Duration wait) {
+    if (wait.isZero() || wait.isNegative()) return Optional.empty();
+    WorkflowStub stub = client.newUntypedWorkflowStub(runId);
+    try {
+      RunResult result = stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, RunResult.class);
+      return Optional.of(new Ended(state(runId), result));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (WorkflowFailedException e) {
+      return Optional.of(new Ended(state(runId), null));
+    }
+  }
+
+  /**
+   * The run's state in the shape of the {@code state} query: from the store once the run has ended
+   * (its last event carries it), from the workflow while it is open.
+   */
+  public JsonNode state(String runId) {
+    Optional<RunRecord> row = runs.find(runId);
+    if (row.isPresent() && row.get().state() != null) return row.get().state();
+    try {
+      RunState s = client.newUntypedWorkflowStub(runId).query(TemporalNames.QUERY_STATE, RunState.class);
+      return Json.MAPPER.valueToTree(s);
+    } catch (WorkflowNotFoundException e) {
+      RunRecord r = row.orElseThrow(() -> ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'"));
+      // Known to the index but gone from Temporal (past retention): what the index has.
+      return Json.MAPPER.valueToTree(new RunState(r.runId(), r.workflowId(), r.version(), r.status(), r.startedAt(),
+          r.endedAt(), null, null, null, Map.of(), java.util.List.of()));
+    }
+  }
+
+  public RunRecord record(String runId) {
+    return runs.find(runId).orElseThrow(() -> ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'"));
+  }
+
+  public void cancel(String runId, String principal) {
+    RunRecord r = record(runId);
+    if (ENDED.contains(r.status())) {
+      throw ApiProblem.conflict("path.runId", "run.not_running", "run '" + runId + "' has already ended (" + r.status() + ")");
+    }
+    try {
+      client.newUntypedWorkflowStub(runId).cancel();
+    } catch (WorkflowNotFoundException e) {
+      throw ApiProblem.conflict("path.runId", "run.not_running", "run '" + runId + "' has already ended");
+    }
+    audit.record(principal, "run.cancel", "run", runId, runId, null, null);
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

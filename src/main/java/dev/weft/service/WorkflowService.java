@@ -1,0 +1,105 @@
+package dev.weft.service;
+
+import dev.weft.api.ApiProblem;
+import dev.weft.definition.Json;
+import dev.weft.definition.WorkflowDefinition;
+import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.definition.validate.ValidationReport;
+import dev.weft.engine.RunLauncher;
+import dev.weft.store.AuditLog;
+import dev.weft.store.VersionRecord;
+import dev.weft.store.WorkflowRecord;
+import dev.weft.store.WorkflowStore;
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+
+/** Saving workflows: every definition is validated in full before a version is written. */
+public class WorkflowService {
+  private final DefinitionValidator validator;
+  private final WorkflowStore store;
+  private final AuditLog audit;
+
+  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit) {
+    this.validator = validator;
+    this.store = store;
+    this.audit = audit;
+  }
+
+  /** A saved version, and whether this call changed anything. */
+  public record Saved(WorkflowRecord workflow, VersionRecord version, boolean changed) {}
+
+  public ValidationReport validate(String body) {
+    return validator.validate(body);
+  }
+
+  public Saved create(String body, String principal) {
+    WorkflowDefinition def = valid(body);
+    String id = def.id() != null ? def.id() : slug(def.name());
+    def = def.withId(id);
+    VersionRecord v = store.create(id, def, RunLauncher.contentHash(def), principal);
+    audit.record(principal, "workflow.create", "workflow", id, null, null, Json.MAPPER.valueToTree(Map.of("version", 1)));
+    return new Saved(workflow(id), v, true);
+  }
+
+  public Saved update(String id, String body, String principal) {
+    WorkflowDefinition def = valid(body);
+    if (def.id() != null && !def.id().equals(id)) {
+      throw ApiProblem.badRequest("/id", "definition.id_mismatch",
+          "the definition's id '" + def.id() + "' is not the workflow '" + id + "' of the URL");
+    }
+    int before = workflow(id).latestVersion();
+    def = def.withId(id);
+    VersionRecord v = store.addVersion(id, def, RunLauncher.contentHash(def), principal);
+    boolean changed = v.version() > before;
+    if (changed) {
+      audit.record(principal, "workflow.update", "workflow", id, null, null,
+          Json.MAPPER.valueToTree(Map.of("version", v.version())));
+    }
+    return new Saved(workflow(id), v, changed);
+  }
+
+  public void archive(String id, String principal) {
+    workflow(id);
+    if (store.archive(id)) audit.record(principal, "workflow.archive", "workflow", id, null, null, null);
+  }
+
+  public WorkflowRecord workflow(String id) {
+    return store.find(id).orElseThrow(() -> ApiProblem.notFound("path.id", "workflow.not_found", "no workflow '" + id + "'"));
+  }
+
+  public VersionRecord version(String id, int version) {
+    workflow(id);
+    return store.version(id, version).orElseThrow(() -> ApiProblem.notFound("path.version", "version.not_found",
+        "workflow '" + id + "' has no version " + version));
+  }
+
+  public List<VersionRecord> versions(String id) {
+    workflow(id);
+    return store.versions(id);
+  }
+
+  public List<WorkflowRecord> list(boolean includeArchived, int limit, int offset) {
+    return store.list(includeArchived, limit, offset);
+  }
+
+  private WorkflowDefinition valid(String body) {
+    ValidationReport report = validator.validate(body);
+    if (!report.valid()) {
+      throw new ApiProblem(HttpStatus.BAD_REQUEST, "definition.invalid",
+          report.errors().size() + " problem(s) in the definition", report.errors(), Map.of());
+    }
+    return report.definition();
+  }
+
+  /** A workflow id from a name: "Expense approval" → "expense-approval". */
+  static String slug(String name) {
+    String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+    String s = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    if (s.isEmpty() || !Character.isLetter(s.charAt(0))) s = "workflow-" + s;
+    s = s.replaceAll("-+$", "");
+    return s.length() > 64 ? s.substring(0, 64).replaceAll("-+$", "") : s;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.weft.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Runs over REST: start, wait, state, events, idempotency, versions, webhooks and cancel. */
+class RunApiTest extends ServiceTestSupport {
+
+  @Test
+  void runWaitStateAndEvents() {
+    String id = create("examples/hello.json", "hello");
+    Response r = post("/api/workflows/" + id + "/runs?wait=PT30S", "{\"input\": {\"name\": \"Ada\"}}");
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode state = r.json();
+    String runId = state.get("runId").stringValue();
+    assertThat(runId).startsWith(id + "-");
+    assertThat(state.get("status").stringValue()).isEqualTo("COMPLETED");
+    assertThat(state.at("/output/greeting").stringValue()).isEqualTo("Hello, Ada.");
+    assertThat(state.at("/nodes/say/status").stringValue()).isEqualTo("COMPLETED");
+    assertThat(state.at("/nodes/shout/status").stringValue()).isEqualTo("SKIPPED");
+    assertThat(r.header("Location")).isEqualTo("/api/runs/" + runId);
+
+    // Closed: read from the store, same shape as the query's answer.
+    assertThat(get("/api/runs/" + runId).json()).isEqualTo(state);
+
+    List<String> kinds = get("/api/runs/" + runId + "/events").json().get("events").valueStream()
+        .map(e -> e.get("kind").stringValue() + (e.has("nodeId") ? ":" + e.get("nodeId").stringValue() : "")).toList();
+    assertThat(kinds).containsExactly("run_started", "node_started:loud", "node_completed:loud", 
+        "node_started:say", "node_completed:say", "node_skipped:shout", "node_started:answer", "node_completed:answer", "run_completed");
+
+    JsonNode listed = get("/api/runs?workflowId=" + id).json().get("runs");
+    assertThat(listed.size()).isEqualTo(1);
+    assertThat(listed.get(0).get("status").stringValue()).isEqualTo("COMPLETED");
+    assertThat(get("/api/runs?workflowId=" + id + "&status=FAILED").json().get("runs").size()).isZero();
+  }
+
+  @Test
+  void withoutWaitTheAnswerIs202AndTheStateIsQueriedWhileOpen() {
+    String id = create("versioned.json", "open");
+    Response r = post("/api/workflows/" + id + "/runs", "{\"input\": {\"pause\": \"3s\", \"name\": \"x\"}}");
+    assertThat(r.status()).isEqualTo(202);
+    String runId = r.json().get("runId").stringValue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get("/api/runs/" + runId).json().at("/nodes/pause/status").stringValue()).isEqualTo("RUNNING"));
+    JsonNode open = get("/api/runs/" + runId).json();
+    assertThat(open.get("status").stringValue()).isEqualTo("RUNNING");
+    assertThat(open.get("version").asInt()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(get("/api/runs/" + runId).json().get("status").stringValue()).isEqualTo("COMPLETED"));
+  }
+
+  @Test
+  void aRunStartedOnV1FinishesOnV1() {
+    String id = create("versioned.json", "pin");
+    String runId = post("/api/workflows/" + id + "/runs", "{\"input\": {\"pause\": \"3s\", \"name\": \"first\"}}")
+        .json().get("runId").stringValue();
+    String v2 = definition("versioned.json", id).replace("\"from\":\"one\"", "\"from\":\"two\"");
+    assertThat(put("/api/workflows/" + id, v2).json().get("version").asInt()).isEqualTo(2);
+
+    JsonNode second = post("/api/workflows/" + id + "/runs?wait=PT30S", "{\"input\": {\"pause\": \"1ms\", \"name\": \"second\"}}").json();
+    assertThat(second.get("version").asInt()).isEqualTo(2);
+    assertThat(second.at("/output/from").stringValue()).isEqualTo("two");
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(get("/api/runs/" + runId).json().get("status").stringValue()).isEqualTo("COMPLETED"));
+    JsonNode first = get("/api/runs/" + runId).json();
+    assertThat(first.get("version").asInt()).isEqualTo(1);
+    assertThat(first.at("/output/from").stringValue()).isEqualTo("one");
+
+    JsonNode pinned = post("/api/workflows/" + id + "/runs?wait=PT30S", "{\"version\": 1, \"input\": {\"pause\": \"1ms\", \"name\": \"p\"}}").json();
+    assertThat(pinned.at("/output/from").stringValue()).isEqualTo("one");
+    assertThat(post("/api/workflows/" + id + "/runs", "{\"version\": 9}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theSameIdempotencyKeyReturnsTheSameRun() {
+    String id = create("examples/hello.json", "idem");
+    String body = "{\"input\": {\"name\": \"Bo\"}}";
+    Response first = post("/api/workflows/" + id + "/runs?wait=PT30S", body, "Idempotency-Key", "order-42");
+    Response again = post("/api/workflows/" + id + "/runs", body, "Idempotency-Key", "order-42");
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.json().get("runId")).isEqualTo(first.json().get("runId"));
+    assertThat(get("/api/runs?workflowId=" + id).json().get("runs").size()).isEqualTo(1);
+
+    Response otherBody = post("/api/workflows/" + id + "/runs", "{\"input\": {\"name\": \"Cy\"}}", "Idempotency-Key", "order-42");
+    assertThat(otherBody.status()).isEqualTo(422);
+    assertThat(otherBody.json().get("code").stringValue()).isEqualTo("idempotency.key_reused");
+
+    Response badKey = post("/api/workflows/" + id + "/runs", body, "Idempotency-Key", "has space");
+    assertThat(badKey.status()).isEqualTo(400);
+    assertThat(badKey.json().at("/errors/0/path").stringValue()).isEqualTo("header.Idempotency-Key");
+  }
+
+  @Test
+  void concurrentStartsWithOneKeyMakeOneRun() throws Exception {
+    String id = create("versioned.json", "race");
+    String body = "{\"input\": {\"pause\": \"1s\", \"name\": \"r\"}}";
+    List<java.util.concurrent.Future<Response>> calls;
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      calls = java.util.stream.IntStream.range(0, 6)
+          .mapToObj(i -> pool.submit(() -> post("/api/workflows/" + id + "/runs", body, "Idempotency-Key", "same")))
+          .toList();
+    }
+    java.util.Set<String> runIds = new java.util.HashSet<>();
+    for (var c : calls) {
+      Response r = c.get();
+      assertThat(r.status()).isIn(200, 202);
+      runIds.add(r.json().get("runId").stringValue());
+    }
+    assertThat(runIds).hasSize(1);
+    assertThat(get("/api/runs?workflowId=" + id).json().get("runs").size()).isEqualTo(1);
+  }
+
+  @Test
+  void badRunRequestsAre400WithPaths() {
+    String id = create("examples/hello.json", "bad");
+    assertThat(post("/api/workflows/" + id + "/runs", "{\"inpt\": {}}").json().at("/errors/0/path").stringValue()).isEqualTo("/inpt");
+    assertThat(post("/api/workflows/" + id + "/runs", "{\"version\": \"x\"}").json().at("/errors/0/path").stringValue()).isEqualTo("/version");
+    assertThat(post("/api/workflows/" + id + "/runs", "[1]").status()).isEqualTo(400);
+    assertThat(post("/api/workflows/" + id + "/runs", "{oops").json().at("/errors/0/code").stringValue()).isEqualTo("json.syntax");
+    Response wait = post("/api/workflows/" + id + "/runs?wait=forever", "{}");
+    assertThat(wait.status()).isEqualTo(400);
+    assertThat(wait.json().at("/errors/0/path").stringValue()).isEqualTo("query.wait");
+    assertThat(post("/api/workflows/" + id + "/runs?wait=PT10M", "{}").status()).isEqualTo(400);
+    assertThat(get("/api/runs?status=SLEEPING").status()).isEqualTo(400);
+    assertThat(get("/api/runs?limit=0").status()).isEqualTo(400);
+    assertThat(get("/api/runs?cursor=not-a-cursor").status()).isEqualTo(400);
+  }
+
+  @Test
+  void webhookAnswersWithTheRespondOutput() {
+    String id = uniqueId("hook");
+    String path = "signup/" + id;
+    assertThat(post("/api/workflows", definition("webhook-echo.json", id).replace("PATH", path)).status()).isEqualTo(201);
+
+    Response r = post("/hooks/" + path + "?source=ads", "{\"email\": \"a@example.com\"}",
+        "Authorization", "Bearer secret-token", "X-Trace", "t-1");
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(r.json().get("email").stringValue()).isEqualTo("a@example.com");
+    assertThat(r.json().get("source").stringValue()).isEqualTo("ads");
+
+    String runId = r.header("Weft-Run-Id");
+    JsonNode input = get("/api/runs/" + runId).json().get("input");
+    assertThat(input.at("/headers/x-trace").stringValue()).isEqualTo("t-1");
+    assertThat(input.get("headers").has("authorization")).as("credentials never reach history").isFalse();
+    assertThat(get("/api/runs?workflowId=" + id).json().at("/runs/0/trigger").stringValue()).isEqualTo("webhook");
+
+    Response form = send(HttpRequest.newBuilder(uri("/hooks/" + path + "?source=form")).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("email=b%40example.com")));
+    assertThat(form.status()).as(form.text()).isEqualTo(201);
+    assertThat(form.json().get("email").stringValue()).isEqualTo("b@example.com");
+
+    assertThat(post("/hooks/nobody-listens", "{}").status()).isEqualTo(404);
+    assertThat(get("/hooks/" + path).status()).isEqualTo(405);
+
+    delete("/api/workflows/" + id);
+    assertThat(post("/hooks/" + path, "{}").json().get("code").stringValue()).isEqualTo("webhook.not_found");
+  }
+
+  @Test
+  void aWebhookPathBelongsToOneWorkflow() {
+    String path = "shared/" + uniqueId("p");
+    assertThat(post("/api/workflows", definition("webhook-echo.json", uniqueId("a")).replace("PATH", path)).status()).isEqualTo(201);
+    Response second = post("/api/workflows", definition("webhook-echo.json", uniqueId("b")).replace("PATH", path));
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.json().at("/errors/0/code").stringValue()).isEqualTo("trigger.path_taken");
+    assertThat(second.json().at("/errors/0/path").stringValue()).isEqualTo("/trigger/path");
+  }
+
+  @Test
+  void cancelStopsAWaitingRun() {
+    String id = create("long-wait.json", "cancel");
+    String runId = post("/api/workflows/" + id + "/runs", "{}").json().get("runId").stringValue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get("/api/runs/" + runId).json().at("/nodes/sleep/status").stringValue()).isEqualTo("RUNNING"));
+    Response c = post("/api/runs/" + runId + "/cancel", null);
+    assertThat(c.status()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get("/api/runs/" + runId).json().get("status").stringValue()).isEqualTo("CANCELED"));
+    assertThat(get("/api/runs/" + runId).json().at("/nodes/sleep/status").stringValue()).isEqualTo("CANCELED");
+    List<String> kinds = get("/api/runs/" + runId + "/events").json().get("events").findValuesAsString("kind");
+    assertThat(kinds).endsWith("node_canceled", "run_canceled");
+
+    Response again = post("/api/runs/" + runId + "/cancel", null);
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("code").stringValue()).isEqualTo("run.not_running");
+    assertThat(post("/api/runs/" + runId + "/pause", null).status()).isEqualTo(501);
+  }
+}
