@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.config.ServesApi;
 import dev.weft.node.NodeRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The node catalogue: every type with its kind, description and config JSON schema. */
 @RestController
+@ServesApi
 @Tag(name = "Node types")
 public class NodeTypeController {
   private final NodeRegistry registry;

@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.config.ServesApi;
 import dev.weft.config.WeftProperties;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
@@ -37,6 +38,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Starting runs, reading their state and event log, and controlling them. */
 @RestController
+@ServesApi
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Runs")
 public class RunController {

@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
 import dev.weft.service.RunService;
 import dev.weft.service.WebhookService;
@@ -33,6 +34,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * run id. Bodies may be JSON, form-encoded or text.
  */
 @RestController
+@ServesApi
 @Tag(name = "Webhooks")
 public class WebhookController {
   private final WebhookService hooks;

@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.config.ServesApi;
 import dev.weft.definition.validate.ValidationReport;
 import dev.weft.service.Principals;
 import dev.weft.service.WorkflowService;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Workflows and their versions. Bodies are read as text so the validator reports JSON errors with paths. */
 @RestController
+@ServesApi
 @RequestMapping(path = "/api/workflows", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Workflows")
 public class WorkflowController {

@@ -19,6 +19,7 @@ import org.springframework.core.Ordered;
 
 /** The services behind the REST API, and its request limits. */
 @Configuration(proxyBeanMethods = false)
+@ServesApi
 public class ApiConfiguration {
 
   @Bean

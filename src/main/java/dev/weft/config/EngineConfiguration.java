@@ -70,6 +70,24 @@ public class EngineConfiguration {
     return b -> b.setUseTimeskipping(false);
   }
 
+  /** Says loudly which Temporal this process talks to. */
+  @Bean
+  org.springframework.boot.ApplicationRunner temporalModeBanner(org.springframework.core.env.Environment env, WeftProperties props) {
+    return args -> {
+      if (env.getProperty("spring.temporal.test-server.enabled", Boolean.class, false)) {
+        log.warn("""
+
+            ======================================================================
+             EMBEDDED MODE: in-process Temporal server (real time, in memory:
+             runs do not survive a restart). Set TEMPORAL_ADDRESS to use a cluster.
+            ======================================================================""");
+      } else {
+        log.info("Temporal at {} (namespace {}), task queue {}, role {}", env.getProperty("spring.temporal.connection.target"),
+            env.getProperty("spring.temporal.namespace"), props.engine().taskQueue(), props.role());
+      }
+    };
+  }
+
   @Bean
   RunLauncher runLauncher(WorkflowClient client, WeftProperties props) {
     return new RunLauncher(client, props.engine().taskQueue());

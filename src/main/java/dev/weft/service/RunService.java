@@ -146,7 +146,10 @@ public class RunService {
    */
   public JsonNode state(String runId) {
     Optional<RunRecord> row = runs.find(runId);
-    if (row.isPresent() && row.get().state() != null) return row.get().state();
+    // Through the record: JSONB does not keep key order, and both answers should read the same.
+    if (row.isPresent() && row.get().state() != null) {
+      return Json.MAPPER.valueToTree(Json.MAPPER.treeToValue(row.get().state(), RunState.class));
+    }
     try {
       RunState s = client.newUntypedWorkflowStub(runId).query(TemporalNames.QUERY_STATE, RunState.class);
       return Json.MAPPER.valueToTree(s);
