@@ -18,7 +18,7 @@ CREATE TABLE workflow_versions (
     workflow_id   TEXT        NOT NULL,
     version       INT         NOT NULL,
     content_hash  TEXT        NOT NULL,
-    definition    JSONB       NOT NULL,
+    definition    JSON        NOT NULL,
     created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
     created_by    TEXT        NOT NULL,
     PRIMARY KEY (tenant_id, workflow_id, version),
@@ -49,7 +49,7 @@ CREATE TABLE runs (
     request_hash      TEXT,
     started_at        TIMESTAMPTZ NOT NULL,
     ended_at          TIMESTAMPTZ,
-    state             JSONB,
+    state             JSON,
     PRIMARY KEY (tenant_id, run_id)
 );
 CREATE INDEX runs_by_workflow ON runs (tenant_id, workflow_id, started_at DESC, run_id);
@@ -70,10 +70,10 @@ CREATE TABLE run_events (
     node_type    TEXT,
     at           TIMESTAMPTZ NOT NULL,
     duration_ms  BIGINT,
-    input        JSONB,
-    output       JSONB,
-    error        JSONB,
-    data         JSONB,
+    input        JSON,
+    output       JSON,
+    error        JSON,
+    data         JSON,
     UNIQUE (tenant_id, run_id, node_id, attempt, kind)
 );
 CREATE INDEX run_events_by_run ON run_events (tenant_id, run_id, seq);
@@ -86,7 +86,7 @@ CREATE TABLE payloads (
     node_id     TEXT        NOT NULL,
     attempt     INT         NOT NULL,
     bytes       INT         NOT NULL,
-    value       JSONB       NOT NULL,
+    value       JSON        NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (key)
 );
@@ -104,7 +104,7 @@ CREATE TABLE audit_log (
     target_id    TEXT        NOT NULL,
     run_id       TEXT,
     node_id      TEXT,
-    details      JSONB
+    details      JSON
 );
 CREATE INDEX audit_log_by_time ON audit_log (tenant_id, at DESC);
 CREATE INDEX audit_log_by_target ON audit_log (tenant_id, target_type, target_id);

@@ -8,6 +8,7 @@ import dev.weft.service.RunService;
 import dev.weft.service.WebhookService;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.AuditLog;
+import dev.weft.store.EventStore;
 import dev.weft.store.RunStore;
 import dev.weft.store.WorkflowStore;
 import io.temporal.client.WorkflowClient;
@@ -28,8 +29,9 @@ public class ApiConfiguration {
   }
 
   @Bean
-  RunService runService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit) {
-    return new RunService(client, launcher, workflows, runs, audit);
+  RunService runService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit,
+      EventStore events, WeftProperties props) {
+    return new RunService(client, launcher, workflows, runs, audit, events, props.engine().statePreviewBytes());
   }
 
   @Bean

@@ -40,10 +40,11 @@ public record WeftProperties(
   public record Engine(
       @DefaultValue("weft") String taskQueue,
       @DefaultValue("131072") int claimCheckBytes,
-      @DefaultValue("16384") int statePreviewBytes) {
+      @DefaultValue("16384") int statePreviewBytes,
+      @DefaultValue("4096") int eventInputBytes) {
 
     public EngineSettings settings() {
-      return new EngineSettings(claimCheckBytes, statePreviewBytes);
+      return new EngineSettings(claimCheckBytes, statePreviewBytes, eventInputBytes);
     }
   }
 

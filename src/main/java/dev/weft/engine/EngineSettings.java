@@ -2,8 +2,14 @@ package dev.weft.engine;
 
 /**
  * Limits of the interpreter: node outputs above {@code claimCheckBytes} are stored outside workflow
- * history and referenced; the {@code state} query shows at most {@code statePreviewBytes} per output.
+ * history and referenced; the {@code state} query shows at most {@code statePreviewBytes} per output;
+ * a {@code node_started} event shows at most {@code eventInputBytes} of what the node reads (the event
+ * batch travels through history, and the full input is in the node's activity input anyway).
  */
-public record EngineSettings(int claimCheckBytes, int statePreviewBytes) {
-  public static final EngineSettings DEFAULTS = new EngineSettings(128 * 1024, 16 * 1024);
+public record EngineSettings(int claimCheckBytes, int statePreviewBytes, int eventInputBytes) {
+  public static final EngineSettings DEFAULTS = new EngineSettings(128 * 1024, 16 * 1024, 4 * 1024);
+
+  public EngineSettings(int claimCheckBytes, int statePreviewBytes) {
+    this(claimCheckBytes, statePreviewBytes, DEFAULTS.eventInputBytes());
+  }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** What happened in a run; the wire name ({@code node_started}, ...) is the SSE event name. */
 public enum EventKind {
-  RUN_STARTED, NODE_STARTED, NODE_WAITING, NODE_ATTEMPT_FAILED, NODE_COMPLETED, NODE_FAILED, NODE_SKIPPED,
+  RUN_STARTED, NODE_STARTED, NODE_WAITING, NODE_ATTEMPT_COMPLETED, NODE_ATTEMPT_FAILED, NODE_COMPLETED, NODE_FAILED, NODE_SKIPPED,
   NODE_CANCELED, RUN_COMPLETED, RUN_FAILED, RUN_CANCELED;
 
   public String wire() {

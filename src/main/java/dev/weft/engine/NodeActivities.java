@@ -35,6 +35,7 @@ public class NodeActivities implements DynamicActivity {
   private final PayloadStore store;
   private final EngineSettings settings;
   private final RunEventSink events;
+  private static final int EVENT_WRITE_TRIES = 3;
 
   public NodeActivities(NodeInvoker invoker, PayloadStore store, EngineSettings settings) {
     this(invoker, store, settings, RunEventSink.NONE);
@@ -55,14 +56,16 @@ public class NodeActivities implements DynamicActivity {
     MDC.put(Mdc.RUN_ID, in.runId());
     MDC.put(Mdc.NODE_ID, in.node().id());
     long started = System.currentTimeMillis();
-    if (attempt > 1) record(in, attempt, EventKind.NODE_STARTED, null, null);
+    if (attempt > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null);
     try {
       NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
-      return new ActivityOutput(checked(in, attempt, r.output()), r.ports(), r.responseStatus(), attempt);
+      JsonNode output = checked(in, attempt, r.output());
+      record(in, attempt, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output, null);
+      return new ActivityOutput(output, r.ports(), r.responseStatus(), attempt);
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
       log.info("node {} of run {} failed on attempt {}: {} {}", in.node().id(), in.runId(), attempt, f.code(), f.getMessage());
-      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started,
+      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
           new NodeError(f.code(), f.getMessage(), f.details()));
       ApplicationFailure.Builder failure = ApplicationFailure.newBuilder()
           .setMessage(f.getMessage()).setType(f.code()).setDetails(details).setNonRetryable(!f.retryable());
@@ -70,7 +73,7 @@ public class NodeActivities implements DynamicActivity {
       throw failure.build();
     } catch (RuntimeException e) {
       log.warn("node {} of run {} crashed on attempt {}", in.node().id(), in.runId(), attempt, e);
-      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started,
+      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
           new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null));
       throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",
           new FailureDetails(attempt, null));
@@ -80,12 +83,29 @@ public class NodeActivities implements DynamicActivity {
     }
   }
 
-  private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, NodeError error) {
-    try {
-      events.record(List.of(new RunEvent(in.runId(), in.node().id(), in.node().type(), attempt, kind, Instant.now(),
-          durationMs, null, null, error, null)));
-    } catch (RuntimeException e) {
-      log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.node().id(), attempt, e.toString());
+  /**
+   * Writes an attempt-level event, trying a few times; it never fails the attempt, which could repeat
+   * the node's side effects. The workflow's own node events are the durable record.
+   */
+  private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, JsonNode output, NodeError error) {
+    List<RunEvent> event = List.of(new RunEvent(in.runId(), in.node().id(), in.node().type(), attempt, kind, Instant.now(),
+        durationMs, null, output, error, null));
+    for (int i = 1; ; i++) {
+      try {
+        events.record(event);
+        return;
+      } catch (RuntimeException e) {
+        if (i == EVENT_WRITE_TRIES) {
+          log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.node().id(), attempt, e.toString());
+          return;
+        }
+        try {
+          Thread.sleep(200L * i);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 

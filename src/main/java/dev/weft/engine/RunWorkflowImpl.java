@@ -98,6 +98,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     JsonNode output;
     NodeError error;
     CancellationScope scope;
+    /** Ran as an activity, which logged its output itself: the workflow's events do not repeat it. */
+    boolean offloaded;
 
     NodeRun(NodeDef def, NodeKind kind, Set<String> refs, boolean readsInput) {
       this.def = def;
@@ -246,8 +248,9 @@ public class RunWorkflowImpl implements RunWorkflow {
     NodeScope scope = scope(n);
     boolean offload = n.kind == NodeKind.ACTIVITY
         || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
+    n.offloaded = offload;
     emit(nodeEvent(n, n.kind == NodeKind.WAIT ? EventKind.NODE_WAITING : EventKind.NODE_STARTED, 1,
-        preview(Json.MAPPER.valueToTree(scope)), null, null));
+        Previews.of(Json.MAPPER.valueToTree(scope), settings.eventInputBytes()), null, null));
     if (n.kind == NodeKind.CONTROL && !offload) return null;
     @SuppressWarnings("unchecked")
     Promise<Outcome>[] holder = new Promise[1];
@@ -368,8 +371,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     n.status = s;
     n.endedAt = now();
     switch (s) {
-      case COMPLETED -> emit(nodeEvent(n, EventKind.NODE_COMPLETED, n.attempts, null, n.output, null));
-      case FAILED -> emit(nodeEvent(n, EventKind.NODE_FAILED, n.attempts, null, n.output, n.error));
+      case COMPLETED -> emit(nodeEvent(n, EventKind.NODE_COMPLETED, n.attempts, null, n.offloaded ? null : preview(n.output), null));
+      case FAILED -> emit(nodeEvent(n, EventKind.NODE_FAILED, n.attempts, null, preview(n.output), n.error));
       case CANCELED -> emit(nodeEvent(n, EventKind.NODE_CANCELED, Math.max(1, n.attempts), null, null, null));
       default -> { }
     }
@@ -428,10 +431,17 @@ public class RunWorkflowImpl implements RunWorkflow {
     eventWriter.record(batch);
   }
 
-  /** The run's last event carries its final state, so a closed run reads the same as an open one. */
+  /**
+   * The run's last event carries its final state without node outputs: those are in the node events
+   * already (history should not hold them twice), and the store puts them back when it serves the state.
+   */
   private void runEnded(EventKind kind) {
+    ObjectNode finalState = Json.MAPPER.valueToTree(state());
+    finalState.path("nodes").forEach(node -> {
+      if (node instanceof ObjectNode o) o.remove("output");
+    });
     emit(new RunEvent(runId(), RunEvent.RUN, null, 0, kind, endedAt, endedAt.toEpochMilli() - startedAt.toEpochMilli(),
-        null, null, runError, Json.MAPPER.valueToTree(state())));
+        null, null, runError, finalState));
     // A cancelled run still writes its last events: outside the cancelled scope.
     Workflow.newDetachedCancellationScope(this::flush).run();
   }
@@ -479,13 +489,7 @@ public class RunWorkflowImpl implements RunWorkflow {
   }
 
   private JsonNode preview(JsonNode v) {
-    if (v == null) return null;
-    String text = v.toString();
-    if (text.length() <= settings.statePreviewBytes()) return v;
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("$truncated", true);
-    o.put("chars", text.length());
-    o.put("preview", text.substring(0, Math.min(1024, text.length())));
-    return o;
+    return Previews.of(v, settings.statePreviewBytes());
   }
+
 }

@@ -3,12 +3,15 @@ package dev.weft.service;
 import dev.weft.api.ApiProblem;
 import dev.weft.definition.Json;
 import dev.weft.engine.DefinitionSnapshot;
+import dev.weft.engine.NodeState;
+import dev.weft.engine.Previews;
 import dev.weft.engine.RunLauncher;
 import dev.weft.engine.RunResult;
 import dev.weft.engine.RunState;
 import dev.weft.engine.RunStatus;
 import dev.weft.engine.TemporalNames;
 import dev.weft.store.AuditLog;
+import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
 import dev.weft.store.RunStore;
 import dev.weft.store.VersionRecord;
@@ -49,13 +52,18 @@ public class RunService {
   private final WorkflowStore workflows;
   private final RunStore runs;
   private final AuditLog audit;
+  private final EventStore events;
+  private final int statePreviewBytes;
 
-  public RunService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit) {
+  public RunService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit,
+      EventStore events, int statePreviewBytes) {
     this.client = client;
     this.launcher = launcher;
     this.workflows = workflows;
     this.runs = runs;
     this.audit = audit;
+    this.events = events;
+    this.statePreviewBytes = statePreviewBytes;
   }
 
   /** A run that was started, or found again by its idempotency key ({@code replayed}). */
@@ -146,10 +154,7 @@ public class RunService {
    */
   public JsonNode state(String runId) {
     Optional<RunRecord> row = runs.find(runId);
-    // Through the record: JSONB does not keep key order, and both answers should read the same.
-    if (row.isPresent() && row.get().state() != null) {
-      return Json.MAPPER.valueToTree(Json.MAPPER.treeToValue(row.get().state(), RunState.class));
-    }
+    if (row.isPresent() && row.get().state() != null) return storedState(runId, row.get().state());
     try {
       RunState s = client.newUntypedWorkflowStub(runId).query(TemporalNames.QUERY_STATE, RunState.class);
       return Json.MAPPER.valueToTree(s);
@@ -159,6 +164,22 @@ public class RunService {
       return Json.MAPPER.valueToTree(new RunState(r.runId(), r.workflowId(), r.version(), r.status(), r.startedAt(),
           r.endedAt(), null, null, null, Map.of(), java.util.List.of()));
     }
+  }
+
+  /**
+   * A closed run's state: the final state its last event stored, with each node's output put back from
+   * the node events (the workflow leaves them out of the last event so history holds them once), shown
+   * with the same preview rule as the query. Through the record, so keys come out in the same order.
+   */
+  private JsonNode storedState(String runId, JsonNode stored) {
+    RunState s = Json.MAPPER.treeToValue(stored, RunState.class);
+    Map<String, JsonNode> outputs = events.finalOutputs(runId);
+    Map<String, NodeState> nodes = new java.util.LinkedHashMap<>();
+    s.nodes().forEach((id, n) -> nodes.put(id, n.output() != null || !outputs.containsKey(id) ? n
+        : new NodeState(n.type(), n.status(), n.attempts(), n.startedAt(), n.endedAt(), n.ports(),
+            Previews.of(outputs.get(id), statePreviewBytes), n.error())));
+    return Json.MAPPER.valueToTree(new RunState(s.runId(), s.workflowId(), s.version(), s.status(), s.startedAt(),
+        s.endedAt(), s.input(), s.output(), s.error(), nodes, s.waiting()));
   }
 
   public RunRecord record(String runId) {

@@ -16,7 +16,7 @@ public class AuditLog {
       JsonNode details) {
     jdbc.sql("""
         INSERT INTO audit_log (tenant_id, principal, action, target_type, target_id, run_id, node_id, details)
-        VALUES (:tenant, :principal, :action, :type, :target, :run, :node, :details::jsonb)""")
+        VALUES (:tenant, :principal, :action, :type, :target, :run, :node, :details::json)""")
         .param("tenant", Tenants.DEFAULT).param("principal", principal).param("action", action)
         .param("type", targetType).param("target", targetId).param("run", runId).param("node", nodeId)
         .param("details", Jsonb.write(details))

@@ -64,7 +64,7 @@ public class EventStore implements RunEventSink {
   private Optional<Long> insert(RunEvent e) {
     return jdbc.sql("""
         INSERT INTO run_events (tenant_id, run_id, node_id, attempt, kind, node_type, at, duration_ms, input, output, error, data)
-        VALUES (:t, :run, :node, :attempt, :kind, :type, :at, :duration, :input::jsonb, :output::jsonb, :error::jsonb, :data::jsonb)
+        VALUES (:t, :run, :node, :attempt, :kind, :type, :at, :duration, :input::json, :output::json, :error::json, :data::json)
         ON CONFLICT (tenant_id, run_id, node_id, attempt, kind) DO NOTHING
         RETURNING seq""")
         .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("attempt", e.attempt())
@@ -86,7 +86,7 @@ public class EventStore implements RunEventSink {
           .param("at", Jsonb.timestamp(e.at()))
           .update();
       case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED -> jdbc.sql("""
-          UPDATE runs SET status = :status, ended_at = :at, state = :state::jsonb WHERE tenant_id = :t AND run_id = :run""")
+          UPDATE runs SET status = :status, ended_at = :at, state = :state::json WHERE tenant_id = :t AND run_id = :run""")
           .param("status", ended(e.kind()).name()).param("at", Jsonb.timestamp(e.at())).param("state", Jsonb.write(e.data()))
           .param("t", Tenants.DEFAULT).param("run", e.runId())
           .update();
@@ -103,12 +103,41 @@ public class EventStore implements RunEventSink {
     };
   }
 
-  /** A run's events after {@code afterSeq}, in order. */
+  /**
+   * A run's events after {@code afterSeq}, in order. A {@code node_completed} of a node that ran as an
+   * activity carries no output of its own (the workflow does not copy activity results into history
+   * twice): it is read from the activity's {@code node_attempt_completed} of the same attempt.
+   */
   public List<StoredEvent> list(String runId, long afterSeq, int limit) {
     return jdbc.sql("""
-        SELECT * FROM run_events WHERE tenant_id = :t AND run_id = :run AND seq > :after ORDER BY seq LIMIT :limit""")
+        SELECT e.seq, e.run_id, e.node_id, e.node_type, e.attempt, e.kind, e.at, e.duration_ms, e.input, e.error, e.data,
+               COALESCE(e.output, a.output) AS output
+        FROM run_events e
+        LEFT JOIN run_events a
+          ON e.output IS NULL AND e.kind = 'node_completed' AND a.kind = 'node_attempt_completed'
+         AND a.tenant_id = e.tenant_id AND a.run_id = e.run_id AND a.node_id = e.node_id AND a.attempt = e.attempt
+        WHERE e.tenant_id = :t AND e.run_id = :run AND e.seq > :after
+        ORDER BY e.seq
+        LIMIT :limit""")
         .param("t", Tenants.DEFAULT).param("run", runId).param("after", afterSeq).param("limit", limit)
         .query(EventStore::event).list();
+  }
+
+  /** The output each node finished with (completed, or failed with an error output), by node id. */
+  public java.util.Map<String, JsonNode> finalOutputs(String runId) {
+    java.util.Map<String, JsonNode> outputs = new java.util.HashMap<>();
+    long after = 0;
+    while (true) {
+      List<StoredEvent> page = list(runId, after, 1000);
+      for (StoredEvent s : page) {
+        EventKind k = s.event().kind();
+        if ((k == EventKind.NODE_COMPLETED || k == EventKind.NODE_FAILED) && s.event().output() != null) {
+          outputs.put(s.event().nodeId(), s.event().output());
+        }
+      }
+      if (page.size() < 1000) return outputs;
+      after = page.getLast().seq();
+    }
   }
 
   private static StoredEvent event(ResultSet rs, int i) throws SQLException {

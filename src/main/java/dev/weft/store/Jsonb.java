@@ -7,7 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
-/** JSON and time columns to and from JDBC: JSONB is written as text with a {@code ::jsonb} cast. */
+/** JSON and time columns to and from JDBC: JSONB is written as text with a {@code ::json} cast. */
 final class Jsonb {
   private Jsonb() {}
 

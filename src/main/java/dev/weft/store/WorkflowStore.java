@@ -103,7 +103,7 @@ public class WorkflowStore {
   private VersionRecord insertVersion(String id, int version, WorkflowDefinition def, String hash, String principal) {
     jdbc.sql("""
         INSERT INTO workflow_versions (tenant_id, workflow_id, version, content_hash, definition, created_by)
-        VALUES (:t, :id, :v, :hash, :def::jsonb, :by)""")
+        VALUES (:t, :id, :v, :hash, :def::json, :by)""")
         .param("t", Tenants.DEFAULT).param("id", id).param("v", version).param("hash", hash)
         .param("def", Json.MAPPER.writeValueAsString(def)).param("by", principal).update();
     return version(id, version).orElseThrow();

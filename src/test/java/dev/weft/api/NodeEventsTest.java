@@ -12,11 +12,16 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.weft.definition.Json;
+import dev.weft.engine.RunWorkflow;
+import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** The event log of a node whose activity is retried: one row per attempt and kind, none twice, none lost. */
 class NodeEventsTest extends ServiceTestSupport {
+  @Autowired WorkflowClient client;
   private WireMockServer upstream;
 
   @BeforeEach
@@ -52,9 +57,36 @@ class NodeEventsTest extends ServiceTestSupport {
         .filter(e -> e.has("nodeId") && e.get("nodeId").stringValue().equals("call")).toList();
     assertThat(call).extracting(e -> e.get("kind").stringValue() + "#" + e.get("attempt").asInt()).containsExactly(
         "node_started#1", "node_attempt_failed#1", "node_started#2", "node_attempt_failed#2", "node_started#3",
-        "node_completed#3");
+        "node_attempt_completed#3", "node_completed#3");
     assertThat(call.get(1).at("/error/code").stringValue()).isEqualTo("http.status");
     assertThat(call.getLast().at("/output/body/id").asInt()).isEqualTo(7);
     assertThat(call.getLast().get("durationMs").asLong()).isNotNegative();
+  }
+
+  @Test
+  void activityOutputsAreLoggedOnceAndNotCopiedIntoHistory() {
+    String big = "{\"text\": \"" + "x".repeat(100_000) + "\"}";
+    upstream.stubFor(WireMock.get("/big").willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withBody(big)));
+    String id = create("flaky-http.json", "big");
+    Response r = post("/api/workflows/" + id + "/runs?wait=PT30S",
+        "{\"input\": {\"url\": \"http://127.0.0.1:" + upstream.port() + "/big\"}}");
+    assertThat(r.status()).isEqualTo(200);
+    String runId = r.json().get("runId").stringValue();
+
+    JsonNode completed = get("/api/runs/" + runId + "/events").json().get("events").valueStream()
+        .filter(e -> e.get("kind").stringValue().equals("node_completed") && e.get("nodeId").stringValue().equals("call"))
+        .findFirst().orElseThrow();
+    assertThat(completed.at("/output/body/text").stringValue()).hasSize(100_000);
+
+    // The event batches travel through history as local-activity markers: they must not repeat the 100 KB.
+    long markerBytes = client.fetchHistory(runId).getEvents().stream()
+        .filter(e -> e.hasMarkerRecordedEventAttributes())
+        .mapToLong(e -> e.getMarkerRecordedEventAttributes().getSerializedSize()).max().orElseThrow();
+    assertThat(markerBytes).isLessThan(30_000);
+
+    // The closed run reads exactly as the state query answers, outputs included.
+    assertThat(get("/api/runs/" + runId).text())
+        .isEqualTo(Json.MAPPER.writeValueAsString(client.newWorkflowStub(RunWorkflow.class, runId).state()));
   }
 }

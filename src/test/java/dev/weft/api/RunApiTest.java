@@ -6,11 +6,20 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
+import dev.weft.definition.Json;
+import dev.weft.engine.RunWorkflow;
+import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Runs over REST: start, wait, state, events, idempotency, versions, webhooks and cancel. */
 class RunApiTest extends ServiceTestSupport {
+  @Autowired WorkflowClient client;
+
+  private JsonNode queried(String runId) {
+    return Json.MAPPER.valueToTree(client.newWorkflowStub(RunWorkflow.class, runId).state());
+  }
 
   @Test
   void runWaitStateAndEvents() {
@@ -26,8 +35,9 @@ class RunApiTest extends ServiceTestSupport {
     assertThat(state.at("/nodes/shout/status").stringValue()).isEqualTo("SKIPPED");
     assertThat(r.header("Location")).isEqualTo("/api/runs/" + runId);
 
-    // Closed: read from the store, same shape as the query's answer.
+    // Closed: read from the store, exactly what the state query answers.
     assertThat(get("/api/runs/" + runId).json()).isEqualTo(state);
+    assertThat(get("/api/runs/" + runId).text()).isEqualTo(Json.MAPPER.writeValueAsString(queried(runId)));
 
     List<String> kinds = get("/api/runs/" + runId + "/events").json().get("events").valueStream()
         .map(e -> e.get("kind").stringValue() + (e.has("nodeId") ? ":" + e.get("nodeId").stringValue() : "")).toList();
