@@ -109,34 +109,54 @@ public class EngineConfiguration {
     return factory;
   }
 
-  /** Polls the task queue unless this process only serves the API ({@code weft.role=api}). */
+  /**
+   * Polls the task queue unless this process only serves the API ({@code weft.role=api}). Stopping
+   * suspends polling and starting again resumes it (Spring stops and restarts contexts, e.g. cached test
+   * contexts); the factory shuts down for good when the context closes.
+   */
   @Bean
   SmartLifecycle weftWorkers(WorkerFactory weftWorkerFactory, WeftProperties props) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
+    return new WorkerLifecycle(weftWorkerFactory, props.role());
+  }
 
-      @Override
-      public void start() {
-        if (props.role().runsWorkers()) {
-          weftWorkerFactory.start();
-        } else {
-          log.info("weft.role={}: this process executes no runs", props.role());
-        }
-        running = true;
-      }
+  static final class WorkerLifecycle implements SmartLifecycle, org.springframework.beans.factory.DisposableBean {
+    private final WorkerFactory factory;
+    private final WeftRole role;
+    private volatile boolean running;
 
-      @Override
-      public void stop() {
-        running = false;
-        if (!weftWorkerFactory.isStarted()) return;
-        weftWorkerFactory.shutdown();
-        weftWorkerFactory.awaitTermination(10, TimeUnit.SECONDS);
-      }
+    WorkerLifecycle(WorkerFactory factory, WeftRole role) {
+      this.factory = factory;
+      this.role = role;
+    }
 
-      @Override
-      public boolean isRunning() {
-        return running;
+    @Override
+    public synchronized void start() {
+      if (!role.runsWorkers()) {
+        log.info("weft.role={}: this process executes no runs", role);
+      } else if (factory.isStarted()) {
+        factory.resumePolling();
+      } else {
+        factory.start();
       }
-    };
+      running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (factory.isStarted() && !factory.isShutdown()) factory.suspendPolling();
+      running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+      return running;
+    }
+
+    @Override
+    public void destroy() {
+      if (!factory.isStarted() || factory.isShutdown()) return;
+      factory.shutdown();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
   }
 }
