@@ -77,10 +77,13 @@ public class RunWorkflowImpl implements RunWorkflow {
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           // While the store is unreachable the run waits here, with backoff, rather than lose events.
+          // (A local activity with neither a schedule-to-close timeout nor an attempt limit is not
+          // retried at all, so "until the store is back" is spelled as a very large attempt limit.)
           .setRetryOptions(RetryOptions.newBuilder()
               .setInitialInterval(Duration.ofSeconds(1))
               .setBackoffCoefficient(2.0)
               .setMaximumInterval(Duration.ofMinutes(1))
+              .setMaximumAttempts(Integer.MAX_VALUE)
               .build())
           .build());
 

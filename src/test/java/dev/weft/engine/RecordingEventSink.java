@@ -9,10 +9,28 @@ import java.util.Map;
 final class RecordingEventSink implements RunEventSink {
   private final Map<String, RunEvent> events = new LinkedHashMap<>();
   private int calls;
+  private int failuresLeft;
+  private java.util.function.Predicate<List<RunEvent>> failWhen = b -> true;
+  private int failed;
+
+  /** The next {@code n} batches that match fail, as if the store were unreachable. */
+  synchronized void failNext(int n, java.util.function.Predicate<List<RunEvent>> which) {
+    failuresLeft = n;
+    failWhen = which;
+  }
+
+  synchronized int failed() {
+    return failed;
+  }
 
   @Override
   public synchronized void record(List<RunEvent> batch) {
     calls++;
+    if (failuresLeft > 0 && failWhen.test(batch)) {
+      failuresLeft--;
+      failed++;
+      throw new IllegalStateException("store unreachable (test)");
+    }
     for (RunEvent e : batch) events.putIfAbsent(e.runId() + "|" + e.nodeId() + "|" + e.attempt() + "|" + e.kind(), e);
   }
 
