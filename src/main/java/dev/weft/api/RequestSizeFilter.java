@@ -99,9 +99,15 @@ public class RequestSizeFilter extends OncePerRequestFilter {
           return true;
         }
 
+        /** The body is all in memory: it is available at once, and then all read. */
         @Override
         public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("synchronous reads only");
+          try {
+            listener.onDataAvailable();
+            if (in.available() == 0) listener.onAllDataRead();
+          } catch (IOException e) {
+            listener.onError(e);
+          }
         }
       };
     }

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -77,13 +77,15 @@ public class WebhookController {
 
   /** Query parameters from the raw query string: form fields of the body are not mixed in. */
   private static Map<String, Object> query(HttpServletRequest request) {
+    return request.getQueryString() == null ? new LinkedHashMap<>() : decode(request.getQueryString());
+  }
+
+  /** {@code a=1&b=2&b=3} → {@code {"a": "1", "b": ["2", "3"]}}. */
+  private static Map<String, Object> decode(String encoded) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (request.getQueryString() == null) return out;
-    MultiValueMap<String, String> q = UriComponentsBuilder.newInstance().query(request.getQueryString()).build(true)
-        .getQueryParams();
-    q.forEach((k, vs) -> {
-      List<String> decoded = vs.stream().map(v -> v == null ? "" : java.net.URLDecoder.decode(v, StandardCharsets.UTF_8)).toList();
-      out.put(java.net.URLDecoder.decode(k, StandardCharsets.UTF_8), decoded.size() == 1 ? decoded.getFirst() : decoded);
+    UriComponentsBuilder.newInstance().query(encoded).build(true).getQueryParams().forEach((k, vs) -> {
+      List<String> values = vs.stream().map(v -> v == null ? "" : URLDecoder.decode(v, StandardCharsets.UTF_8)).toList();
+      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), values.size() == 1 ? values.getFirst() : values);
     });
     return out;
   }
@@ -99,14 +101,7 @@ public class WebhookController {
         throw ApiProblem.badRequest("", "json.syntax", "the webhook body is not valid JSON: " + e.getOriginalMessage());
       }
     }
-    if (type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED)) {
-      Map<String, Object> form = new LinkedHashMap<>();
-      UriComponentsBuilder.newInstance().query(text).build(true).getQueryParams().forEach((k, vs) -> {
-        List<String> decoded = vs.stream().map(v -> v == null ? "" : java.net.URLDecoder.decode(v, StandardCharsets.UTF_8)).toList();
-        form.put(java.net.URLDecoder.decode(k, StandardCharsets.UTF_8), decoded.size() == 1 ? decoded.getFirst() : decoded);
-      });
-      return Json.MAPPER.valueToTree(form);
-    }
+    if (type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED)) return Json.MAPPER.valueToTree(decode(text));
     if (type.getType().equals("text")) return JsonNodeFactory.instance.stringNode(text);
     throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header.Content-Type", "media_type.unsupported",
         "a webhook body is JSON, form-encoded or text, not " + type);

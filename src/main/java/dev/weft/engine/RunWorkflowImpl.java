@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -137,6 +138,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   public RunResult run(RunInput input) {
     this.in = input;
     this.startedAt = now();
+    // The workflow's own log lines carry the run id like the activities' (MDC is thread-local: no effect on replay).
+    MDC.put(Mdc.RUN_ID, runId());
     // Runs recorded before the event log existed replay without it.
     this.recordEvents = Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1;
     ObjectNode started = Json.object();
