@@ -11,6 +11,8 @@ import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
 import dev.weft.store.RunStore;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +63,10 @@ public class RunController {
   @Operation(summary = "Start a run", description = "Body {input, version?}. The same Idempotency-Key returns the same "
       + "run. With ?wait=PT30S the answer is 200 with the final state if the run ends in time, else 202.")
   @PostMapping(path = "/api/workflows/{id}/runs")
-  ResponseEntity<Object> start(@PathVariable String id, @RequestBody(required = false) String body,
+  ResponseEntity<Object> start(@PathVariable String id,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{input, version?}", content = @Content(
+          mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = StartRequest.class)))
+      @RequestBody(required = false) String body,
       @RequestHeader(name = "Idempotency-Key", required = false) String key,
       @RequestHeader(name = "Content-Type", required = false) String contentType,
       @RequestParam(required = false) String wait) {
@@ -72,6 +77,10 @@ public class RunController {
     RunService.Started started = runs.start(id, version, input, key, "api", Principals.ANONYMOUS);
     return answer(started.runId(), started.workflowId(), started.version(), started.replayed(), waitFor);
   }
+
+  /** The documented shape of a start request (the body is read by hand, for exact error paths). */
+  record StartRequest(@Schema(description = "the run's input: any JSON") Object input,
+      @Schema(description = "a saved version; default the latest") Integer version) {}
 
   ResponseEntity<Object> answer(String runId, String workflowId, int version, boolean replayed, Duration waitFor) {
     Optional<RunService.Ended> ended = runs.await(runId, waitFor);

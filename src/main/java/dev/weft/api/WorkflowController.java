@@ -6,7 +6,10 @@ import dev.weft.service.Principals;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
+import dev.weft.definition.WorkflowDefinition;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -40,7 +43,9 @@ public class WorkflowController {
 
   @Operation(summary = "Create a workflow", description = "Validates the definition in full; 400 lists every error.")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Map<String, Object>> create(@RequestBody String body) {
+  ResponseEntity<Map<String, Object>> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
+      @RequestBody String body) {
     WorkflowService.Saved saved = workflows.create(body, Principals.ANONYMOUS);
     return ResponseEntity.created(URI.create("/api/workflows/" + saved.workflow().id())).body(view(saved.workflow(), saved.version()));
   }
@@ -68,7 +73,10 @@ public class WorkflowController {
   @Operation(summary = "Save a new version", description = "A new immutable version when the content changed; "
       + "runs already started stay on their version.")
   @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  Map<String, Object> update(@PathVariable String id, @RequestBody String body) {
+  Map<String, Object> update(@PathVariable String id,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
+      @RequestBody String body) {
     WorkflowService.Saved saved = workflows.update(id, body, Principals.ANONYMOUS);
     Map<String, Object> out = view(saved.workflow(), saved.version());
     out.put("changed", saved.changed());
@@ -103,7 +111,9 @@ public class WorkflowController {
 
   @Operation(summary = "Validate without saving", description = "Always 200: {valid, errors[]}.")
   @PostMapping(path = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
-  Map<String, Object> validate(@RequestBody String body) {
+  Map<String, Object> validate(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
+      @RequestBody String body) {
     ValidationReport report = workflows.validate(body);
     return Map.of("valid", report.valid(), "errors", report.errors());
   }

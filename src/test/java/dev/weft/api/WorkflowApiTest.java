@@ -3,11 +3,15 @@ package dev.weft.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Workflows over REST: create, validate, version, archive, and every refusal as problem+json. */
 class WorkflowApiTest extends ServiceTestSupport {
+  @Autowired JdbcClient jdbc;
 
   @Test
   void createReadAndListAWorkflow() {
@@ -97,6 +101,18 @@ class WorkflowApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void savingArchivingAndStartingAreAudited() {
+    String id = create("examples/hello.json", "audit");
+    put("/api/workflows/" + id, definition("examples/hello.json", id).replace("Hello, {{", "Hey, {{"));
+    String runId = post("/api/workflows/" + id + "/runs?wait=PT30S", "{\"input\": {\"name\": \"A\"}}").json().get("runId").stringValue();
+    delete("/api/workflows/" + id);
+    List<String> actions = jdbc.sql("SELECT action || ':' || target_id FROM audit_log WHERE target_id IN (:ids) ORDER BY id")
+        .param("ids", List.of(id, runId)).query(String.class).list();
+    assertThat(actions).containsExactly("workflow.create:" + id, "workflow.update:" + id, "run.start:" + runId,
+        "workflow.archive:" + id);
+  }
+
+  @Test
   void archivedWorkflowsStartNoRuns() {
     String id = create("examples/hello.json", "arch");
     assertThat(delete("/api/workflows/" + id).status()).isEqualTo(204);
@@ -153,6 +169,8 @@ class WorkflowApiTest extends ServiceTestSupport {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("paths").propertyNames()).contains("/api/workflows", "/api/workflows/{id}/runs",
         "/api/runs/{runId}", "/api/runs/{runId}/events");
+    assertThat(r.json().at("/paths/~1api~1workflows/post/requestBody/content/application~1json/schema/$ref").stringValue())
+        .endsWith("WorkflowDefinition");
     assertThat(get("/swagger-ui/index.html").status()).isEqualTo(200);
   }
 }
