@@ -136,6 +136,9 @@ public class RunEventStreamController {
             emitter.send(SseEmitter.event().comment("heartbeat"));
             lastSentNanos = System.nanoTime();
             idle = Duration.ZERO;
+            // A quiet run may have been ended from outside Weft: then its last event is written now.
+            reconcile();
+            continue;
           }
           Duration untilHeartbeat = HEARTBEAT.minus(idle);
           subscription.await(poll.compareTo(untilHeartbeat) < 0 ? poll : untilHeartbeat);
@@ -152,6 +155,14 @@ public class RunEventStreamController {
       } catch (RuntimeException e) {
         log.warn("event stream of run {} failed", runId, e);
         emitter.completeWithError(e);
+      }
+    }
+
+    private void reconcile() {
+      try {
+        runs.reconcile(runId);
+      } catch (RuntimeException e) {
+        log.debug("could not check run {} against Temporal: {}", runId, e.toString());
       }
     }
 

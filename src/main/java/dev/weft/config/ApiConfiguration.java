@@ -39,6 +39,23 @@ public class ApiConfiguration {
     return new WebhookService(workflows, runs, new HashSet<>(props.api().redactedHeaders()), props.api().maxWait());
   }
 
+  /**
+   * The embedded Temporal server keeps runs in memory: runs the index still shows open from an earlier
+   * process are gone, and are marked so (TERMINATED, code run.lost) instead of showing RUNNING forever.
+   */
+  @Bean
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "spring.temporal.test-server.enabled",
+      havingValue = "true")
+  org.springframework.boot.ApplicationRunner lostRunsSweep(RunService runs) {
+    return args -> {
+      int lost = runs.reconcileOpen();
+      if (lost > 0) {
+        org.slf4j.LoggerFactory.getLogger(ApiConfiguration.class)
+            .warn("{} run(s) in flight when the embedded Temporal server last stopped are lost: marked TERMINATED (run.lost)", lost);
+      }
+    };
+  }
+
   @Bean
   Paging paging(WeftProperties props) {
     return new Paging(props.api());

@@ -26,6 +26,7 @@ public class RunMetrics implements RunEventListener {
   public static final String RUNS_COMPLETED = "weft.runs.completed";
   public static final String RUNS_FAILED = "weft.runs.failed";
   public static final String RUNS_CANCELED = "weft.runs.canceled";
+  public static final String RUNS_TERMINATED = "weft.runs.terminated";
   public static final String NODE_DURATION = "weft.node.duration";
   public static final String NODE_FAILURES = "weft.node.failures";
   public static final String NODE_ATTEMPT_FAILURES = "weft.node.attempt.failures";
@@ -63,6 +64,8 @@ public class RunMetrics implements RunEventListener {
       case RUN_COMPLETED -> runCounter(RUNS_COMPLETED, "Runs that completed", workflowOf(e)).increment();
       case RUN_FAILED -> runCounter(RUNS_FAILED, "Runs that failed", workflowOf(e)).increment();
       case RUN_CANCELED -> runCounter(RUNS_CANCELED, "Runs that were canceled", workflowOf(e)).increment();
+      case RUN_TERMINATED -> runCounter(RUNS_TERMINATED, "Runs ended outside Weft: terminated, timed out or lost",
+          workflowOf(e)).increment();
       case NODE_COMPLETED -> duration(e, "completed");
       case NODE_FAILED -> {
         duration(e, "failed");

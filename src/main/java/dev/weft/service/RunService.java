@@ -3,6 +3,9 @@ package dev.weft.service;
 import dev.weft.api.ApiProblem;
 import dev.weft.definition.Json;
 import dev.weft.engine.DefinitionSnapshot;
+import dev.weft.engine.EventKind;
+import dev.weft.engine.NodeError;
+import dev.weft.engine.RunEvent;
 import dev.weft.engine.NodeState;
 import dev.weft.engine.Previews;
 import dev.weft.engine.RunLauncher;
@@ -18,6 +21,7 @@ import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.store.WorkflowStore;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -28,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +49,8 @@ import tools.jackson.databind.node.ObjectNode;
  * itself refuses to start it twice.
  */
 public class RunService {
-  static final Set<RunStatus> ENDED = EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELED, RunStatus.TIMED_OUT);
+  static final Set<RunStatus> ENDED = EnumSet.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELED, RunStatus.TIMED_OUT,
+      RunStatus.TERMINATED);
   private static final int MAX_KEY_LENGTH = 200;
 
   private final WorkflowClient client;
@@ -154,6 +160,7 @@ public class RunService {
    */
   public JsonNode state(String runId) {
     Optional<RunRecord> row = runs.find(runId);
+    if (row.isPresent() && row.get().state() == null && reconcile(row.get())) row = runs.find(runId);
     if (row.isPresent() && row.get().state() != null) return storedState(runId, row.get().state());
     try {
       RunState s = client.newUntypedWorkflowStub(runId).query(TemporalNames.QUERY_STATE, RunState.class);
@@ -180,6 +187,75 @@ public class RunService {
             Previews.of(outputs.get(id), statePreviewBytes), n.error())));
     return Json.MAPPER.valueToTree(new RunState(s.runId(), s.workflowId(), s.version(), s.status(), s.startedAt(),
         s.endedAt(), s.input(), s.output(), s.error(), nodes, s.waiting()));
+  }
+
+  /**
+   * Brings the index in line with Temporal for a run that ended without recording it itself: terminated
+   * or timed out in Temporal, or no longer known to it (an in-memory server restarted, or retention
+   * passed). Writes its last event, {@code run_terminated}, so streams end. True when it did.
+   */
+  public boolean reconcile(String runId) {
+    return runs.find(runId).filter(r -> r.state() == null).map(this::reconcile).orElse(false);
+  }
+
+  private boolean reconcile(RunRecord r) {
+    RunStatus status;
+    Instant closed;
+    NodeError error;
+    try {
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(r.runId()).describe();
+      switch (d.getStatus()) {
+        case WORKFLOW_EXECUTION_STATUS_TERMINATED -> {
+          status = RunStatus.TERMINATED;
+          error = new NodeError("run.terminated", "the run was terminated in Temporal", null);
+        }
+        case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> {
+          status = RunStatus.TIMED_OUT;
+          error = new NodeError("run.timed_out", "the run exceeded its Temporal execution timeout", null);
+        }
+        default -> {
+          // Running, or ended by the workflow, which records its own end.
+          return false;
+        }
+      }
+      closed = d.getCloseTime();
+    } catch (WorkflowNotFoundException e) {
+      status = RunStatus.TERMINATED;
+      closed = Instant.now();
+      error = new NodeError("run.lost", "Temporal no longer knows this run: its server lost it (the embedded, "
+          + "in-memory server was restarted) or its retention has passed", null);
+    }
+    RunState last = lastKnownState(r);
+    ObjectNode state = Json.MAPPER.valueToTree(new RunState(r.runId(), r.workflowId(), r.version(), status,
+        last == null ? r.startedAt() : last.startedAt(), closed, last == null ? null : last.input(), null, error,
+        last == null ? Map.of() : last.nodes(), List.of()));
+    state.path("nodes").forEach(n -> {
+      if (n instanceof ObjectNode o) o.remove("output");
+    });
+    events.record(List.of(new RunEvent(r.runId(), RunEvent.RUN, null, 0, EventKind.RUN_TERMINATED, closed, null, null,
+        null, error, state)));
+    return true;
+  }
+
+  /**
+   * Reconciles every open run of the index; returns how many had ended. The embedded, in-memory
+   * Temporal server forgets its runs when the process stops, so this runs at its start.
+   */
+  public int reconcileOpen() {
+    int ended = 0;
+    for (RunRecord r : runs.open(10_000)) {
+      if (reconcile(r)) ended++;
+    }
+    return ended;
+  }
+
+  /** What the workflow last knew: a query replays a closed run's history up to its end. */
+  private RunState lastKnownState(RunRecord r) {
+    try {
+      return client.newUntypedWorkflowStub(r.runId()).query(TemporalNames.QUERY_STATE, RunState.class);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   public RunRecord record(String runId) {

@@ -85,21 +85,24 @@ public class EventStore implements RunEventSink {
           .param("wf", text(e.data(), "workflowId")).param("v", e.data().path("version").asInt())
           .param("at", Jsonb.timestamp(e.at()))
           .update();
-      case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED -> jdbc.sql("""
+      case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED, RUN_TERMINATED -> jdbc.sql("""
           UPDATE runs SET status = :status, ended_at = :at, state = :state::json WHERE tenant_id = :t AND run_id = :run""")
-          .param("status", ended(e.kind()).name()).param("at", Jsonb.timestamp(e.at())).param("state", Jsonb.write(e.data()))
+          .param("status", ended(e).name()).param("at", Jsonb.timestamp(e.at())).param("state", Jsonb.write(e.data()))
           .param("t", Tenants.DEFAULT).param("run", e.runId())
           .update();
       default -> { }
     }
   }
 
-  static RunStatus ended(EventKind kind) {
-    return switch (kind) {
+  /** The status a run's last event gives it: the one its final state names, else the kind's. */
+  static RunStatus ended(RunEvent e) {
+    JsonNode status = e.data() == null ? null : e.data().get("status");
+    if (status != null && status.isString()) return RunStatus.valueOf(status.stringValue());
+    return switch (e.kind()) {
       case RUN_COMPLETED -> RunStatus.COMPLETED;
       case RUN_FAILED -> RunStatus.FAILED;
       case RUN_CANCELED -> RunStatus.CANCELED;
-      default -> throw new IllegalArgumentException(kind + " does not end a run");
+      default -> RunStatus.TERMINATED;
     };
   }
 

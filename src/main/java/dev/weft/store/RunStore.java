@@ -61,6 +61,12 @@ public class RunStore {
         .query(RunStore::run).list();
   }
 
+  /** Runs the index still has open (no final state), oldest first. */
+  public List<RunRecord> open(int limit) {
+    return jdbc.sql("SELECT * FROM runs WHERE tenant_id = :t AND state IS NULL ORDER BY started_at LIMIT :limit")
+        .param("t", Tenants.DEFAULT).param("limit", limit).query(RunStore::run).list();
+  }
+
   private static RunRecord run(ResultSet rs, int i) throws SQLException {
     return new RunRecord(rs.getString("run_id"), rs.getString("temporal_run_id"), rs.getString("workflow_id"),
         rs.getInt("version"), RunStatus.valueOf(rs.getString("status")), rs.getString("trigger"),

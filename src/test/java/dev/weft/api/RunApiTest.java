@@ -7,7 +7,12 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import dev.weft.definition.Json;
+import dev.weft.engine.RunStatus;
 import dev.weft.engine.RunWorkflow;
+import dev.weft.service.RunService;
+import dev.weft.store.RunRecord;
+import dev.weft.store.RunStore;
+import java.time.Instant;
 import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,6 +21,8 @@ import tools.jackson.databind.JsonNode;
 /** Runs over REST: start, wait, state, events, idempotency, versions, webhooks and cancel. */
 class RunApiTest extends ServiceTestSupport {
   @Autowired WorkflowClient client;
+  @Autowired RunStore index;
+  @Autowired RunService runs;
 
   private JsonNode queried(String runId) {
     return Json.MAPPER.valueToTree(client.newWorkflowStub(RunWorkflow.class, runId).state());
@@ -203,5 +210,34 @@ class RunApiTest extends ServiceTestSupport {
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.json().get("code").stringValue()).isEqualTo("run.not_running");
     assertThat(post("/api/runs/" + runId + "/pause", null).status()).isEqualTo(501);
+  }
+
+  @Test
+  void aRunTerminatedInTemporalEndsInWeftToo() {
+    String id = create("long-wait.json", "term");
+    String runId = post("/api/workflows/" + id + "/runs", "{}").json().get("runId").stringValue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(get("/api/runs/" + runId).json().at("/nodes/sleep/status").stringValue()).isEqualTo("RUNNING"));
+    client.newUntypedWorkflowStub(runId).terminate("stopped by an operator in the Temporal UI");
+
+    JsonNode state = get("/api/runs/" + runId).json();
+    assertThat(state.get("status").stringValue()).isEqualTo("TERMINATED");
+    assertThat(state.at("/error/code").stringValue()).isEqualTo("run.terminated");
+    assertThat(state.get("endedAt").isString()).isTrue();
+    assertThat(get("/api/runs?workflowId=" + id).json().at("/runs/0/status").stringValue()).isEqualTo("TERMINATED");
+    assertThat(get("/api/runs/" + runId + "/events").json().get("events").findValuesAsString("kind")).endsWith("run_terminated");
+    assertThat(post("/api/runs/" + runId + "/cancel", null).status()).isEqualTo(409);
+  }
+
+  @Test
+  void runsTheServerNoLongerKnowsAreMarkedLost() {
+    String id = create("examples/hello.json", "lost");
+    String runId = id + "-0123456789abcdef0123456789abcdef";
+    // What an earlier process left: the index says RUNNING, but the in-memory Temporal server forgot the run.
+    index.started(new RunRecord(runId, "gone", id, 1, RunStatus.RUNNING, "api", null, null, Instant.now(), null, null));
+    assertThat(runs.reconcileOpen()).isGreaterThanOrEqualTo(1);
+    JsonNode state = get("/api/runs/" + runId).json();
+    assertThat(state.get("status").stringValue()).isEqualTo("TERMINATED");
+    assertThat(state.at("/error/code").stringValue()).isEqualTo("run.lost");
   }
 }
