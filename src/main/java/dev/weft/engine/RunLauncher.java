@@ -30,15 +30,16 @@ public class RunLauncher {
 
   /**
    * Starts a run with a readable workflow id {@code <workflowId>-<runKey>}. Starting the same key again
-   * returns the existing run, open or closed (Temporal's id-conflict and id-reuse policies), so a
-   * repeated trigger never runs a workflow twice.
+   * returns the existing run, open or closed: Temporal refuses a second start of the id (conflict policy
+   * fail, reuse policy reject-duplicate), so a repeated trigger never runs a workflow twice, and the
+   * caller learns exactly which start was the first.
    */
   public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey) {
     String runId = definition.workflowId() + "-" + runKey;
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setWorkflowId(runId)
-        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setStaticSummary(definition.definition().name() + " v" + definition.version())
         .build();

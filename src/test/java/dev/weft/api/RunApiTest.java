@@ -127,12 +127,15 @@ class RunApiTest extends ServiceTestSupport {
           .toList();
     }
     java.util.Set<String> runIds = new java.util.HashSet<>();
+    int firsts = 0;
     for (var c : calls) {
       Response r = c.get();
       assertThat(r.status()).isIn(200, 202);
       runIds.add(r.json().get("runId").stringValue());
+      if (r.header("Idempotent-Replayed") == null) firsts++;
     }
     assertThat(runIds).hasSize(1);
+    assertThat(firsts).as("exactly one call started the run").isEqualTo(1);
     assertThat(get("/api/runs?workflowId=" + id).json().get("runs").size()).isEqualTo(1);
   }
 
