@@ -1,6 +1,7 @@
 package dev.weft.api;
 
 import dev.weft.definition.Violation;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -42,7 +43,7 @@ public class ApiProblem extends RuntimeException {
   }
 
   public ApiProblem with(String key, Object value) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>(extra);
+    Map<String, Object> m = new LinkedHashMap<>(extra);
     m.put(key, value);
     return new ApiProblem(status, code, getMessage(), errors, m);
   }

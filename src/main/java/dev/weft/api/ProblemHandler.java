@@ -3,8 +3,10 @@ package dev.weft.api;
 import dev.weft.definition.Violation;
 import dev.weft.store.StoreConflict;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -13,6 +15,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -104,7 +107,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         path = "header." + e.getHeaderName();
         message = "header '" + e.getHeaderName() + "' is required";
       }
-      case org.springframework.http.converter.HttpMessageNotReadableException e -> {
+      case HttpMessageNotReadableException e -> {
         code = "json.syntax";
         message = "the request body is not readable JSON";
       }
@@ -127,8 +130,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   /** The problem as the JSON object Spring MVC would write (its properties at the top level). */
-  static java.util.Map<String, Object> asMap(ProblemDetail d) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  static Map<String, Object> asMap(ProblemDetail d) {
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", d.getType().toString());
     m.put("title", d.getTitle());
     m.put("status", d.getStatus());

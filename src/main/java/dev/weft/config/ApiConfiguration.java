@@ -13,6 +13,9 @@ import dev.weft.store.RunStore;
 import dev.weft.store.WorkflowStore;
 import io.temporal.client.WorkflowClient;
 import java.util.HashSet;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,13 +47,13 @@ public class ApiConfiguration {
    * process are gone, and are marked so (TERMINATED, code run.lost) instead of showing RUNNING forever.
    */
   @Bean
-  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "spring.temporal.test-server.enabled",
+  @ConditionalOnProperty(name = "spring.temporal.test-server.enabled",
       havingValue = "true")
-  org.springframework.boot.ApplicationRunner lostRunsSweep(RunService runs) {
+  ApplicationRunner lostRunsSweep(RunService runs) {
     return args -> {
       int lost = runs.reconcileOpen();
       if (lost > 0) {
-        org.slf4j.LoggerFactory.getLogger(ApiConfiguration.class)
+        LoggerFactory.getLogger(ApiConfiguration.class)
             .warn("{} run(s) in flight when the embedded Temporal server last stopped are lost: marked TERMINATED (run.lost)", lost);
       }
     };

@@ -6,6 +6,7 @@ import dev.weft.engine.NodeInvoker;
 import dev.weft.engine.PayloadStore;
 import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
+import dev.weft.engine.RunLauncher;
 import dev.weft.engine.RunWorkflow;
 import dev.weft.engine.RunWorkflowImpl;
 import dev.weft.engine.WeftDataConverter;
@@ -13,20 +14,22 @@ import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;
 import dev.weft.node.http.HttpNode;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import dev.weft.engine.RunLauncher;
-import io.temporal.client.WorkflowClient;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the engine: registry, expressions, validator, and the Temporal worker that interprets runs. */
 @Configuration(proxyBeanMethods = false)
@@ -72,7 +75,7 @@ public class EngineConfiguration {
 
   /** Says loudly which Temporal this process talks to. */
   @Bean
-  org.springframework.boot.ApplicationRunner temporalModeBanner(org.springframework.core.env.Environment env, WeftProperties props) {
+  ApplicationRunner temporalModeBanner(Environment env, WeftProperties props) {
     return args -> {
       if (env.getProperty("spring.temporal.test-server.enabled", Boolean.class, false)) {
         log.warn("""
@@ -119,7 +122,7 @@ public class EngineConfiguration {
     return new WorkerLifecycle(weftWorkerFactory, props.role());
   }
 
-  static final class WorkerLifecycle implements SmartLifecycle, org.springframework.beans.factory.DisposableBean {
+  static final class WorkerLifecycle implements SmartLifecycle, DisposableBean {
     private final WorkerFactory factory;
     private final WeftRole role;
     private volatile boolean running;

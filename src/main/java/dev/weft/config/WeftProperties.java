@@ -5,6 +5,7 @@ import dev.weft.engine.EngineSettings;
 import dev.weft.expression.ExpressionLimits;
 import dev.weft.node.http.HttpNodeSettings;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -28,7 +29,7 @@ public record WeftProperties(
       @DefaultValue("30m") Duration streamTimeout,
       @DefaultValue("5s") Duration streamPollInterval,
       @DefaultValue({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"})
-      java.util.List<String> redactedHeaders) {}
+      List<String> redactedHeaders) {}
 
   /** The embedded run mode: PostgreSQL's data directory and port (0 = any free port). */
   public record Embedded(

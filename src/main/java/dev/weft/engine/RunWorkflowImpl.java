@@ -42,7 +42,6 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -255,8 +254,10 @@ public class RunWorkflowImpl implements RunWorkflow {
     boolean offload = n.kind == NodeKind.ACTIVITY
         || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
     n.offloaded = offload;
-    emit(nodeEvent(n, n.kind == NodeKind.WAIT ? EventKind.NODE_WAITING : EventKind.NODE_STARTED, 1,
-        Previews.of(Json.MAPPER.valueToTree(scope), settings.eventInputBytes()), null, null));
+    if (recordEvents) {
+      emit(nodeEvent(n, n.kind == NodeKind.WAIT ? EventKind.NODE_WAITING : EventKind.NODE_STARTED, 1,
+          Previews.of(Json.MAPPER.valueToTree(scope), settings.eventInputBytes()), null, null));
+    }
     if (n.kind == NodeKind.CONTROL && !offload) return null;
     @SuppressWarnings("unchecked")
     Promise<Outcome>[] holder = new Promise[1];
@@ -442,6 +443,7 @@ public class RunWorkflowImpl implements RunWorkflow {
    * already (history should not hold them twice), and the store puts them back when it serves the state.
    */
   private void runEnded(EventKind kind) {
+    if (!recordEvents) return;
     ObjectNode finalState = Json.MAPPER.valueToTree(state());
     finalState.path("nodes").forEach(node -> {
       if (node instanceof ObjectNode o) o.remove("output");
@@ -497,5 +499,4 @@ public class RunWorkflowImpl implements RunWorkflow {
   private JsonNode preview(JsonNode v) {
     return Previews.of(v, settings.statePreviewBytes());
   }
-
 }

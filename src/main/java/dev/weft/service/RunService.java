@@ -2,12 +2,13 @@ package dev.weft.service;
 
 import dev.weft.api.ApiProblem;
 import dev.weft.definition.Json;
+import dev.weft.definition.Violation;
 import dev.weft.engine.DefinitionSnapshot;
 import dev.weft.engine.EventKind;
 import dev.weft.engine.NodeError;
-import dev.weft.engine.RunEvent;
 import dev.weft.engine.NodeState;
 import dev.weft.engine.Previews;
+import dev.weft.engine.RunEvent;
 import dev.weft.engine.RunLauncher;
 import dev.weft.engine.RunResult;
 import dev.weft.engine.RunState;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +137,7 @@ public class RunService {
     if (run.requestHash() != null && !run.requestHash().equals(requestHash)) {
       throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency.key_reused",
           "Idempotency-Key '" + key + "' was already used with a different request",
-          java.util.List.of(dev.weft.definition.Violation.of("header.Idempotency-Key", "idempotency.key_reused",
+          List.of(Violation.of("header.Idempotency-Key", "idempotency.key_reused",
               "this key started run " + run.runId() + " with a different input or version")), Map.of("runId", run.runId()));
     }
   }
@@ -169,7 +171,7 @@ public class RunService {
       RunRecord r = row.orElseThrow(() -> ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'"));
       // Known to the index but gone from Temporal (past retention): what the index has.
       return Json.MAPPER.valueToTree(new RunState(r.runId(), r.workflowId(), r.version(), r.status(), r.startedAt(),
-          r.endedAt(), null, null, null, Map.of(), java.util.List.of()));
+          r.endedAt(), null, null, null, Map.of(), List.of()));
     }
   }
 
@@ -181,7 +183,7 @@ public class RunService {
   private JsonNode storedState(String runId, JsonNode stored) {
     RunState s = Json.MAPPER.treeToValue(stored, RunState.class);
     Map<String, JsonNode> outputs = events.finalOutputs(runId);
-    Map<String, NodeState> nodes = new java.util.LinkedHashMap<>();
+    Map<String, NodeState> nodes = new LinkedHashMap<>();
     s.nodes().forEach((id, n) -> nodes.put(id, n.output() != null || !outputs.containsKey(id) ? n
         : new NodeState(n.type(), n.status(), n.attempts(), n.startedAt(), n.endedAt(), n.ports(),
             Previews.of(outputs.get(id), statePreviewBytes), n.error())));

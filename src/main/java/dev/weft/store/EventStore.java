@@ -9,7 +9,9 @@ import dev.weft.engine.RunStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -127,8 +129,8 @@ public class EventStore implements RunEventSink {
   }
 
   /** The output each node finished with (completed, or failed with an error output), by node id. */
-  public java.util.Map<String, JsonNode> finalOutputs(String runId) {
-    java.util.Map<String, JsonNode> outputs = new java.util.HashMap<>();
+  public Map<String, JsonNode> finalOutputs(String runId) {
+    Map<String, JsonNode> outputs = new HashMap<>();
     long after = 0;
     while (true) {
       List<StoredEvent> page = list(runId, after, 1000);
