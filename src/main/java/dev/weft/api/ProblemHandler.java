@@ -2,6 +2,9 @@ package dev.weft.api;
 
 import dev.weft.definition.Violation;
 import dev.weft.store.StoreConflict;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -62,6 +68,27 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     String msg = "'" + e.getValue() + "' is not a valid " + e.getName();
     return respond(detail(HttpStatus.BAD_REQUEST, "request.invalid_parameter", msg,
         List.of(Violation.of("query." + e.getName(), "request.invalid_parameter", msg))));
+  }
+
+  /** PostgreSQL unreachable or timing out: the request may succeed a little later. */
+  @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
+  ResponseEntity<Object> storeUnavailable(DataAccessException e) {
+    log.warn("store unavailable: {}", e.getMostSpecificCause().toString());
+    return unavailable("store.unavailable", "the database is not reachable right now; try again shortly");
+  }
+
+  /** Temporal unreachable, or no worker answered a query in time. */
+  @ExceptionHandler({WorkflowServiceException.class, WorkflowQueryException.class, StatusRuntimeException.class})
+  ResponseEntity<Object> temporalUnavailable(RuntimeException e) {
+    log.warn("temporal unavailable: {}", e.toString());
+    return unavailable("temporal.unavailable", "Temporal (or a worker answering for this run) is not reachable right now; "
+        + "try again shortly");
+  }
+
+  private static ResponseEntity<Object> unavailable(String code, String message) {
+    ProblemDetail d = detail(HttpStatus.SERVICE_UNAVAILABLE, code, message, List.of(Violation.of("", code, message)));
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(d);
   }
 
   @ExceptionHandler(Exception.class)

@@ -54,6 +54,8 @@ public class EmbeddedDatabaseConfiguration {
     ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
     ds.setPoolName("weft-embedded");
     ds.setMaximumPoolSize(20);
+    // An API request waits at most this long for the database before it is told 503.
+    ds.setConnectionTimeout(5_000);
     return ds;
   }
 }

@@ -58,6 +58,12 @@ class StoreOutageTest extends ServiceTestSupport {
       await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> client.newUntypedWorkflowStub(runId)
           .describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
 
+      // Meanwhile the API says what is wrong instead of failing with a 500.
+      Response unavailable = get("/api/runs/" + runId);
+      assertThat(unavailable.status()).isEqualTo(503);
+      assertThat(unavailable.json().get("code").stringValue()).isEqualTo("store.unavailable");
+      assertThat(unavailable.header("Retry-After")).isEqualTo("5");
+
       restarted = EmbeddedPostgresServer.start(DATA.resolve("postgres"), port, false);
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(client.newUntypedWorkflowStub(runId).describe()
           .getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
