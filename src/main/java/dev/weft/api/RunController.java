@@ -74,7 +74,7 @@ public class RunController {
     JsonNode request = startBody(body, contentType);
     Integer version = request.has("version") ? request.get("version").asInt() : null;
     JsonNode input = request.has("input") ? request.get("input") : Json.object();
-    RunService.Started started = runs.start(id, version, input, key, "api", Principals.ANONYMOUS);
+    RunService.Started started = runs.start(id, version, input, "/input", key, "api", Principals.ANONYMOUS);
     return answer(started.runId(), started.workflowId(), started.version(), started.replayed(), waitFor);
   }
 
@@ -133,10 +133,6 @@ public class RunController {
     }
     if (n.has("version") && (!n.get("version").canConvertToInt() || !n.get("version").isIntegralNumber() || n.get("version").asInt() < 1)) {
       throw ApiProblem.badRequest("/version", "json.type", "version is a positive integer");
-    }
-    if (n.has("input") && Json.sizeOf(n.get("input")) > props.limits().maxInputBytes()) {
-      throw ApiProblem.badRequest("/input", "limit.input",
-          "input is larger than " + props.limits().maxInputBytes() + " bytes (weft.limits.max-input-bytes)");
     }
     return n;
   }

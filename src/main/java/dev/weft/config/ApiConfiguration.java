@@ -34,7 +34,8 @@ public class ApiConfiguration {
   @Bean
   RunService runService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit,
       EventStore events, WeftProperties props) {
-    return new RunService(client, launcher, workflows, runs, audit, events, props.engine().statePreviewBytes());
+    return new RunService(client, launcher, workflows, runs, audit, events, props.engine().statePreviewBytes(),
+        props.limits().maxInputBytes());
   }
 
   @Bean

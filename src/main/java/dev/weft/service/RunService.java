@@ -62,9 +62,10 @@ public class RunService {
   private final AuditLog audit;
   private final EventStore events;
   private final int statePreviewBytes;
+  private final int maxInputBytes;
 
   public RunService(WorkflowClient client, RunLauncher launcher, WorkflowStore workflows, RunStore runs, AuditLog audit,
-      EventStore events, int statePreviewBytes) {
+      EventStore events, int statePreviewBytes, int maxInputBytes) {
     this.client = client;
     this.launcher = launcher;
     this.workflows = workflows;
@@ -72,6 +73,7 @@ public class RunService {
     this.audit = audit;
     this.events = events;
     this.statePreviewBytes = statePreviewBytes;
+    this.maxInputBytes = maxInputBytes;
   }
 
   /** A run that was started, or found again by its idempotency key ({@code replayed}). */
@@ -84,8 +86,16 @@ public class RunService {
     }
   }
 
-  public Started start(String workflowId, Integer version, JsonNode input, String idempotencyKey, String trigger,
-      String principal) {
+  /**
+   * Starts a run (or finds the one its idempotency key started). The input goes into Temporal history,
+   * so it is bounded: {@code limit.input} at {@code inputPath} when it is larger.
+   */
+  public Started start(String workflowId, Integer version, JsonNode input, String inputPath, String idempotencyKey,
+      String trigger, String principal) {
+    if (Json.sizeOf(input) > maxInputBytes) {
+      throw ApiProblem.badRequest(inputPath, "limit.input",
+          "the run's input is larger than " + maxInputBytes + " bytes (weft.limits.max-input-bytes)");
+    }
     WorkflowRecord w = workflows.find(workflowId)
         .orElseThrow(() -> ApiProblem.notFound("path.id", "workflow.not_found", "no workflow '" + workflowId + "'"));
     if (w.archived()) {

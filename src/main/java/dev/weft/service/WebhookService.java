@@ -52,7 +52,7 @@ public class WebhookService {
       if (!redacted.contains(name) && !name.equals("idempotency-key")) hs.put(name, val);
     });
     input.set("headers", hs);
-    RunService.Started started = runs.start(workflowId, w.latestVersion(), input, idempotencyKey, "webhook", Principals.ANONYMOUS);
+    RunService.Started started = runs.start(workflowId, w.latestVersion(), input, "", idempotencyKey, "webhook", Principals.ANONYMOUS);
     return new Triggered(started, wait);
   }
 }

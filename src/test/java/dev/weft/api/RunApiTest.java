@@ -153,6 +153,11 @@ class RunApiTest extends ServiceTestSupport {
     assertThat(get("/api/runs?status=SLEEPING").status()).isEqualTo(400);
     assertThat(get("/api/runs?limit=0").status()).isEqualTo(400);
     assertThat(get("/api/runs?cursor=not-a-cursor").status()).isEqualTo(400);
+    String big = "\"" + "x".repeat(300_000) + "\"";
+    Response tooBig = post("/api/workflows/" + id + "/runs", "{\"input\": " + big + "}");
+    assertThat(tooBig.status()).isEqualTo(400);
+    assertThat(tooBig.json().at("/errors/0/code").stringValue()).isEqualTo("limit.input");
+    assertThat(tooBig.json().at("/errors/0/path").stringValue()).isEqualTo("/input");
   }
 
   @Test

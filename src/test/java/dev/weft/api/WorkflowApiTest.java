@@ -134,6 +134,9 @@ class WorkflowApiTest extends ServiceTestSupport {
       assertThat(r.json().get("errors").isArray()).as(path).isTrue();
     }
     assertThat(post("/api/workflows/nope/runs", "{}").json().get("code").stringValue()).isEqualTo("workflow.not_found");
+    assertThat(delete("/api/workflows/nope").status()).isEqualTo(404);
+    assertThat(put("/api/workflows/nope", definition("examples/hello.json", "nope")).status()).isEqualTo(404);
+    assertThat(post("/api/runs/nope/cancel", null).status()).isEqualTo(404);
   }
 
   @Test
@@ -146,6 +149,13 @@ class WorkflowApiTest extends ServiceTestSupport {
         .POST(HttpRequest.BodyPublishers.ofString("name: x")));
     assertThat(media.status()).isEqualTo(415);
     assertThat(media.json().get("code").stringValue()).isEqualTo("media_type.unsupported");
+
+    Response accept = send(HttpRequest.newBuilder(uri("/api/node-types")).header("Accept", "application/xml").GET());
+    assertThat(accept.status()).isEqualTo(406);
+
+    Response type = get("/api/workflows/x/versions/not-a-number");
+    assertThat(type.status()).isEqualTo(400);
+    assertThat(type.json().at("/errors/0/code").stringValue()).isEqualTo("request.invalid_parameter");
   }
 
   @Test
