@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import java.net.URI;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -68,6 +70,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     String msg = "'" + e.getValue() + "' is not a valid " + e.getName();
     return respond(detail(HttpStatus.BAD_REQUEST, "request.invalid_parameter", msg,
         List.of(Violation.of("query." + e.getName(), "request.invalid_parameter", msg))));
+  }
+
+  /** A query string or body the servlet container cannot even parse into parameters. */
+  @ExceptionHandler({InvalidParameterException.class, MultipartException.class})
+  ResponseEntity<Object> unparsable(RuntimeException e) {
+    String message = "the request's parameters cannot be parsed: " + e.getMessage();
+    return respond(detail(HttpStatus.BAD_REQUEST, "request.malformed", message,
+        List.of(Violation.of("", "request.malformed", message))));
   }
 
   /** PostgreSQL unreachable or timing out: the request may succeed a little later. */

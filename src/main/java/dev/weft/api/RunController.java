@@ -11,6 +11,7 @@ import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
 import dev.weft.store.RunStore;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -69,7 +70,7 @@ public class RunController {
       @RequestBody(required = false) String body,
       @RequestHeader(name = "Idempotency-Key", required = false) String key,
       @RequestHeader(name = "Content-Type", required = false) String contentType,
-      @RequestParam(required = false) String wait) {
+      @Parameter(description = "how long to wait for the end: PT30S or 30s, at most weft.api.max-wait", schema = @Schema(pattern = "^(P.*|[0-9]+(ms|s|m|h|d))$")) @RequestParam(required = false) String wait) {
     Duration waitFor = waitParam(wait);
     JsonNode request = startBody(body, contentType);
     Integer version = request.has("version") ? request.get("version").asInt() : null;
@@ -140,7 +141,7 @@ public class RunController {
   @Operation(summary = "List runs", description = "Newest first; filter by workflowId and status; page with cursor.")
   @GetMapping("/api/runs")
   Map<String, Object> list(@RequestParam(required = false) String workflowId, @RequestParam(required = false) RunStatus status,
-      @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+      @Parameter(description = "page size, 1 to weft.api.max-page-size (500)", schema = @Schema(minimum = "1", maximum = "500")) @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
     int n = paging.limit(limit);
     Instant before = null;
     String beforeRun = null;
@@ -186,7 +187,7 @@ public class RunController {
   @Operation(summary = "A run's durable event log", description = "In order; page with ?after=<seq>.")
   @GetMapping("/api/runs/{runId}/events")
   Map<String, Object> events(@PathVariable String runId, @RequestParam(defaultValue = "0") long after,
-      @RequestParam(required = false) Integer limit) {
+      @Parameter(description = "page size, 1 to weft.api.max-page-size (500)", schema = @Schema(minimum = "1", maximum = "500")) @RequestParam(required = false) Integer limit) {
     runs.record(runId);
     int n = paging.limit(limit);
     var page = events.list(runId, after, n);

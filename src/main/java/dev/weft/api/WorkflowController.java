@@ -8,6 +8,7 @@ import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.definition.WorkflowDefinition;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -53,7 +54,7 @@ public class WorkflowController {
   @Operation(summary = "List workflows")
   @GetMapping
   Map<String, Object> list(@RequestParam(defaultValue = "false") boolean archived,
-      @RequestParam(required = false) Integer limit, @RequestParam(defaultValue = "0") int offset) {
+      @Parameter(description = "page size, 1 to weft.api.max-page-size (500)", schema = @Schema(minimum = "1", maximum = "500")) @RequestParam(required = false) Integer limit, @RequestParam(defaultValue = "0") int offset) {
     int n = paging.limit(limit);
     if (offset < 0) throw ApiProblem.badRequest("query.offset", "request.invalid_parameter", "offset must not be negative");
     List<Map<String, Object>> items = workflows.list(archived, n, offset).stream().map(WorkflowController::summary).toList();

@@ -1,5 +1,6 @@
 package dev.weft.config;
 
+import dev.weft.api.OpenApiProblems;
 import dev.weft.api.Paging;
 import dev.weft.api.RequestSizeFilter;
 import dev.weft.definition.validate.DefinitionValidator;
@@ -14,6 +15,7 @@ import dev.weft.store.WorkflowStore;
 import io.temporal.client.WorkflowClient;
 import java.util.HashSet;
 import org.slf4j.LoggerFactory;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -58,6 +60,11 @@ public class ApiConfiguration {
             .warn("{} run(s) in flight when the embedded Temporal server last stopped are lost: marked TERMINATED (run.lost)", lost);
       }
     };
+  }
+
+  @Bean
+  OpenApiCustomizer problemResponses() {
+    return OpenApiProblems.customizer();
   }
 
   @Bean

@@ -184,6 +184,12 @@ class RunApiTest extends ServiceTestSupport {
     assertThat(form.json().get("email").stringValue()).isEqualTo("b@example.com");
 
     assertThat(post("/hooks/nobody-listens", "{}").status()).isEqualTo(404);
+    // A bare ping without a body or content type starts a run too (its body is null).
+    assertThat(send(HttpRequest.newBuilder(uri("/hooks/" + path + "?source=ping")).POST(HttpRequest.BodyPublishers.noBody()))
+        .status()).isIn(201, 502);
+    Response xml = send(HttpRequest.newBuilder(uri("/hooks/" + path)).header("Content-Type", "application/xml")
+        .POST(HttpRequest.BodyPublishers.ofString("<a/>")));
+    assertThat(xml.status()).isEqualTo(415);
     assertThat(get("/hooks/" + path).status()).isEqualTo(405);
 
     delete("/api/workflows/" + id);

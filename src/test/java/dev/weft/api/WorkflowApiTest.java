@@ -140,6 +140,16 @@ class WorkflowApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void malformedRequestsAre400NotServerErrors() {
+    // Found by fuzzing the OpenAPI document (schemathesis): Tomcat rejects these before any controller.
+    Response query = get("/api/runs?=null&limit=5");
+    assertThat(query.status()).isEqualTo(400);
+    assertThat(query.json().get("code").stringValue()).isEqualTo("request.malformed");
+    Response multipart = send(HttpRequest.newBuilder(uri("/api/node-types")).header("Content-Type", "multipart/form-data").GET());
+    assertThat(multipart.status()).isEqualTo(200);
+  }
+
+  @Test
   void wrongMethodsAndMediaTypesAre405And415() {
     Response method = send(HttpRequest.newBuilder(uri("/api/node-types")).DELETE());
     assertThat(method.status()).isEqualTo(405);

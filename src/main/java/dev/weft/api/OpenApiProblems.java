@@ -1,0 +1,98 @@
+package dev.weft.api;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+/**
+ * Documents the error answers every operation can give, as problem+json: 400 and 503 everywhere, 404
+ * where the path names something, 413 and 415 where there is a body, plus the conflicts of the
+ * operations that have them. The document then says what the API really does.
+ */
+public final class OpenApiProblems {
+  private static final String PROBLEM = "Problem";
+  private static final Map<String, String> CONFLICTS = Map.of(
+      "POST /api/workflows", "409",
+      "PUT /api/workflows/{id}", "409",
+      "POST /api/workflows/{id}/runs", "409 422",
+      "POST /api/runs/{runId}/cancel", "409",
+      "POST /api/runs/{runId}/pause", "501",
+      "POST /api/runs/{runId}/resume", "501",
+      "POST /hooks/{path}", "502");
+
+  /** Operations whose success is not (only) a plain 200. */
+  private static final Map<String, String> SUCCESS = Map.of(
+      "POST /api/workflows", "201",
+      "DELETE /api/workflows/{id}", "204",
+      "POST /api/workflows/{id}/runs", "200 202",
+      "POST /api/runs/{runId}/cancel", "202",
+      "POST /hooks/{path}", "200 202",
+      "GET /api/runs/{runId}/events/stream", "200 204");
+
+  private OpenApiProblems() {}
+
+  public static OpenApiCustomizer customizer() {
+    return api -> {
+      if (api.getComponents() == null) api.setComponents(new Components());
+      api.getComponents().addSchemas(PROBLEM, problemSchema());
+      if (api.getPaths() == null) return;
+      api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+        add(op, "400", "The request is invalid: every violation with its path and code");
+        add(op, "503", "PostgreSQL or Temporal is not reachable right now (Retry-After)");
+        if (path.contains("{")) add(op, "404", "Nothing has this id");
+        if (op.getRequestBody() != null) {
+          add(op, "413", "The body is over weft.api.max-request-bytes");
+          add(op, "415", "The body's media type is not accepted");
+        }
+        String success = SUCCESS.get(method.name() + " " + path);
+        if (success != null) {
+          ApiResponse ok = op.getResponses().get("200");
+          if (!success.contains("200")) op.getResponses().remove("200");
+          for (String status : success.split(" ")) {
+            op.getResponses().computeIfAbsent(status, st -> new ApiResponse()
+                .description(st.equals("202") ? "Accepted: the run goes on; see Location"
+                    : st.equals("204") ? "No content" : "Done")
+                .content(ok == null || st.equals("204") ? null : ok.getContent()));
+          }
+        }
+        String extra = CONFLICTS.get(method.name() + " " + path);
+        if (extra != null) {
+          for (String status : extra.split(" ")) add(op, status, "See the error codes in docs/api.md");
+        }
+      }));
+    };
+  }
+
+  private static void add(Operation op, String status, String description) {
+    if (op.getResponses() == null) op.setResponses(new ApiResponses());
+    op.getResponses().computeIfAbsent(status, s -> new ApiResponse().description(description).content(new Content()
+        .addMediaType("application/problem+json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+  }
+
+  private static Schema<?> problemSchema() {
+    ObjectSchema violation = new ObjectSchema();
+    violation.addProperty("path", new StringSchema().description("JSON pointer into the body, or query.x / header.X / path.x"));
+    violation.addProperty("code", new StringSchema().description("stable code, e.g. node.type_unknown"));
+    violation.addProperty("message", new StringSchema());
+    ObjectSchema problem = new ObjectSchema();
+    problem.description("RFC 9457 problem details with Weft's code and every violation");
+    problem.addProperty("type", new StringSchema());
+    problem.addProperty("title", new StringSchema());
+    problem.addProperty("status", new IntegerSchema());
+    problem.addProperty("detail", new StringSchema());
+    problem.addProperty("instance", new StringSchema());
+    problem.addProperty("code", new StringSchema());
+    problem.addProperty("errors", new ArraySchema().items(violation));
+    return problem;
+  }
+}
