@@ -15,4 +15,9 @@ public record NodeState(
     Instant endedAt,
     List<String> ports,
     JsonNode output,
-    NodeError error) {}
+    NodeError error) {
+
+  public NodeState withOutput(JsonNode newOutput) {
+    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error);
+  }
+}

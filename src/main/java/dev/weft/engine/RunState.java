@@ -2,6 +2,7 @@ package dev.weft.engine;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -19,4 +20,15 @@ public record RunState(
     JsonNode output,
     NodeError error,
     Map<String, NodeState> nodes,
-    List<String> waiting) {}
+    List<String> waiting) {
+
+  /**
+   * This state without node outputs: what a run's last event stores, since the node events hold the
+   * outputs already (history should not hold them twice); the store puts them back when it serves it.
+   */
+  public RunState withoutNodeOutputs() {
+    Map<String, NodeState> slim = new LinkedHashMap<>();
+    nodes.forEach((id, n) -> slim.put(id, n.withOutput(null)));
+    return new RunState(runId, workflowId, version, status, startedAt, endedAt, input, output, error, slim, waiting);
+  }
+}

@@ -438,16 +438,10 @@ public class RunWorkflowImpl implements RunWorkflow {
     eventWriter.record(batch);
   }
 
-  /**
-   * The run's last event carries its final state without node outputs: those are in the node events
-   * already (history should not hold them twice), and the store puts them back when it serves the state.
-   */
+  /** The run's last event carries its final state, without node outputs (see {@link RunState#withoutNodeOutputs}). */
   private void runEnded(EventKind kind) {
     if (!recordEvents) return;
-    ObjectNode finalState = Json.MAPPER.valueToTree(state());
-    finalState.path("nodes").forEach(node -> {
-      if (node instanceof ObjectNode o) o.remove("output");
-    });
+    JsonNode finalState = Json.MAPPER.valueToTree(state().withoutNodeOutputs());
     emit(new RunEvent(runId(), RunEvent.RUN, null, 0, kind, endedAt, endedAt.toEpochMilli() - startedAt.toEpochMilli(),
         null, null, runError, finalState));
     // A cancelled run still writes its last events: outside the cancelled scope.

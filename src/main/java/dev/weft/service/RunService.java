@@ -178,10 +178,9 @@ public class RunService {
       RunState s = client.newUntypedWorkflowStub(runId).query(TemporalNames.QUERY_STATE, RunState.class);
       return Json.MAPPER.valueToTree(s);
     } catch (WorkflowNotFoundException e) {
-      RunRecord r = row.orElseThrow(() -> ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'"));
-      // Known to the index but gone from Temporal (past retention): what the index has.
-      return Json.MAPPER.valueToTree(new RunState(r.runId(), r.workflowId(), r.version(), r.status(), r.startedAt(),
-          r.endedAt(), null, null, null, Map.of(), List.of()));
+      // Gone between the check above and the query: reconciling records it as lost.
+      if (row.isPresent() && reconcile(row.get())) return state(runId);
+      throw ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'");
     }
   }
 
@@ -195,8 +194,7 @@ public class RunService {
     Map<String, JsonNode> outputs = events.finalOutputs(runId);
     Map<String, NodeState> nodes = new LinkedHashMap<>();
     s.nodes().forEach((id, n) -> nodes.put(id, n.output() != null || !outputs.containsKey(id) ? n
-        : new NodeState(n.type(), n.status(), n.attempts(), n.startedAt(), n.endedAt(), n.ports(),
-            Previews.of(outputs.get(id), statePreviewBytes), n.error())));
+        : n.withOutput(Previews.of(outputs.get(id), statePreviewBytes))));
     return Json.MAPPER.valueToTree(new RunState(s.runId(), s.workflowId(), s.version(), s.status(), s.startedAt(),
         s.endedAt(), s.input(), s.output(), s.error(), nodes, s.waiting()));
   }
@@ -238,14 +236,11 @@ public class RunService {
           + "in-memory server was restarted) or its retention has passed", null);
     }
     RunState last = lastKnownState(r);
-    ObjectNode state = Json.MAPPER.valueToTree(new RunState(r.runId(), r.workflowId(), r.version(), status,
+    RunState state = new RunState(r.runId(), r.workflowId(), r.version(), status,
         last == null ? r.startedAt() : last.startedAt(), closed, last == null ? null : last.input(), null, error,
-        last == null ? Map.of() : last.nodes(), List.of()));
-    state.path("nodes").forEach(n -> {
-      if (n instanceof ObjectNode o) o.remove("output");
-    });
+        last == null ? Map.of() : last.nodes(), List.of()).withoutNodeOutputs();
     events.record(List.of(new RunEvent(r.runId(), RunEvent.RUN, null, 0, EventKind.RUN_TERMINATED, closed, null, null,
-        null, error, state)));
+        null, error, Json.MAPPER.valueToTree(state))));
     return true;
   }
 

@@ -128,21 +128,25 @@ public class EventStore implements RunEventSink {
         .query(EventStore::event).list();
   }
 
-  /** The output each node finished with (completed, or failed with an error output), by node id. */
+  /**
+   * The output each node finished with (completed, or failed with an error output), by node id: only
+   * those rows and columns, with an activity node's output joined from its attempt as in {@link #list}.
+   */
   public Map<String, JsonNode> finalOutputs(String runId) {
     Map<String, JsonNode> outputs = new HashMap<>();
-    long after = 0;
-    while (true) {
-      List<StoredEvent> page = list(runId, after, 1000);
-      for (StoredEvent s : page) {
-        EventKind k = s.event().kind();
-        if ((k == EventKind.NODE_COMPLETED || k == EventKind.NODE_FAILED) && s.event().output() != null) {
-          outputs.put(s.event().nodeId(), s.event().output());
-        }
-      }
-      if (page.size() < 1000) return outputs;
-      after = page.getLast().seq();
-    }
+    jdbc.sql("""
+        SELECT e.node_id, COALESCE(e.output, a.output) AS output
+        FROM run_events e
+        LEFT JOIN run_events a
+          ON e.output IS NULL AND e.kind = 'node_completed' AND a.kind = 'node_attempt_completed'
+         AND a.tenant_id = e.tenant_id AND a.run_id = e.run_id AND a.node_id = e.node_id AND a.attempt = e.attempt
+        WHERE e.tenant_id = :t AND e.run_id = :run AND e.kind IN ('node_completed', 'node_failed')""")
+        .param("t", Tenants.DEFAULT).param("run", runId)
+        .query(rs -> {
+          JsonNode output = Jsonb.read(rs, "output");
+          if (output != null) outputs.put(rs.getString("node_id"), output);
+        });
+    return outputs;
   }
 
   private static StoredEvent event(ResultSet rs, int i) throws SQLException {
