@@ -2,6 +2,7 @@ package dev.weft.engine;
 
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
+import dev.weft.security.WeftPrincipal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -34,7 +35,7 @@ public class RunLauncher {
    * fail, reuse policy reject-duplicate), so a repeated trigger never runs a workflow twice, and the
    * caller learns exactly which start was the first.
    */
-  public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey) {
+  public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy) {
     String runId = definition.workflowId() + "-" + runKey;
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setTaskQueue(taskQueue)
@@ -45,7 +46,7 @@ public class RunLauncher {
         .build();
     WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
     try {
-      WorkflowExecution execution = stub.start(new RunInput(definition, input));
+      WorkflowExecution execution = stub.start(new RunInput(definition, input, startedBy));
       return new Launched(stub, runId, execution.getRunId(), false);
     } catch (WorkflowExecutionAlreadyStarted e) {
       return new Launched(client.newUntypedWorkflowStub(runId), runId, e.getExecution().getRunId(), true);
@@ -54,7 +55,7 @@ public class RunLauncher {
 
   /** Starts a run (see {@link #launch}) and returns its stub. */
   public WorkflowStub start(DefinitionSnapshot definition, JsonNode input, String runKey) {
-    return launch(definition, input, runKey).stub();
+    return launch(definition, input, runKey, WeftPrincipal.SYSTEM.id()).stub();
   }
 
   /** The content hash of a definition: SHA-256 of its JSON. */

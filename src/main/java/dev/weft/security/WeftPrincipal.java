@@ -1,0 +1,36 @@
+package dev.weft.security;
+
+import java.util.List;
+
+/**
+ * Who acts: the principal an API key belongs to, with its roles ({@code admin}, {@code editor},
+ * {@code operator}, {@code viewer}) and groups. Travels into runs (who started it, who decides) as data,
+ * never with the key itself.
+ */
+public record WeftPrincipal(String id, List<String> roles, List<String> groups) {
+  /** The engine's own actions (timeouts, escalations) and runs started outside the API. */
+  public static final WeftPrincipal SYSTEM = new WeftPrincipal("system", List.of(), List.of());
+
+  public WeftPrincipal {
+    roles = roles == null ? List.of() : List.copyOf(roles);
+    groups = groups == null ? List.of() : List.copyOf(groups);
+  }
+
+  public boolean hasRole(String role) {
+    return roles.contains(role);
+  }
+
+  /**
+   * Whether this principal is named by an assignee entry: its id, {@code role:<role>} or
+   * {@code group:<group>}.
+   */
+  public boolean matches(String assignee) {
+    if (assignee.startsWith("role:")) return roles.contains(assignee.substring(5));
+    if (assignee.startsWith("group:")) return groups.contains(assignee.substring(6));
+    return id.equals(assignee);
+  }
+
+  public boolean matchesAny(List<String> assignees) {
+    return assignees.stream().anyMatch(this::matches);
+  }
+}
