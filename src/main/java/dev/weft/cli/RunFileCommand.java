@@ -63,7 +63,7 @@ public class RunFileCommand implements ApplicationRunner, ExitCodeGenerator {
     String id = Path.of(file).getFileName().toString().replaceFirst("\\.json$", "");
     DefinitionSnapshot snapshot = new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition());
     JsonNode input = Json.parse(inputText.startsWith("@") ? Files.readString(Path.of(inputText.substring(1))) : inputText);
-    WorkflowStub stub = new RunLauncher(client, taskQueue).start(snapshot, input, UUID.randomUUID().toString());
+    WorkflowStub stub = new RunLauncher(client, taskQueue, false).start(snapshot, input, UUID.randomUUID().toString());
     log.info("started run {}", stub.getExecution().getWorkflowId());
     try {
       stub.getResult(JsonNode.class);

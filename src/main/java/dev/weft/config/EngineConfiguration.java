@@ -9,6 +9,7 @@ import dev.weft.engine.RunEventSink;
 import dev.weft.engine.RunLauncher;
 import dev.weft.engine.RunWorkflow;
 import dev.weft.engine.RunWorkflowImpl;
+import dev.weft.engine.TemporalNames;
 import dev.weft.engine.WeftDataConverter;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
@@ -18,6 +19,8 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import org.springframework.beans.factory.ObjectProvider;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.util.List;
@@ -91,9 +94,14 @@ public class EngineConfiguration {
     };
   }
 
+  /**
+   * Starts runs with Weft's search attributes. The embedded server gets them registered here, before
+   * anything can start a run; a real cluster has them registered by its operators (docs/operations.md).
+   */
   @Bean
-  RunLauncher runLauncher(WorkflowClient client, WeftProperties props) {
-    return new RunLauncher(client, props.engine().taskQueue());
+  RunLauncher runLauncher(WorkflowClient client, WeftProperties props, ObjectProvider<TestWorkflowEnvironment> embedded) {
+    embedded.ifAvailable(env -> TemporalNames.SEARCH_ATTRIBUTES.forEach(env::registerSearchAttribute));
+    return new RunLauncher(client, props.engine().taskQueue(), true);
   }
 
   /**

@@ -10,7 +10,12 @@ public enum OnError {
   /** The node's output becomes the error object and its main edges are taken. */
   CONTINUE("continue"),
   /** The run follows the node's {@code error} port instead of its normal ports. */
-  BRANCH("branch");
+  BRANCH("branch"),
+  /**
+   * The run waits and asks its operators: retry (optionally with an edited config), skip (with a
+   * substitute output) or stop (the run fails with the node's error).
+   */
+  ASK("ask");
 
   private final String wire;
 

@@ -52,11 +52,11 @@ public class NodeActivities implements DynamicActivity {
   public Object execute(EncodedValues args) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     ActivityInput in = args.get(0, ActivityInput.class);
-    int attempt = info.getAttempt();
+    int attempt = in.base() + info.getAttempt();
     MDC.put(Mdc.RUN_ID, in.runId());
     MDC.put(Mdc.NODE_ID, in.node().id());
     long started = System.currentTimeMillis();
-    if (attempt > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null);
+    if (info.getAttempt() > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null);
     try {
       NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
       JsonNode output = checked(in, attempt, r.output());

@@ -7,6 +7,7 @@ import dev.weft.expression.Scope;
 import dev.weft.expression.TemplateResolver;
 import dev.weft.node.ActivityNodeType;
 import dev.weft.node.ControlNodeType;
+import dev.weft.node.HumanTask;
 import dev.weft.node.NodeContext;
 import dev.weft.node.NodeFailure;
 import dev.weft.node.NodeRegistry;
@@ -37,6 +38,8 @@ public final class NodeInvoker {
     Instant now();
 
     void sleep(Duration d);
+
+    HumanTask openTask(HumanTask.Spec spec);
   }
 
   public NodeInvoker(NodeRegistry registry, ExpressionEngine expressions) {
@@ -148,6 +151,12 @@ public final class NodeInvoker {
     public void sleep(Duration d) {
       requireClock();
       clock.sleep(d);
+    }
+
+    @Override
+    public HumanTask openTask(HumanTask.Spec spec) {
+      requireClock();
+      return clock.openTask(spec);
     }
 
     private void requireClock() {

@@ -15,9 +15,11 @@ public record NodeState(
     Instant endedAt,
     List<String> ports,
     JsonNode output,
-    NodeError error) {
+    NodeError error,
+    /** The open human task of a waiting node: kind, title, assignees, actions, since, due, decisions so far. */
+    JsonNode task) {
 
   public NodeState withOutput(JsonNode newOutput) {
-    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error);
+    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error, task);
   }
 }

@@ -4,6 +4,8 @@ import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
 import dev.weft.security.WeftPrincipal;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.SearchAttributes;
+import dev.weft.store.Tenants;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -20,10 +22,16 @@ import tools.jackson.databind.JsonNode;
 public class RunLauncher {
   private final WorkflowClient client;
   private final String taskQueue;
+  private final boolean searchAttributes;
 
-  public RunLauncher(WorkflowClient client, String taskQueue) {
+  /**
+   * @param searchAttributes whether runs carry Weft's search attributes (they must then be registered
+   *     on the namespace; see {@link TemporalNames#SEARCH_ATTRIBUTES})
+   */
+  public RunLauncher(WorkflowClient client, String taskQueue, boolean searchAttributes) {
     this.client = client;
     this.taskQueue = taskQueue;
+    this.searchAttributes = searchAttributes;
   }
 
   /** A started run, or the existing one that holds the same id. */
@@ -37,14 +45,21 @@ public class RunLauncher {
    */
   public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy) {
     String runId = definition.workflowId() + "-" + runKey;
-    WorkflowOptions options = WorkflowOptions.newBuilder()
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setWorkflowId(runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setStaticSummary(definition.definition().name() + " v" + definition.version())
-        .build();
-    WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
+        .setStaticSummary(definition.definition().name() + " v" + definition.version());
+    if (searchAttributes) {
+      options.setTypedSearchAttributes(SearchAttributes.newBuilder()
+          .set(TemporalNames.SA_WORKFLOW_ID_KEY, definition.workflowId())
+          .set(TemporalNames.SA_WORKFLOW_VERSION_KEY, (long) definition.version())
+          .set(TemporalNames.SA_TENANT_KEY, Tenants.DEFAULT)
+          .set(TemporalNames.SA_STATUS_KEY, RunStatus.RUNNING.name())
+          .build());
+    }
+    WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options.build());
     try {
       WorkflowExecution execution = stub.start(new RunInput(definition, input, startedBy));
       return new Launched(stub, runId, execution.getRunId(), false);

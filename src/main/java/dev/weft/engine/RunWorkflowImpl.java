@@ -5,6 +5,11 @@ import dev.weft.definition.EdgeDef;
 import dev.weft.definition.Graph;
 import dev.weft.definition.Json;
 import dev.weft.definition.NodeDef;
+import dev.weft.definition.OnError;
+import dev.weft.definition.Violation;
+import dev.weft.node.HumanTask;
+import dev.weft.node.JsonSchemas;
+import dev.weft.node.WaitNodeType;
 import dev.weft.definition.RetryDef;
 import dev.weft.definition.WorkflowDefinition;
 import dev.weft.expression.ExpressionEngine;
@@ -37,7 +42,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
@@ -73,6 +80,17 @@ public class RunWorkflowImpl implements RunWorkflow {
   /** Events of the current scheduling round, written in one local activity before the run blocks. */
   private final List<RunEvent> pending = new ArrayList<>();
   private boolean recordEvents;
+  /** Set when the run was started with Weft's search attributes: status changes are then published too. */
+  private boolean searchAttributes;
+  private String publishedStatus;
+  private List<String> publishedWaiting = List.of();
+  private boolean paused;
+  private int pauses;
+  private int resumes;
+  /** Set by {@link #resume} to wake the scheduling loop. */
+  private boolean wake;
+  /** Open human tasks by node id. */
+  private final Map<String, Task> tasks = new TreeMap<>();
   private final RunEventActivities eventWriter = Workflow.newLocalActivityStub(RunEventActivities.class,
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -103,6 +121,12 @@ public class RunWorkflowImpl implements RunWorkflow {
     CancellationScope scope;
     /** Ran as an activity, which logged its output itself: the workflow's events do not repeat it. */
     boolean offloaded;
+    /** What the node read, as its events show it. */
+    JsonNode inputPreview;
+    /** Counters of the node's repeatable events: {@code node_waiting}, decisions, reminders. */
+    int waits;
+    int decisions;
+    int reminders;
 
     NodeRun(NodeDef def, NodeKind kind, Set<String> refs, boolean readsInput) {
       this.def = def;
@@ -141,6 +165,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     MDC.put(Mdc.RUN_ID, runId());
     // Runs recorded before the event log existed replay without it.
     this.recordEvents = Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1;
+    this.searchAttributes = Workflow.getTypedSearchAttributes().containsKey(TemporalNames.SA_STATUS_KEY);
     ObjectNode started = Json.object();
     started.put("workflowId", input.definition().workflowId());
     started.put("version", input.definition().version());
@@ -172,7 +197,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     try {
       while (true) {
         boolean progressed = true;
-        while (progressed && failed == null) {
+        // A paused run starts nothing new; what runs finishes.
+        while (progressed && failed == null && !paused) {
           progressed = false;
           for (String id : order) {
             NodeRun n = runs.get(id);
@@ -193,9 +219,10 @@ public class RunWorkflowImpl implements RunWorkflow {
             }
           }
         }
-        if (failed != null || running.isEmpty()) break;
+        if (failed != null || (running.isEmpty() && (!paused || !anyReady()))) break;
         flush();
-        Promise.anyOf(running.values()).get();
+        Workflow.await(() -> wake || running.values().stream().anyMatch(Promise::isCompleted));
+        wake = false;
         for (Iterator<Map.Entry<String, Promise<Outcome>>> it = running.entrySet().iterator(); it.hasNext(); ) {
           Map.Entry<String, Promise<Outcome>> e = it.next();
           // Read before remove(): a TreeMap may reuse a removed entry for its successor.
@@ -232,6 +259,256 @@ public class RunWorkflowImpl implements RunWorkflow {
     return new RunResult(output, responseStatus);
   }
 
+  /** Updates {@code WeftStatus} and {@code WeftWaitingNodes} when they changed. */
+  private void publish() {
+    if (!searchAttributes) return;
+    String s = effectiveStatus().name();
+    List<String> waiting = waitingNodes();
+    if (s.equals(publishedStatus) && waiting.equals(publishedWaiting)) return;
+    publishedStatus = s;
+    publishedWaiting = waiting;
+    Workflow.upsertTypedSearchAttributes(TemporalNames.SA_STATUS_KEY.valueSet(s),
+        waiting.isEmpty() ? TemporalNames.SA_WAITING_NODES_KEY.valueUnset() : TemporalNames.SA_WAITING_NODES_KEY.valueSet(waiting));
+  }
+
+  /** The status people see: a running run is PAUSED while paused, WAITING while a node waits for people. */
+  private RunStatus effectiveStatus() {
+    if (status != RunStatus.RUNNING) return status;
+    if (paused) return RunStatus.PAUSED;
+    return tasks.isEmpty() ? RunStatus.RUNNING : RunStatus.WAITING;
+  }
+
+  private List<String> waitingNodes() {
+    return List.copyOf(tasks.keySet());
+  }
+
+  /** Whether some node could start now (it is held back by a pause). */
+  private boolean anyReady() {
+    return runs.entrySet().stream().anyMatch(e -> e.getValue().status == NodeStatus.PENDING && resolved(e.getKey()));
+  }
+
+  // ---- human tasks ------------------------------------------------------------------------------
+
+  /** An open human task of one node; decisions queue here until the node takes them. */
+  private final class Task implements HumanTask {
+    final NodeRun node;
+    final Spec spec;
+    final int ordinal;
+    final Instant openedAt = now();
+    List<String> assignees;
+    Instant due;
+    final List<Decision> received = new ArrayList<>();
+    final Map<Integer, JsonNode> answers = new HashMap<>();
+    int taken;
+    boolean closed;
+
+    Task(NodeRun node, Spec spec, int ordinal) {
+      this.node = node;
+      this.spec = spec;
+      this.ordinal = ordinal;
+      this.assignees = spec.assignees();
+      this.due = spec.due();
+    }
+
+    @Override
+    public Optional<Decision> next(Instant until) {
+      flush();
+      Supplier<Boolean> arrived = () -> taken < received.size();
+      if (until == null) {
+        Workflow.await(arrived);
+      } else {
+        Duration left = Duration.between(now(), until);
+        if (left.isPositive()) Workflow.await(left, arrived);
+      }
+      if (taken >= received.size()) return Optional.empty();
+      Decision d = received.get(taken++);
+      ObjectNode data = Json.object();
+      data.put("principal", d.principal());
+      data.put("action", d.action());
+      if (d.comment() != null) data.put("comment", d.comment());
+      data.put("task", ordinal);
+      emit(new RunEvent(runId(), node.def.id(), node.def.type(), d.ordinal(), EventKind.NODE_DECISION, d.at(), null,
+          d.config(), preview(d.values()), null, data));
+      return Optional.of(d);
+    }
+
+    @Override
+    public void answer(Decision d, JsonNode outcome) {
+      answers.put(d.ordinal(), outcome);
+    }
+
+    @Override
+    public void reassign(List<String> newAssignees, Instant newDue) {
+      assignees = List.copyOf(newAssignees);
+      due = newDue;
+      ObjectNode data = Json.object();
+      data.set("assignees", Json.MAPPER.valueToTree(assignees));
+      if (due != null) data.put("due", due.toString());
+      data.put("task", ordinal);
+      emit(new RunEvent(runId(), node.def.id(), node.def.type(), ordinal, EventKind.NODE_ESCALATED, now(), null, null, null,
+          null, data));
+    }
+
+    @Override
+    public void remind(JsonNode details) {
+      ObjectNode data = details instanceof ObjectNode o ? o.deepCopy() : Json.object();
+      data.set("assignees", Json.MAPPER.valueToTree(assignees));
+      if (due != null) data.put("due", due.toString());
+      data.put("task", ordinal);
+      emit(new RunEvent(runId(), node.def.id(), node.def.type(), ++node.reminders, EventKind.NODE_REMINDER, now(), null, null,
+          null, null, data));
+    }
+
+    @Override
+    public List<String> assignees() {
+      return assignees;
+    }
+
+    JsonNode view() {
+      ObjectNode o = Json.object();
+      o.put("kind", spec.kind().wire());
+      o.put("title", spec.title());
+      if (spec.description() != null) o.put("description", spec.description());
+      o.set("assignees", Json.MAPPER.valueToTree(assignees));
+      o.set("actions", Json.MAPPER.valueToTree(spec.actions()));
+      o.put("allowSelf", spec.allowSelf());
+      o.put("since", openedAt.toString());
+      if (due != null) o.put("due", due.toString());
+      if (spec.schema() != null) o.set("schema", spec.schema());
+      if (spec.details() != null) o.set("details", spec.details());
+      o.put("task", ordinal);
+      o.set("decisions", Json.MAPPER.valueToTree(received.subList(0, taken).stream()
+          .map(d -> Map.of("principal", d.principal(), "action", d.action(), "at", d.at().toString())).toList()));
+      return o;
+    }
+  }
+
+  private Task openTask(NodeRun n, HumanTask.Spec spec) {
+    Task t = new Task(n, spec, ++n.waits);
+    tasks.put(n.def.id(), t);
+    n.status = NodeStatus.WAITING;
+    ObjectNode data = (ObjectNode) t.view();
+    data.remove("decisions");
+    if (startedBy() != null) data.put("startedBy", startedBy());
+    data.put("workflowId", in.definition().workflowId());
+    emit(new RunEvent(runId(), n.def.id(), n.def.type(), t.ordinal, EventKind.NODE_WAITING, now(), null, n.inputPreview, null,
+        null, data));
+    return t;
+  }
+
+  private void close(Task t) {
+    t.closed = true;
+    tasks.remove(t.node.def.id(), t);
+    if (t.node.status == NodeStatus.WAITING) t.node.status = NodeStatus.RUNNING;
+  }
+
+  private String startedBy() {
+    return in == null ? null : in.startedBy();
+  }
+
+  @Override
+  public void validateDecide(HumanInput h) {
+    NodeRun n = h.nodeId() == null ? null : runs.get(h.nodeId());
+    if (n == null) throw HumanFailures.of(HumanFailures.NODE_NOT_FOUND, "the run has no node '" + h.nodeId() + "'");
+    Task t = tasks.get(h.nodeId());
+    if (t == null || t.closed) {
+      throw HumanFailures.of(HumanFailures.NOT_WAITING, "node '" + h.nodeId() + "' is not waiting for a decision (it is "
+          + n.status + ")");
+    }
+    if (h.action() == null || !t.spec.actions().contains(h.action())) {
+      throw HumanFailures.of(HumanFailures.INVALID, "node '" + h.nodeId() + "' accepts " + String.join(", ", t.spec.actions()),
+          List.of(Violation.of("/decision", HumanFailures.INVALID, "must be one of " + t.spec.actions())));
+    }
+    if (h.principal() == null || !h.principal().matchesAny(t.assignees)) {
+      throw HumanFailures.of(HumanFailures.FORBIDDEN, (h.principal() == null ? "nobody" : "'" + h.principal().id() + "'")
+          + " is not among the assignees of node '" + h.nodeId() + "'");
+    }
+    if (!t.spec.allowSelf() && h.principal().id().equals(startedBy())) {
+      throw HumanFailures.of(HumanFailures.SELF_APPROVAL, "'" + h.principal().id()
+          + "' started this run and may not decide on it (allowSelfApproval is false)");
+    }
+    if (t.received.stream().anyMatch(d -> d.principal().equals(h.principal().id()))) {
+      throw HumanFailures.of(HumanFailures.ALREADY_DECIDED, "'" + h.principal().id() + "' has already decided on node '"
+          + h.nodeId() + "'");
+    }
+    List<Violation> problems = new ArrayList<>();
+    if (h.comment() != null && h.comment().length() > MAX_COMMENT) {
+      problems.add(Violation.of("/comment", "limit.comment", "a comment is at most " + MAX_COMMENT + " characters"));
+    }
+    if (h.values() != null && Json.sizeOf(h.values()) > settings.claimCheckBytes()) {
+      problems.add(Violation.of("/values", "limit.values", "values are at most " + settings.claimCheckBytes() + " bytes"));
+    }
+    if (!problems.isEmpty()) throw HumanFailures.of(HumanFailures.INVALID, "the decision is invalid", problems);
+    if (t.spec.schema() != null) {
+      List<Violation> invalid = JsonSchemas.check(t.spec.schema(), h.values(), "/values");
+      if (!invalid.isEmpty()) throw HumanFailures.of(HumanFailures.FORM_INVALID, "the values do not match the form", invalid);
+    }
+    if (ACTION_RETRY.equals(h.action()) && h.config() != null) {
+      List<Violation> invalid = invoker.registry().checkSchema(n.def.type(), h.config(), "/config");
+      if (!invalid.isEmpty()) throw HumanFailures.of(HumanFailures.CONFIG_INVALID, "the edited config is invalid", invalid);
+    }
+  }
+
+  /** Longest comment on a decision. */
+  static final int MAX_COMMENT = 4000;
+
+  @Override
+  public JsonNode decide(HumanInput h) {
+    Task t = tasks.get(h.nodeId());
+    if (t == null || t.closed) {
+      throw HumanFailures.of(HumanFailures.NOT_WAITING, "node '" + h.nodeId() + "' is not waiting for a decision");
+    }
+    HumanTask.Decision d = new HumanTask.Decision(++t.node.decisions, h.principal().id(), h.action(), h.comment(), h.values(),
+        h.config(), now());
+    t.received.add(d);
+    Workflow.await(() -> t.answers.containsKey(d.ordinal()) || t.closed);
+    JsonNode answer = t.answers.get(d.ordinal());
+    if (answer == null) {
+      throw HumanFailures.of(HumanFailures.NOT_WAITING, "node '" + h.nodeId() + "' stopped waiting before this decision was taken");
+    }
+    return answer;
+  }
+
+  @Override
+  public void validatePause(ControlInput c) {
+    if (in == null || effectiveStatus().ordinal() >= RunStatus.COMPLETED.ordinal()) {
+      throw HumanFailures.of(HumanFailures.RUN_NOT_RUNNING, "the run has ended");
+    }
+    if (paused) throw HumanFailures.of(HumanFailures.RUN_PAUSED, "the run is already paused");
+  }
+
+  @Override
+  public RunStatus pause(ControlInput c) {
+    paused = true;
+    emit(controlEvent(EventKind.RUN_PAUSED, ++pauses, c));
+    flush();
+    return effectiveStatus();
+  }
+
+  @Override
+  public void validateResume(ControlInput c) {
+    if (in == null || effectiveStatus().ordinal() >= RunStatus.COMPLETED.ordinal()) {
+      throw HumanFailures.of(HumanFailures.RUN_NOT_RUNNING, "the run has ended");
+    }
+    if (!paused) throw HumanFailures.of(HumanFailures.RUN_NOT_PAUSED, "the run is not paused");
+  }
+
+  @Override
+  public RunStatus resume(ControlInput c) {
+    paused = false;
+    wake = true;
+    emit(controlEvent(EventKind.RUN_RESUMED, ++resumes, c));
+    flush();
+    return effectiveStatus();
+  }
+
+  private RunEvent controlEvent(EventKind kind, int ordinal, ControlInput c) {
+    ObjectNode data = Json.object();
+    data.put("principal", c.principal() == null ? null : c.principal().id());
+    if (c.reason() != null) data.put("reason", c.reason());
+    return new RunEvent(runId(), RunEvent.RUN, null, ordinal, kind, now(), null, null, null, null, data);
+  }
+
   private boolean resolved(String id) {
     return graph.incoming(id).stream().allMatch(edgeTaken::containsKey);
   }
@@ -255,31 +532,116 @@ public class RunWorkflowImpl implements RunWorkflow {
         || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
     n.offloaded = offload;
     if (recordEvents) {
-      emit(nodeEvent(n, n.kind == NodeKind.WAIT ? EventKind.NODE_WAITING : EventKind.NODE_STARTED, 1,
-          Previews.of(Json.MAPPER.valueToTree(scope), settings.eventInputBytes()), null, null));
+      n.inputPreview = Previews.of(Json.MAPPER.valueToTree(scope), settings.eventInputBytes());
+      // A node that asks people says it waits when its task opens, with the task.
+      if (n.kind != NodeKind.WAIT) {
+        emit(nodeEvent(n, EventKind.NODE_STARTED, 1, n.inputPreview, null, null));
+      } else if (!asksPeople(n)) {
+        emit(nodeEvent(n, EventKind.NODE_WAITING, ++n.waits, n.inputPreview, null, null));
+      }
     }
-    if (n.kind == NodeKind.CONTROL && !offload) return null;
+    boolean asks = n.def.onErrorMode() == OnError.ASK;
+    if (n.kind == NodeKind.CONTROL && !offload && !asks) return null;
     @SuppressWarnings("unchecked")
     Promise<Outcome>[] holder = new Promise[1];
-    n.scope = Workflow.newCancellationScope(() -> holder[0] = Async.function(
-        () -> offload ? runActivity(n, scope) : runWait(n, scope)));
+    n.scope = Workflow.newCancellationScope(() -> holder[0] = Async.function(() -> execute(n, scope, offload)));
     n.scope.run();
     return holder[0];
   }
 
-  private Outcome evaluateInline(NodeRun n) {
-    try {
-      return Outcome.ok(invoker.invoke(runId(), n.def, scope(n), null), 1);
-    } catch (NodeFailure f) {
-      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), 1);
-    } catch (RuntimeException e) {
-      return Outcome.failed(new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), 1);
+  private boolean asksPeople(NodeRun n) {
+    return invoker.registry().get(n.def.type()).type() instanceof WaitNodeType<?> w && w.asksPeople();
+  }
+
+  /**
+   * Runs a node (again, with an edited config, when an operator asks for a retry after
+   * {@code onError: ask}) until it completes, fails for good or is cancelled.
+   */
+  private Outcome execute(NodeRun n, NodeScope scope, boolean offload) {
+    NodeDef def = n.def;
+    int base = 0;
+    while (true) {
+      Outcome o = offload ? runActivity(n, def, scope, base)
+          : n.kind == NodeKind.WAIT ? runWait(n, def, scope, base)
+          : evaluate(def, scope, base);
+      if (o.canceled() || o.error() == null || n.def.onErrorMode() != OnError.ASK) return o;
+      HumanTask.Decision d;
+      try {
+        d = askOperators(n, o);
+      } catch (CanceledFailure e) {
+        return Outcome.cancelled();
+      }
+      switch (d.action()) {
+        case ACTION_RETRY -> {
+          base = o.attempts();
+          if (d.config() != null) def = new NodeDef(def.id(), def.type(), def.name(), d.config(), def.timeout(), def.retry(), def.onError());
+          n.attempts = base;
+          n.error = null;
+          n.status = NodeStatus.RUNNING;
+          emit(nodeEvent(n, EventKind.NODE_STARTED, base + 1, d.config() == null ? null : d.config(), null, null));
+        }
+        case ACTION_SKIP -> {
+          return Outcome.ok(NodeResult.of(d.values() == null ? Json.MAPPER.nullNode() : d.values()), o.attempts());
+        }
+        default -> {
+          return o;
+        }
+      }
     }
   }
 
-  private Outcome runWait(NodeRun n, NodeScope scope) {
+  static final String ACTION_RETRY = "retry";
+  static final String ACTION_SKIP = "skip";
+  static final String ACTION_STOP = "stop";
+
+  /** After a node's retries are exhausted: its operators choose retry, skip or stop. */
+  private HumanTask.Decision askOperators(NodeRun n, Outcome failed) {
+    n.error = failed.error();
+    n.attempts = Math.max(n.attempts, failed.attempts());
+    ObjectNode details = Json.object();
+    details.set("error", errorObject(failed.error()));
+    details.put("attempts", failed.attempts());
+    details.set("config", n.def.config());
+    Task t = openTask(n, new HumanTask.Spec(HumanTask.Kind.ASK, "Node '" + n.def.id() + "' failed: " + failed.error().code(),
+        failed.error().message(), List.of(ASK_ASSIGNEES), List.of(ACTION_RETRY, ACTION_SKIP, ACTION_STOP), true, null, null,
+        details));
     try {
-      return Outcome.ok(invoker.invoke(runId(), n.def, scope, new NodeInvoker.Clock() {
+      HumanTask.Decision d = t.next(null).orElseThrow();
+      ObjectNode answer = Json.object();
+      answer.put("nodeId", n.def.id());
+      answer.put("action", d.action());
+      answer.put("outcome", switch (d.action()) {
+        case ACTION_RETRY -> "retrying";
+        case ACTION_SKIP -> "skipped";
+        default -> "stopped";
+      });
+      t.answer(d, answer);
+      return d;
+    } finally {
+      close(t);
+    }
+  }
+
+  /** Who answers {@code onError: ask}: the run's operators. */
+  static final String ASK_ASSIGNEES = "role:operator";
+
+  private Outcome evaluateInline(NodeRun n) {
+    return evaluate(n.def, scope(n), 0);
+  }
+
+  private Outcome evaluate(NodeDef def, NodeScope scope, int base) {
+    try {
+      return Outcome.ok(invoker.invoke(runId(), def, scope, null), base + 1);
+    } catch (NodeFailure f) {
+      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), base + 1);
+    } catch (RuntimeException e) {
+      return Outcome.failed(new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), base + 1);
+    }
+  }
+
+  private Outcome runWait(NodeRun n, NodeDef def, NodeScope scope, int base) {
+    try {
+      return Outcome.ok(invoker.invoke(runId(), def, scope, new NodeInvoker.Clock() {
         public Instant now() {
           return Instant.ofEpochMilli(Workflow.currentTimeMillis());
         }
@@ -287,16 +649,22 @@ public class RunWorkflowImpl implements RunWorkflow {
         public void sleep(Duration d) {
           Workflow.sleep(d);
         }
-      }), 1);
+
+        public HumanTask openTask(HumanTask.Spec spec) {
+          return RunWorkflowImpl.this.openTask(n, spec);
+        }
+      }), base + 1);
     } catch (CanceledFailure e) {
       return Outcome.cancelled();
     } catch (NodeFailure f) {
-      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), 1);
+      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), base + 1);
+    } finally {
+      Task open = tasks.get(n.def.id());
+      if (open != null) close(open);
     }
   }
 
-  private Outcome runActivity(NodeRun n, NodeScope scope) {
-    NodeDef d = n.def;
+  private Outcome runActivity(NodeRun n, NodeDef d, NodeScope scope, int base) {
     RetryOptions retry = retryOptions(d.retry());
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(d.timeoutOrDefault())
@@ -305,7 +673,7 @@ public class RunWorkflowImpl implements RunWorkflow {
         .build();
     ActivityStub stub = Workflow.newUntypedActivityStub(options);
     try {
-      ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope));
+      ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope, base));
       return Outcome.ok(new NodeResult(out.output(), out.ports(), out.responseStatus()), out.attempt());
     } catch (ActivityFailure f) {
       return switch (f.getCause()) {
@@ -314,12 +682,12 @@ public class RunWorkflowImpl implements RunWorkflow {
           FailureDetails details = af.getDetails().getSize() == 0 ? null : af.getDetails().get(0, FailureDetails.class);
           JsonNode extra = details == null || details.details() == null || details.details().isNull() ? null : details.details();
           yield Outcome.failed(new NodeError(af.getType(), af.getOriginalMessage(), extra),
-              details == null ? 1 : details.attempt());
+              details == null ? base + 1 : details.attempt());
         }
         case TimeoutFailure tf -> Outcome.failed(new NodeError("node.timeout",
             "no result within " + Durations.format(d.timeoutOrDefault()) + " (" + tf.getTimeoutType() + ")", null),
-            f.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED ? retry.getMaximumAttempts() : 1);
-        case null, default -> Outcome.failed(new NodeError("node.error", f.getMessage(), null), 1);
+            base + (f.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED ? retry.getMaximumAttempts() : 1));
+        case null, default -> Outcome.failed(new NodeError("node.error", f.getMessage(), null), base + 1);
       };
     } catch (CanceledFailure e) {
       return Outcome.cancelled();
@@ -368,7 +736,8 @@ public class RunWorkflowImpl implements RunWorkflow {
         n.output = errorObject(o.error());
         n.ports = List.of("error");
       }
-      case FAIL -> n.ports = List.of();
+      // ask: the operators chose stop; the run fails with the node's error.
+      case FAIL, ASK -> n.ports = List.of();
     }
     finish(n, NodeStatus.FAILED);
     return n.ports.isEmpty();
@@ -430,8 +799,12 @@ public class RunWorkflowImpl implements RunWorkflow {
     if (recordEvents) pending.add(e);
   }
 
-  /** Writes this round's events; the run waits here while the store is unreachable. */
+  /**
+   * Writes this round's events (and publishes a changed status as search attributes); the run waits
+   * here while the store is unreachable. Called before any workflow thread blocks.
+   */
   private void flush() {
+    publish();
     if (pending.isEmpty()) return;
     List<RunEvent> batch = List.copyOf(pending);
     pending.clear();
@@ -440,6 +813,7 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   /** The run's last event carries its final state, without node outputs (see {@link RunState#withoutNodeOutputs}). */
   private void runEnded(EventKind kind) {
+    tasks.clear();
     if (!recordEvents) return;
     JsonNode finalState = Json.MAPPER.valueToTree(state().withoutNodeOutputs());
     emit(new RunEvent(runId(), RunEvent.RUN, null, 0, kind, endedAt, endedAt.toEpochMilli() - startedAt.toEpochMilli(),
@@ -481,12 +855,13 @@ public class RunWorkflowImpl implements RunWorkflow {
     Map<String, NodeState> nodes = new LinkedHashMap<>();
     List<String> waiting = new ArrayList<>();
     runs.forEach((id, r) -> {
+      Task t = tasks.get(id);
       nodes.put(id, new NodeState(r.def.type(), r.status, r.attempts, r.startedAt, r.endedAt,
-          r.status.done() ? r.ports : null, preview(r.output), r.error));
-      if (r.status == NodeStatus.WAITING) waiting.add(id);
+          r.status.done() ? r.ports : null, preview(r.output), r.error, t == null ? null : t.view()));
+      if (t != null) waiting.add(id);
     });
     return new RunState(in == null ? null : runId(), in == null ? null : in.definition().workflowId(),
-        in == null ? 0 : in.definition().version(), status, startedAt, endedAt,
+        in == null ? 0 : in.definition().version(), effectiveStatus(), startedAt, endedAt,
         in == null ? null : preview(in.input()), preview(output), runError, nodes, waiting);
   }
 

@@ -11,4 +11,10 @@ public interface WaitContext extends NodeContext {
 
   /** A durable timer: survives worker crashes and restarts. */
   void sleep(Duration duration);
+
+  /**
+   * Opens a task for people (see {@link HumanTask}); the node waits on it with {@link HumanTask#next}.
+   * The task closes when the node's {@code await} returns or throws.
+   */
+  HumanTask openTask(HumanTask.Spec spec);
 }

@@ -9,4 +9,12 @@ public non-sealed interface WaitNodeType<C extends Record> extends NodeType<C> {
   }
 
   NodeResult await(C config, WaitContext ctx);
+
+  /**
+   * Whether this type waits for people ({@link WaitContext#openTask}): its {@code node_waiting} event is
+   * written when the task opens, with the task, instead of when the node starts.
+   */
+  default boolean asksPeople() {
+    return false;
+  }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 public record WeftPrincipal(String id, List<String> roles, List<String> groups) {
   /** The engine's own actions (timeouts, escalations) and runs started outside the API. */
   public static final WeftPrincipal SYSTEM = new WeftPrincipal("system", List.of(), List.of());
+  /** The roles, most powerful first; each includes the ones after it. */
+  public static final List<String> ROLES = List.of("admin", "editor", "operator", "viewer");
 
   public WeftPrincipal {
     roles = roles == null ? List.of() : List.copyOf(roles);

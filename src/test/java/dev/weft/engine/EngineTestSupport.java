@@ -43,6 +43,7 @@ final class EngineTestSupport implements AutoCloseable {
     worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     worker.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events),
         new RunEventActivitiesImpl(events));
+    TemporalNames.SEARCH_ATTRIBUTES.forEach(env::registerSearchAttribute);
     env.start();
     client = env.getWorkflowClient();
   }
@@ -60,7 +61,7 @@ final class EngineTestSupport implements AutoCloseable {
     if (!report.valid()) throw new AssertionError("invalid test definition: " + report.errors());
     DefinitionSnapshot snapshot = new DefinitionSnapshot("wf", 1, RunLauncher.contentHash(report.definition()), report.definition());
     JsonNode input = Json.parse(inputJson);
-    return new RunLauncher(client, TemporalNames.TASK_QUEUE).start(snapshot, input, UUID.randomUUID().toString());
+    return new RunLauncher(client, TemporalNames.TASK_QUEUE, true).start(snapshot, input, UUID.randomUUID().toString());
   }
 
   RunState state(WorkflowStub stub) {

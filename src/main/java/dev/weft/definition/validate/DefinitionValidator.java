@@ -163,7 +163,7 @@ public final class DefinitionValidator {
     }
     if (n.onError() != null && OnError.fromWire(n.onError()).isEmpty()) {
       v.add(Violation.of(path + "/onError", "node.on_error_invalid",
-          "onError '" + n.onError() + "' is not one of [fail, continue, branch]"));
+          "onError '" + n.onError() + "' is not one of [fail, continue, branch, ask]"));
     }
     RetryDef r = n.retry();
     if (r == null) return;

@@ -51,6 +51,11 @@ class DelayNodeTest {
     }
 
     @Override
+    public dev.weft.node.HumanTask openTask(dev.weft.node.HumanTask.Spec spec) {
+      throw new AssertionError("a delay asks nobody");
+    }
+
+    @Override
     public String runId() {
       return "run-1";
     }

@@ -1,0 +1,14 @@
+package dev.weft.engine;
+
+import dev.weft.security.WeftPrincipal;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A person's decision on a waiting node, sent as the {@code decide} Update.
+ *
+ * @param action {@code approve}/{@code reject} (approval), {@code submit} (form), {@code retry}/{@code skip}/{@code stop} (ask)
+ * @param values form values, or the substitute output of a skipped node
+ * @param config the edited config of a node retried after {@code onError: ask}, or {@code null} to keep it
+ */
+public record HumanInput(String nodeId, WeftPrincipal principal, String action, String comment, JsonNode values,
+    JsonNode config) {}
