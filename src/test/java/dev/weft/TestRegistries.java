@@ -5,7 +5,9 @@ import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;
+import dev.weft.node.approval.ApprovalNode;
 import dev.weft.node.delay.DelayNode;
+import dev.weft.node.form.FormNode;
 import dev.weft.node.filter.FilterNode;
 import dev.weft.node.http.HttpNode;
 import dev.weft.node.http.HttpNodeSettings;
@@ -23,7 +25,7 @@ public final class TestRegistries {
 
   public static List<NodeType<?>> builtins() {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
-        new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS));
+        new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS), new ApprovalNode(), new FormNode());
   }
 
   public static NodeRegistry registry(NodeType<?>... extra) {

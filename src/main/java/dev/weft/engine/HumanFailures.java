@@ -2,7 +2,12 @@ package dev.weft.engine;
 
 import dev.weft.definition.Violation;
 import io.temporal.failure.ApplicationFailure;
+import dev.weft.definition.Json;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Why the run refused a decision or a control request: the failure type is a stable code that the API
@@ -23,11 +28,46 @@ public final class HumanFailures {
 
   private HumanFailures() {}
 
+  /** A refusal as the caller sees it. */
+  public record Refusal(String code, String message, List<Violation> errors) {}
+
+  /**
+   * The refusal inside a failed update. Temporal Java SDK 1.38.0 re-serializes what a validator throws
+   * and keeps only its message (temporalio/sdk-java#2875, fixed after 1.38.0), so the message carries
+   * the refusal as JSON; a failure that kept its type is read directly.
+   */
+  public static Optional<Refusal> refusal(Throwable updateFailure) {
+    ApplicationFailure found = null;
+    for (Throwable t = updateFailure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof ApplicationFailure af) found = af;
+    }
+    if (found == null) return Optional.empty();
+    String message = found.getOriginalMessage();
+    if (message != null && message.startsWith("{")) {
+      try {
+        JsonNode j = Json.parse(message);
+        if (j.hasNonNull("code")) {
+          List<Violation> errors = new ArrayList<>();
+          j.path("errors").forEach(e -> errors.add(Violation.of(e.path("path").asString(""), e.path("code").asString(""),
+              e.path("message").asString(""))));
+          return Optional.of(new Refusal(j.get("code").asString(), j.path("message").asString(""), errors));
+        }
+      } catch (RuntimeException e) {
+        // not ours: fall through
+      }
+    }
+    return Optional.of(new Refusal(found.getType(), message, List.of()));
+  }
+
   public static ApplicationFailure of(String code, String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, code);
+    return of(code, message, List.of());
   }
 
   public static ApplicationFailure of(String code, String message, List<Violation> violations) {
-    return ApplicationFailure.newNonRetryableFailure(message, code, violations);
+    ObjectNode body = Json.object();
+    body.put("code", code);
+    body.put("message", message);
+    body.set("errors", Json.MAPPER.valueToTree(violations));
+    return ApplicationFailure.newNonRetryableFailure(Json.MAPPER.writeValueAsString(body), code);
   }
 }

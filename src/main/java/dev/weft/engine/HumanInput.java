@@ -11,4 +11,10 @@ import tools.jackson.databind.JsonNode;
  * @param config the edited config of a node retried after {@code onError: ask}, or {@code null} to keep it
  */
 public record HumanInput(String nodeId, WeftPrincipal principal, String action, String comment, JsonNode values,
-    JsonNode config) {}
+    JsonNode config) {
+
+  public HumanInput {
+    // JSON null arrives as a null node: "no edited config".
+    if (config != null && config.isNull()) config = null;
+  }
+}

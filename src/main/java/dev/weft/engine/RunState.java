@@ -20,7 +20,9 @@ public record RunState(
     JsonNode output,
     NodeError error,
     Map<String, NodeState> nodes,
-    List<String> waiting) {
+    List<String> waiting,
+    /** The principal who started the run. */
+    String startedBy) {
 
   /**
    * This state without node outputs: what a run's last event stores, since the node events hold the
@@ -29,6 +31,6 @@ public record RunState(
   public RunState withoutNodeOutputs() {
     Map<String, NodeState> slim = new LinkedHashMap<>();
     nodes.forEach((id, n) -> slim.put(id, n.withOutput(null)));
-    return new RunState(runId, workflowId, version, status, startedAt, endedAt, input, output, error, slim, waiting);
+    return new RunState(runId, workflowId, version, status, startedAt, endedAt, input, output, error, slim, waiting, startedBy);
   }
 }

@@ -253,6 +253,8 @@ public class RunWorkflowImpl implements RunWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(runError.message(), TemporalNames.RUN_FAILED, runError);
     }
     if (output == null) output = terminalOutputs();
+    // Updates still answering (a decision the last node took) finish before the run does.
+    Workflow.await(Workflow::isEveryHandlerFinished);
     status = RunStatus.COMPLETED;
     endedAt = now();
     runEnded(EventKind.RUN_COMPLETED);
@@ -364,6 +366,10 @@ public class RunWorkflowImpl implements RunWorkflow {
       return assignees;
     }
 
+    List<String> decidedBy() {
+      return received.stream().map(Decision::principal).toList();
+    }
+
     JsonNode view() {
       ObjectNode o = Json.object();
       o.put("kind", spec.kind().wire());
@@ -377,6 +383,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       if (spec.schema() != null) o.set("schema", spec.schema());
       if (spec.details() != null) o.set("details", spec.details());
       o.put("task", ordinal);
+      o.set("decidedBy", Json.MAPPER.valueToTree(decidedBy()));
       o.set("decisions", Json.MAPPER.valueToTree(received.subList(0, taken).stream()
           .map(d -> Map.of("principal", d.principal(), "action", d.action(), "at", d.at().toString())).toList()));
       return o;
@@ -409,48 +416,16 @@ public class RunWorkflowImpl implements RunWorkflow {
   @Override
   public void validateDecide(HumanInput h) {
     NodeRun n = h.nodeId() == null ? null : runs.get(h.nodeId());
-    if (n == null) throw HumanFailures.of(HumanFailures.NODE_NOT_FOUND, "the run has no node '" + h.nodeId() + "'");
-    Task t = tasks.get(h.nodeId());
-    if (t == null || t.closed) {
-      throw HumanFailures.of(HumanFailures.NOT_WAITING, "node '" + h.nodeId() + "' is not waiting for a decision (it is "
-          + n.status + ")");
+    HumanTaskRules.Snapshot snapshot = null;
+    if (n != null) {
+      Task t = tasks.get(h.nodeId());
+      snapshot = t == null || t.closed
+          ? new HumanTaskRules.Snapshot(n.def.type(), n.status, List.of(), List.of(), false, null, List.of(), false)
+          : new HumanTaskRules.Snapshot(n.def.type(), n.status, t.assignees, t.spec.actions(), t.spec.allowSelf(),
+              t.spec.schema(), t.decidedBy(), true);
     }
-    if (h.action() == null || !t.spec.actions().contains(h.action())) {
-      throw HumanFailures.of(HumanFailures.INVALID, "node '" + h.nodeId() + "' accepts " + String.join(", ", t.spec.actions()),
-          List.of(Violation.of("/decision", HumanFailures.INVALID, "must be one of " + t.spec.actions())));
-    }
-    if (h.principal() == null || !h.principal().matchesAny(t.assignees)) {
-      throw HumanFailures.of(HumanFailures.FORBIDDEN, (h.principal() == null ? "nobody" : "'" + h.principal().id() + "'")
-          + " is not among the assignees of node '" + h.nodeId() + "'");
-    }
-    if (!t.spec.allowSelf() && h.principal().id().equals(startedBy())) {
-      throw HumanFailures.of(HumanFailures.SELF_APPROVAL, "'" + h.principal().id()
-          + "' started this run and may not decide on it (allowSelfApproval is false)");
-    }
-    if (t.received.stream().anyMatch(d -> d.principal().equals(h.principal().id()))) {
-      throw HumanFailures.of(HumanFailures.ALREADY_DECIDED, "'" + h.principal().id() + "' has already decided on node '"
-          + h.nodeId() + "'");
-    }
-    List<Violation> problems = new ArrayList<>();
-    if (h.comment() != null && h.comment().length() > MAX_COMMENT) {
-      problems.add(Violation.of("/comment", "limit.comment", "a comment is at most " + MAX_COMMENT + " characters"));
-    }
-    if (h.values() != null && Json.sizeOf(h.values()) > settings.claimCheckBytes()) {
-      problems.add(Violation.of("/values", "limit.values", "values are at most " + settings.claimCheckBytes() + " bytes"));
-    }
-    if (!problems.isEmpty()) throw HumanFailures.of(HumanFailures.INVALID, "the decision is invalid", problems);
-    if (t.spec.schema() != null) {
-      List<Violation> invalid = JsonSchemas.check(t.spec.schema(), h.values(), "/values");
-      if (!invalid.isEmpty()) throw HumanFailures.of(HumanFailures.FORM_INVALID, "the values do not match the form", invalid);
-    }
-    if (ACTION_RETRY.equals(h.action()) && h.config() != null) {
-      List<Violation> invalid = invoker.registry().checkSchema(n.def.type(), h.config(), "/config");
-      if (!invalid.isEmpty()) throw HumanFailures.of(HumanFailures.CONFIG_INVALID, "the edited config is invalid", invalid);
-    }
+    HumanTaskRules.check(h.nodeId(), snapshot, h, startedBy(), invoker.registry(), settings.claimCheckBytes());
   }
-
-  /** Longest comment on a decision. */
-  static final int MAX_COMMENT = 4000;
 
   @Override
   public JsonNode decide(HumanInput h) {
@@ -471,26 +446,23 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   @Override
   public void validatePause(ControlInput c) {
-    if (in == null || effectiveStatus().ordinal() >= RunStatus.COMPLETED.ordinal()) {
-      throw HumanFailures.of(HumanFailures.RUN_NOT_RUNNING, "the run has ended");
-    }
-    if (paused) throw HumanFailures.of(HumanFailures.RUN_PAUSED, "the run is already paused");
+    if (in == null) throw HumanFailures.of(HumanFailures.RUN_NOT_RUNNING, "the run has not started");
+    HumanTaskRules.checkPause(effectiveStatus(), true);
   }
 
   @Override
   public RunStatus pause(ControlInput c) {
     paused = true;
+    // The scheduling loop wakes, writes the event and holds back new nodes from now on.
+    wake = true;
     emit(controlEvent(EventKind.RUN_PAUSED, ++pauses, c));
-    flush();
     return effectiveStatus();
   }
 
   @Override
   public void validateResume(ControlInput c) {
-    if (in == null || effectiveStatus().ordinal() >= RunStatus.COMPLETED.ordinal()) {
-      throw HumanFailures.of(HumanFailures.RUN_NOT_RUNNING, "the run has ended");
-    }
-    if (!paused) throw HumanFailures.of(HumanFailures.RUN_NOT_PAUSED, "the run is not paused");
+    if (in == null) throw HumanFailures.of(HumanFailures.RUN_NOT_RUNNING, "the run has not started");
+    HumanTaskRules.checkPause(effectiveStatus(), false);
   }
 
   @Override
@@ -498,7 +470,6 @@ public class RunWorkflowImpl implements RunWorkflow {
     paused = false;
     wake = true;
     emit(controlEvent(EventKind.RUN_RESUMED, ++resumes, c));
-    flush();
     return effectiveStatus();
   }
 
@@ -862,7 +833,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     });
     return new RunState(in == null ? null : runId(), in == null ? null : in.definition().workflowId(),
         in == null ? 0 : in.definition().version(), effectiveStatus(), startedAt, endedAt,
-        in == null ? null : preview(in.input()), preview(output), runError, nodes, waiting);
+        in == null ? null : preview(in.input()), preview(output), runError, nodes, waiting, startedBy());
   }
 
   private JsonNode preview(JsonNode v) {

@@ -196,7 +196,7 @@ public class RunService {
     s.nodes().forEach((id, n) -> nodes.put(id, n.output() != null || !outputs.containsKey(id) ? n
         : n.withOutput(Previews.of(outputs.get(id), statePreviewBytes))));
     return Json.MAPPER.valueToTree(new RunState(s.runId(), s.workflowId(), s.version(), s.status(), s.startedAt(),
-        s.endedAt(), s.input(), s.output(), s.error(), nodes, s.waiting()));
+        s.endedAt(), s.input(), s.output(), s.error(), nodes, s.waiting(), s.startedBy()));
   }
 
   /**
@@ -238,7 +238,7 @@ public class RunService {
     RunState last = lastKnownState(r);
     RunState state = new RunState(r.runId(), r.workflowId(), r.version(), status,
         last == null ? r.startedAt() : last.startedAt(), closed, last == null ? null : last.input(), null, error,
-        last == null ? Map.of() : last.nodes(), List.of()).withoutNodeOutputs();
+        last == null ? Map.of() : last.nodes(), List.of(), last == null ? null : last.startedBy()).withoutNodeOutputs();
     events.record(List.of(new RunEvent(r.runId(), RunEvent.RUN, null, 0, EventKind.RUN_TERMINATED, closed, null, null,
         null, error, Json.MAPPER.valueToTree(state))));
     return true;

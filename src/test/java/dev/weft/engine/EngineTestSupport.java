@@ -7,6 +7,7 @@ import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.definition.validate.ValidationReport;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
+import dev.weft.security.WeftPrincipal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
@@ -29,6 +30,7 @@ final class EngineTestSupport implements AutoCloseable {
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final Worker worker;
+  private EngineSettings settings;
 
   EngineTestSupport() {
     this(EngineSettings.DEFAULTS);
@@ -38,14 +40,19 @@ final class EngineTestSupport implements AutoCloseable {
     registry = TestRegistries.registry(TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
     validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
     env = newEnvironment();
-    NodeInvoker invoker = new NodeInvoker(registry, expressions);
+    this.settings = settings;
     worker = env.newWorker(TemporalNames.TASK_QUEUE);
-    worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
-    worker.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events),
-        new RunEventActivitiesImpl(events));
+    register(worker);
     TemporalNames.SEARCH_ATTRIBUTES.forEach(env::registerSearchAttribute);
     env.start();
     client = env.getWorkflowClient();
+  }
+
+  /** Registers the interpreter and the activities on a worker. */
+  void register(Worker w) {
+    NodeInvoker invoker = new NodeInvoker(registry, expressions);
+    w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
+    w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events));
   }
 
   /** A time-skipping test environment speaking Weft's data converter. */
@@ -57,11 +64,22 @@ final class EngineTestSupport implements AutoCloseable {
 
   /** Validates the definition (tests only run valid ones) and starts it. */
   WorkflowStub start(String definitionJson, String inputJson) {
+    return start(definitionJson, inputJson, WeftPrincipal.SYSTEM.id());
+  }
+
+  /** Starts a run as {@code startedBy}. */
+  WorkflowStub start(String definitionJson, String inputJson, String startedBy) {
     ValidationReport report = validator.validate(definitionJson);
     if (!report.valid()) throw new AssertionError("invalid test definition: " + report.errors());
     DefinitionSnapshot snapshot = new DefinitionSnapshot("wf", 1, RunLauncher.contentHash(report.definition()), report.definition());
     JsonNode input = Json.parse(inputJson);
-    return new RunLauncher(client, TemporalNames.TASK_QUEUE, true).start(snapshot, input, UUID.randomUUID().toString());
+    return new RunLauncher(client, TemporalNames.TASK_QUEUE, true)
+        .launch(snapshot, input, UUID.randomUUID().toString(), startedBy).stub();
+  }
+
+  /** The typed stub of a run: updates and queries. */
+  RunWorkflow run(WorkflowStub stub) {
+    return client.newWorkflowStub(RunWorkflow.class, stub.getExecution().getWorkflowId());
   }
 
   RunState state(WorkflowStub stub) {

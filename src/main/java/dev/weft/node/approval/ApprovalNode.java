@@ -144,14 +144,15 @@ public class ApprovalNode implements WaitNodeType<ApprovalNodeConfig> {
         continue;
       }
       Instant now = ctx.now();
-      if (nextReminder != null && !now.isBefore(nextReminder)) {
+      boolean due = deadline != null && !now.isBefore(deadline);
+      if (nextReminder != null && !now.isBefore(nextReminder) && !due) {
         ObjectNode r = Json.object();
         r.put("approvals", s.approvals);
         r.put("quorum", s.quorum);
         task.remind(r);
         while (!now.isBefore(nextReminder)) nextReminder = nextReminder.plus(every);
       }
-      if (deadline == null || now.isBefore(deadline)) continue;
+      if (!due) continue;
       String onTimeout = s.escalated ? c.escalation().onTimeout().name() : c.onTimeout().name();
       switch (onTimeout) {
         case "APPROVE" -> {
