@@ -10,6 +10,8 @@ import java.util.List;
 public record WeftPrincipal(String id, List<String> roles, List<String> groups) {
   /** The engine's own actions (timeouts, escalations) and runs started outside the API. */
   public static final WeftPrincipal SYSTEM = new WeftPrincipal("system", List.of(), List.of());
+  /** Who starts a run through a webhook: the caller of a public hook path has no key. */
+  public static final WeftPrincipal WEBHOOK = new WeftPrincipal("webhook", List.of(), List.of());
 
   public WeftPrincipal {
     roles = roles == null ? List.of() : List.copyOf(roles);
