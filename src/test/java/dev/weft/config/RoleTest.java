@@ -3,13 +3,20 @@ package dev.weft.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.api.ServiceTestSupport;
+import dev.weft.definition.Json;
+import dev.weft.security.ApiKeyService;
+import dev.weft.security.WeftPrincipal;
 import io.temporal.worker.WorkerFactory;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
-/** {@code weft.role}: an API-only process executes nothing; a worker-only process serves no API. */
+/**
+ * {@code weft.role}: an API-only process executes nothing; a worker-only process serves no API (its
+ * metrics need a key; it issues no admin key of its own).
+ */
 class RoleTest {
 
   @Nested
@@ -31,11 +38,19 @@ class RoleTest {
   class WorkerOnly extends ServiceTestSupport {
     @Autowired WorkerFactory weftWorkerFactory;
 
+    @Autowired ApiKeyService keys;
+    @Autowired JdbcClient jdbc;
+
     @Test
     void runsWorkflowsAndServesOnlyHealthAndMetrics() {
       assertThat(weftWorkerFactory.isStarted()).isTrue();
-      assertThat(get("/api/node-types").status()).isEqualTo(404);
-      assertThat(get("/actuator/health").status()).isEqualTo(200);
+      assertThat(jdbc.sql("SELECT count(*) FROM api_keys").query(Integer.class).single()).as("a worker stores no admin key").isZero();
+      // Keys are checked against the shared store; an API instance would have issued this one.
+      String key = keys.create(Json.parse("{\"principal\": \"ops\", \"roles\": [\"admin\"]}"), WeftPrincipal.SYSTEM).key();
+      assertThat(as(key).get("/api/node-types").status()).isEqualTo(404);
+      assertThat(as(key).get("/actuator/prometheus").status()).isEqualTo(200);
+      assertThat(anonymous().get("/actuator/prometheus").status()).isEqualTo(401);
+      assertThat(anonymous().get("/actuator/health").status()).isEqualTo(200);
     }
   }
 }
