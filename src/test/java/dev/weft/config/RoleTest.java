@@ -20,7 +20,8 @@ import org.springframework.test.context.TestPropertySource;
 class RoleTest {
 
   @Nested
-  @TestPropertySource(properties = "weft.role=api")
+  // This context also opens the API document to browsers (a context of its own costs ~15 s).
+  @TestPropertySource(properties = {"weft.role=api", "weft.security.public-api-docs=true"})
   class ApiOnly extends ServiceTestSupport {
     @Autowired WorkerFactory weftWorkerFactory;
 
@@ -30,6 +31,15 @@ class RoleTest {
       assertThat(get("/api/node-types").status()).isEqualTo(200);
       String id = create("examples/hello.json", "api-only");
       assertThat(post("/api/workflows/" + id + "/runs", "{\"input\": {\"name\": \"x\"}}").status()).isEqualTo(202);
+    }
+
+    @Test
+    void anApiProcessIssuesTheAdminKeyAndMayServeTheApiDocumentWithoutAKey() {
+      assertThat(anonymous().get("/api/workflows").status()).as("the test admin key was stored at start").isEqualTo(401);
+      assertThat(get("/api/workflows").status()).isEqualTo(200);
+      assertThat(anonymous().get("/v3/api-docs").status()).isEqualTo(200);
+      assertThat(anonymous().get("/swagger-ui/index.html").status()).isEqualTo(200);
+      assertThat(anonymous().post("/v3/api-docs", "{}").status()).as("only reading is open").isEqualTo(401);
     }
   }
 
