@@ -11,16 +11,22 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.List;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /**
  * Documents the error answers every operation can give, as problem+json: 400 and 503 everywhere, 404
  * where the path names something, 413 and 415 where there is a body, plus the conflicts of the
- * operations that have them. The document then says what the API really does.
+ * operations that have them; 401 wherever a key is needed (everywhere but webhooks) and 403 where a
+ * viewer's key is not enough. The document then says what the API really does.
  */
 public final class OpenApiProblems {
   private static final String PROBLEM = "Problem";
+  /** The API key, as Swagger UI's "Authorize" sends it. */
+  public static final String BEARER = "apiKey";
   private static final Map<String, String> CONFLICTS = Map.of(
       "POST /api/workflows", "409",
       "PUT /api/workflows/{id}", "409",
@@ -28,7 +34,8 @@ public final class OpenApiProblems {
       "POST /api/runs/{runId}/cancel", "409",
       "POST /api/runs/{runId}/pause", "501",
       "POST /api/runs/{runId}/resume", "501",
-      "POST /hooks/{path}", "502");
+      "POST /hooks/{path}", "502",
+      "DELETE /api/keys/{id}", "409");
 
   /** Operations whose success is not (only) a plain 200. */
   private static final Map<String, String> SUCCESS = Map.of(
@@ -37,7 +44,9 @@ public final class OpenApiProblems {
       "POST /api/workflows/{id}/runs", "200 202",
       "POST /api/runs/{runId}/cancel", "202",
       "POST /hooks/{path}", "200 202",
-      "GET /api/runs/{runId}/events/stream", "200 204");
+      "GET /api/runs/{runId}/events/stream", "200 204",
+      "POST /api/keys", "201",
+      "DELETE /api/keys/{id}", "204");
 
   private OpenApiProblems() {}
 
@@ -45,8 +54,19 @@ public final class OpenApiProblems {
     return api -> {
       if (api.getComponents() == null) api.setComponents(new Components());
       api.getComponents().addSchemas(PROBLEM, problemSchema());
+      api.getComponents().addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+          .description("An API key: Authorization: Bearer <key> (docs/api.md#authentication)"));
+      api.addSecurityItem(new SecurityRequirement().addList(BEARER));
       if (api.getPaths() == null) return;
       api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+        if (path.startsWith("/hooks/")) {
+          op.setSecurity(List.of());
+        } else {
+          add(op, "401", "No API key (auth.missing), or one that is unknown, revoked or expired (auth.invalid)");
+          if (!method.name().equals("GET") || path.startsWith("/api/keys") || path.startsWith("/api/audit")) {
+            add(op, "403", "The key's roles do not allow this (auth.forbidden)");
+          }
+        }
         add(op, "400", "The request is invalid: every violation with its path and code");
         add(op, "503", "PostgreSQL or Temporal is not reachable right now (Retry-After)");
         if (path.contains("{")) add(op, "404", "Nothing has this id");

@@ -5,7 +5,7 @@ import dev.weft.config.WeftProperties;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
 import dev.weft.engine.RunStatus;
-import dev.weft.service.Principals;
+import dev.weft.security.WeftPrincipal;
 import dev.weft.service.RunService;
 import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
@@ -28,6 +28,7 @@ import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -70,12 +71,13 @@ public class RunController {
       @RequestBody(required = false) String body,
       @RequestHeader(name = "Idempotency-Key", required = false) String key,
       @RequestHeader(name = "Content-Type", required = false) String contentType,
-      @Parameter(description = "how long to wait for the end: PT30S or 30s, at most weft.api.max-wait", schema = @Schema(pattern = "^(P.*|[0-9]+(ms|s|m|h|d))$")) @RequestParam(required = false) String wait) {
+      @Parameter(description = "how long to wait for the end: PT30S or 30s, at most weft.api.max-wait", schema = @Schema(pattern = "^(P.*|[0-9]+(ms|s|m|h|d))$")) @RequestParam(required = false) String wait,
+      @AuthenticationPrincipal WeftPrincipal caller) {
     Duration waitFor = waitParam(wait);
     JsonNode request = startBody(body, contentType);
     Integer version = request.has("version") ? request.get("version").asInt() : null;
     JsonNode input = request.has("input") ? request.get("input") : Json.object();
-    RunService.Started started = runs.start(id, version, input, "/input", key, "api", Principals.ANONYMOUS);
+    RunService.Started started = runs.start(id, version, input, "/input", key, "api", caller.id());
     return answer(started.runId(), started.workflowId(), started.version(), started.replayed(), waitFor);
   }
 
@@ -199,8 +201,8 @@ public class RunController {
 
   @Operation(summary = "Cancel a run", description = "Cancels its running activities and timers; 409 if it has ended.")
   @PostMapping("/api/runs/{runId}/cancel")
-  ResponseEntity<Map<String, Object>> cancel(@PathVariable String runId) {
-    runs.cancel(runId, Principals.ANONYMOUS);
+  ResponseEntity<Map<String, Object>> cancel(@PathVariable String runId, @AuthenticationPrincipal WeftPrincipal caller) {
+    runs.cancel(runId, caller.id());
     return ResponseEntity.accepted().body(Map.of("runId", runId, "status", "CANCEL_REQUESTED"));
   }
 

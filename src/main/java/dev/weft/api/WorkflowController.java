@@ -2,7 +2,7 @@ package dev.weft.api;
 
 import dev.weft.config.ServesApi;
 import dev.weft.definition.validate.ValidationReport;
-import dev.weft.service.Principals;
+import dev.weft.security.WeftPrincipal;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,8 +47,8 @@ public class WorkflowController {
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
-      @RequestBody String body) {
-    WorkflowService.Saved saved = workflows.create(body, Principals.ANONYMOUS);
+      @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
+    WorkflowService.Saved saved = workflows.create(body, caller.id());
     return ResponseEntity.created(URI.create("/api/workflows/" + saved.workflow().id())).body(view(saved.workflow(), saved.version()));
   }
 
@@ -77,8 +78,8 @@ public class WorkflowController {
   Map<String, Object> update(@PathVariable String id,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
-      @RequestBody String body) {
-    WorkflowService.Saved saved = workflows.update(id, body, Principals.ANONYMOUS);
+      @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
+    WorkflowService.Saved saved = workflows.update(id, body, caller.id());
     Map<String, Object> out = view(saved.workflow(), saved.version());
     out.put("changed", saved.changed());
     return out;
@@ -86,8 +87,8 @@ public class WorkflowController {
 
   @Operation(summary = "Archive a workflow", description = "No new runs and no webhook; versions and runs stay readable.")
   @DeleteMapping("/{id}")
-  ResponseEntity<Void> archive(@PathVariable String id) {
-    workflows.archive(id, Principals.ANONYMOUS);
+  ResponseEntity<Void> archive(@PathVariable String id, @AuthenticationPrincipal WeftPrincipal caller) {
+    workflows.archive(id, caller.id());
     return ResponseEntity.noContent().build();
   }
 

@@ -1,5 +1,6 @@
 package dev.weft.config;
 
+import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
 import dev.weft.store.EventStore;
 import dev.weft.store.JdbcPayloadStore;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** PostgreSQL: definitions, the run index, the event log, claim-checked payloads and the audit trail. */
+/** PostgreSQL: definitions, the run index, the event log, claim-checked payloads, API keys and the audit trail. */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
@@ -34,6 +35,11 @@ public class StoreConfiguration {
   @Bean
   JdbcPayloadStore payloadStore(JdbcClient jdbc) {
     return new JdbcPayloadStore(jdbc);
+  }
+
+  @Bean
+  ApiKeyStore apiKeyStore(JdbcClient jdbc, TransactionTemplate tx) {
+    return new ApiKeyStore(jdbc, tx);
   }
 
   @Bean

@@ -17,7 +17,8 @@ public record WeftProperties(
     @DefaultValue Limits limits,
     @DefaultValue Http http,
     @DefaultValue Api api,
-    @DefaultValue Embedded embedded) {
+    @DefaultValue Embedded embedded,
+    @DefaultValue Security security) {
   public static final String PREFIX = "weft";
 
   /** The REST API. */
@@ -30,6 +31,36 @@ public record WeftProperties(
       @DefaultValue("5s") Duration streamPollInterval,
       @DefaultValue({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"})
       List<String> redactedHeaders) {}
+
+  /**
+   * API keys. {@code adminKey} ({@code WEFT_ADMIN_KEY}) is the admin key stored at start when no active
+   * admin key exists; unset, one is generated and shown once in the log. {@code lastUsedGranularity}:
+   * a key's {@code lastUsedAt} is written at most this often. {@code publicApiDocs} opens the OpenAPI
+   * document and Swagger UI to callers without a key (a browser cannot send one when it loads them).
+   */
+  public record Security(
+      String adminKey,
+      @DefaultValue("60s") Duration lastUsedGranularity,
+      @DefaultValue("false") boolean publicApiDocs) {
+    public static final int MIN_ADMIN_KEY_LENGTH = 24;
+
+    public Security {
+      if (adminKey != null && adminKey.isBlank()) adminKey = null;
+      if (adminKey != null && (adminKey.strip().length() != adminKey.length() || adminKey.length() < MIN_ADMIN_KEY_LENGTH)) {
+        // Never the key itself in the message: it ends up in the start-up failure report.
+        throw new IllegalArgumentException("WEFT_ADMIN_KEY (weft.security.admin-key) must be at least " + MIN_ADMIN_KEY_LENGTH
+            + " characters without surrounding spaces (it has " + adminKey.length() + "); use a random value such as "
+            + "the output of 'openssl rand -base64 32'");
+      }
+    }
+
+    /** Never the admin key: this record may be printed. */
+    @Override
+    public String toString() {
+      return "Security[adminKey=" + (adminKey == null ? "unset" : "set") + ", lastUsedGranularity=" + lastUsedGranularity
+          + ", publicApiDocs=" + publicApiDocs + "]";
+    }
+  }
 
   /** The embedded run mode: PostgreSQL's data directory and port (0 = any free port). */
   public record Embedded(

@@ -12,10 +12,23 @@ public record WeftPrincipal(String id, List<String> roles, List<String> groups) 
   public static final WeftPrincipal SYSTEM = new WeftPrincipal("system", List.of(), List.of());
   /** The roles, most powerful first; each includes the ones after it. */
   public static final List<String> ROLES = List.of("admin", "editor", "operator", "viewer");
+  /** Who starts a run through a webhook: the caller of a public hook path has no key. */
+  public static final WeftPrincipal WEBHOOK = new WeftPrincipal("webhook", List.of(), List.of());
 
   public WeftPrincipal {
     roles = roles == null ? List.of() : List.copyOf(roles);
     groups = groups == null ? List.of() : List.copyOf(groups);
+  }
+
+  /**
+   * This principal with the roles its roles include ({@code admin} is also editor, operator and
+   * viewer): what runs see, so that {@code role:operator} names admins too.
+   */
+  public WeftPrincipal withImpliedRoles() {
+    int strongest = roles.stream().mapToInt(ROLES::indexOf).filter(i -> i >= 0).min().orElse(ROLES.size());
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(roles);
+    all.addAll(ROLES.subList(strongest, ROLES.size()));
+    return new WeftPrincipal(id, List.copyOf(all), groups);
   }
 
   public boolean hasRole(String role) {

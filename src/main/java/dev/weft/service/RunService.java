@@ -47,7 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starting, reading and controlling runs. A run's id is its Temporal workflow id; an
- * {@code Idempotency-Key} is hashed into it, so the same key always names the same run and Temporal
+ * {@code Idempotency-Key} is hashed into it with the caller's principal id, so the same key from the same
+ * caller always names the same run and Temporal
  * itself refuses to start it twice.
  */
 public class RunService {
@@ -108,7 +109,8 @@ public class RunService {
     String runKey;
     if (idempotencyKey != null) {
       checkKey(idempotencyKey);
-      runKey = sha256(Principals.ANONYMOUS + "\n" + idempotencyKey).substring(0, 32);
+      // Scoped to the caller: another principal's key never names (or blocks) this one's run.
+      runKey = sha256(principal + "\n" + idempotencyKey).substring(0, 32);
       ObjectNode request = Json.object();
       request.put("version", version);
       request.set("input", input);

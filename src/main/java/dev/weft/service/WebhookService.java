@@ -4,6 +4,7 @@ import dev.weft.api.ApiProblem;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
 import dev.weft.definition.TriggerDef;
+import dev.weft.security.WeftPrincipal;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.store.WorkflowStore;
@@ -52,7 +53,7 @@ public class WebhookService {
       if (!redacted.contains(name) && !name.equals("idempotency-key")) hs.put(name, val);
     });
     input.set("headers", hs);
-    RunService.Started started = runs.start(workflowId, w.latestVersion(), input, "", idempotencyKey, "webhook", Principals.ANONYMOUS);
+    RunService.Started started = runs.start(workflowId, w.latestVersion(), input, "", idempotencyKey, "webhook", WeftPrincipal.WEBHOOK.id());
     return new Triggered(started, wait);
   }
 }

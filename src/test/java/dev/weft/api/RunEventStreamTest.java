@@ -99,7 +99,8 @@ class RunEventStreamTest extends ServiceTestSupport {
     String id = create("long-wait.json", "sse-gone");
     String runId = post("/api/workflows/" + id + "/runs", "{}").json().get("runId").stringValue();
     HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/events/stream"))
-        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        .header("Accept", "text/event-stream").header("Authorization", adminAuthorization()).timeout(Duration.ofSeconds(30)).GET()
+        .build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);
     try (Stream<String> lines = response.body()) {
       // Read until the run sleeps on its 1 h timer.
@@ -142,7 +143,8 @@ class RunEventStreamTest extends ServiceTestSupport {
 
   /** Opens the stream as a browser would and reads it to its end (at most 60 s). */
   private Read streamPath(String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET();
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")
+        .header("Authorization", adminAuthorization()).GET();
     if (headers.length > 0) b.headers(headers);
     HttpResponse<Stream<String>> response;
     try {

@@ -13,13 +13,13 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** One throwaway embedded PostgreSQL for the store tests of this JVM, migrated by Flyway. */
-final class TestDatabase {
+public final class TestDatabase {
   private static EmbeddedPostgres pg;
   private static DataSource dataSource;
 
   private TestDatabase() {}
 
-  static synchronized DataSource dataSource() {
+  public static synchronized DataSource dataSource() {
     if (pg == null) {
       try {
         Path dir = Files.createDirectories(Path.of("target/test-postgres"));
@@ -34,11 +34,11 @@ final class TestDatabase {
     return dataSource;
   }
 
-  static JdbcClient jdbc() {
+  public static JdbcClient jdbc() {
     return JdbcClient.create(dataSource());
   }
 
-  static TransactionTemplate tx() {
+  public static TransactionTemplate tx() {
     return new TransactionTemplate(new DataSourceTransactionManager(dataSource()));
   }
 }

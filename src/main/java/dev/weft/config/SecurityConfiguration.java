@@ -1,0 +1,113 @@
+package dev.weft.config;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
+
+import dev.weft.api.AuthProblems;
+import dev.weft.security.AdminKeyBootstrap;
+import dev.weft.security.ApiKeyAuthenticationProvider;
+import dev.weft.security.ApiKeyService;
+import dev.weft.security.BearerKeyConverter;
+import dev.weft.security.Role;
+import dev.weft.store.ApiKeyStore;
+import dev.weft.store.AuditLog;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what. Callers authenticate with an API key ({@code Authorization: Bearer <key>}); roles
+ * nest ({@code admin > editor > operator > viewer}). Stateless: no session, no CSRF token (no cookie
+ * authenticates anything), no login form, no HTTP basic. Webhooks and health need no key. The rules
+ * are the table in docs/api.md; what no rule names needs admin under {@code /api}, any key elsewhere.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+  /** Paths that never look at a key: a webhook's own Authorization header is the workflow's business. */
+  static final RequestMatcher PUBLIC = new OrRequestMatcher(pathPattern("/hooks/**"), pathPattern("/actuator/health/**"));
+
+  @Bean
+  ApiKeyService apiKeyService(ApiKeyStore store, AuditLog audit, WeftProperties props) {
+    return new ApiKeyService(store, audit, Clock.systemUTC(), props.security().lastUsedGranularity());
+  }
+
+  /** A bean, so Boot does not set up its default user with a generated password. */
+  @Bean
+  ApiKeyAuthenticationProvider apiKeyAuthenticationProvider(ApiKeyService keys) {
+    return new ApiKeyAuthenticationProvider(keys);
+  }
+
+  @Bean
+  RoleHierarchy roleHierarchy() {
+    return RoleHierarchyImpl.fromHierarchy(Role.HIERARCHY);
+  }
+
+  @Bean
+  SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider, WeftProperties props) throws Exception {
+    AuthProblems problems = new AuthProblems();
+    AuthenticationFilter keys = new AuthenticationFilter(new ProviderManager(provider), new BearerKeyConverter());
+    keys.setRequestMatcher(new NegatedRequestMatcher(PUBLIC));
+    keys.setFailureHandler(problems);
+    // Go on with the request (the default would redirect, as after a login form).
+    keys.setSuccessHandler((request, response, authentication) -> { });
+    String admin = Role.ADMIN.name();
+    String editor = Role.EDITOR.name();
+    String operator = Role.OPERATOR.name();
+    String viewer = Role.VIEWER.name();
+    String[] apiDocs = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+    http
+        .csrf(AbstractHttpConfigurer::disable)
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .authorizeHttpRequests(a -> {
+          // The request itself was authorised; its async (SSE) and error dispatches go through.
+          a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
+          a.requestMatchers(PUBLIC).permitAll();
+          if (props.security().publicApiDocs()) a.requestMatchers(HttpMethod.GET, apiDocs).permitAll();
+          a.requestMatchers("/api/keys", "/api/keys/**", "/api/audit", "/api/audit/**").hasRole(admin);
+          // Human tasks: any principal; the workflow decides whether this one is an assigned approver.
+          a.requestMatchers(HttpMethod.GET, "/api/approvals", "/api/approvals/**").authenticated();
+          a.requestMatchers(HttpMethod.POST, "/api/runs/*/nodes/*/decision", "/api/runs/*/nodes/*/submit").authenticated();
+          a.requestMatchers(HttpMethod.POST, "/api/workflows/*/runs", "/api/runs/*/cancel", "/api/runs/*/pause",
+              "/api/runs/*/resume").hasRole(operator);
+          a.requestMatchers(HttpMethod.POST, "/api/workflows", "/api/workflows/**").hasRole(editor);
+          a.requestMatchers(HttpMethod.PUT, "/api/workflows/**").hasRole(editor);
+          a.requestMatchers(HttpMethod.DELETE, "/api/workflows/**").hasRole(editor);
+          a.requestMatchers(HttpMethod.GET, "/api/**").hasRole(viewer);
+          a.requestMatchers(HttpMethod.GET, apiDocs).hasRole(viewer);
+          a.requestMatchers(HttpMethod.GET, "/actuator", "/actuator/**").hasRole(viewer);
+          a.requestMatchers("/api/**").hasRole(admin);
+          a.anyRequest().authenticated();
+        });
+    return http.build();
+  }
+
+  /**
+   * The start-up admin key, in processes that serve the API (as {@link ServesApi}; not in a
+   * {@code --weft.run} either). Done while the context starts, before requests are served.
+   */
+  @Bean
+  @ConditionalOnExpression("!'${weft.role:all}'.equalsIgnoreCase('worker') and '${weft.run:}'.isBlank()")
+  AdminKeyBootstrap adminKeyBootstrap(ApiKeyService keys, ApiKeyStore store, WeftProperties props) {
+    return new AdminKeyBootstrap(keys, store, props.security().adminKey(), AdminKeyBootstrap.logBanner(), Clock.systemUTC());
+  }
+}
