@@ -101,10 +101,10 @@ public class EngineConfiguration {
    * which the starter's annotation-driven discovery does not offer.
    */
   @Bean
-  WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, NodeInvoker invoker,
-      ExpressionEngine expressions, PayloadStore store, RunEventSink events) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(props.engine().taskQueue());
+  WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, TemporalProperties temporal,
+      NodeInvoker invoker, ExpressionEngine expressions, PayloadStore store, RunEventSink events) {
+    WorkerFactory factory = WorkerFactory.newInstance(client, TemporalConfiguration.workerFactoryOptions(temporal.worker()));
+    Worker worker = factory.newWorker(props.engine().taskQueue(), TemporalConfiguration.workerOptions(temporal.worker()));
     worker.registerWorkflowImplementationFactory(RunWorkflow.class,
         () -> new RunWorkflowImpl(invoker, expressions, props.engine().settings()));
     worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings(), events));
