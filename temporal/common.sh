@@ -3,6 +3,7 @@
 
 # Weft's search attributes, NAME=TYPE: the same list as dev.weft.engine.TemporalNames.SEARCH_ATTRIBUTES
 # (ComposeFileTest keeps this list, docker-compose.yml and the Java one equal).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 WEFT_SEARCH_ATTRIBUTES=(
   WeftWorkflowId=Keyword
   WeftWorkflowVersion=Int

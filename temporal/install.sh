@@ -78,7 +78,8 @@ go_build_pinned() {
     return 1
   fi
   note "go install refused ($package's go.mod has replace directives): building inside the downloaded module"
-  local src="$WORK/src-$(basename "$module")-$RANDOM"
+  local src
+  src="$WORK/src-$(basename "$module")-$RANDOM"
   cp -R "$(module_dir "$module" "$version")" "$src"
   chmod -R u+w "$src"
   local rel=${package#"$module"}
