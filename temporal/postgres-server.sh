@@ -48,17 +48,34 @@ PIDFILE="$STATE_DIR/temporal-server.pid"
 LOGFILE="$STATE_DIR/temporal-server.log"
 ADDRESS="127.0.0.1:$WEFT_TEMPORAL_PORT"
 
-INSTALLED=""
-installed() {
-  [[ -n "$INSTALLED" ]] || INSTALLED=$("$TEMPORAL_SCRIPTS_DIR/install.sh")
-  installed_path "$1" "$INSTALLED"
+# The tools' paths, from install.sh (which installs them on first use), resolved once.
+CLI_BIN="" SERVER_BIN="" SQL_TOOL_BIN="" SCHEMA_DIR=""
+resolve_tools() {
+  local out
+  out=$("$TEMPORAL_SCRIPTS_DIR/install.sh")
+  CLI_BIN=${TEMPORAL_CLI:-$(installed_path temporal "$out")}
+  SERVER_BIN=$(installed_path temporal-server "$out")
+  SQL_TOOL_BIN=$(installed_path temporal-sql-tool "$out")
+  SCHEMA_DIR=$(installed_path schema "$out")
 }
-cli() {
-  if [[ -n "${TEMPORAL_CLI:-}" ]]; then "$TEMPORAL_CLI" "$@"; else "$(installed temporal)" "$@"; fi
+cli() { "$CLI_BIN" "$@"; }
+
+# Runs a command until it succeeds, at most $1 seconds; its last output goes to stderr when it gives up.
+retry() {
+  local deadline=$((SECONDS + $1)) out
+  shift
+  until out=$("$@" 2>&1); do
+    if ((SECONDS >= deadline)); then
+      echo "$out" >&2
+      return 1
+    fi
+    sleep 1
+  done
+  printf '%s\n' "$out"
 }
 
 sql_tool() {
-  "$(installed temporal-sql-tool)" --plugin postgres12 --endpoint "$WEFT_PG_HOST" --port "$WEFT_PG_PORT" \
+  "$SQL_TOOL_BIN" --plugin postgres12 --endpoint "$WEFT_PG_HOST" --port "$WEFT_PG_PORT" \
     --user "$WEFT_PG_USER" --password "$WEFT_PG_PASSWORD" "$@"
 }
 
@@ -76,10 +93,8 @@ schema_of() {
 }
 
 schema() {
-  local dir
-  dir=$(installed schema)
-  schema_of "$WEFT_TEMPORAL_DB" "$dir/temporal/versioned"
-  schema_of "$WEFT_TEMPORAL_VISIBILITY_DB" "$dir/visibility/versioned"
+  schema_of "$WEFT_TEMPORAL_DB" "$SCHEMA_DIR/temporal/versioned"
+  schema_of "$WEFT_TEMPORAL_VISIBILITY_DB" "$SCHEMA_DIR/visibility/versioned"
 }
 
 namespace_and_search_attributes() {
@@ -87,12 +102,15 @@ namespace_and_search_attributes() {
     cli operator namespace create --address "$ADDRESS" --namespace "$NAMESPACE" --retention "$RETENTION" >/dev/null
     note "namespace $NAMESPACE created (retention $RETENTION)"
   fi
+  # A new namespace reaches every service's namespace cache within seconds: wait for it.
   local existing sa name type
-  existing=$(cli operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE")
+  existing=$(retry "$TIMEOUT" cli operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE") \
+    || die "namespace $NAMESPACE did not become usable within ${TIMEOUT}s"
   for sa in "${WEFT_SEARCH_ATTRIBUTES[@]}"; do
     name=${sa%%=*} type=${sa#*=}
     if grep -qE "^[[:space:]]*${name}[[:space:]]+${type}[[:space:]]*$" <<<"$existing"; then continue; fi
-    cli operator search-attribute create --address "$ADDRESS" --namespace "$NAMESPACE" --name "$name" --type "$type" >/dev/null
+    retry "$TIMEOUT" cli operator search-attribute create --address "$ADDRESS" --namespace "$NAMESPACE" \
+      --name "$name" --type "$type" >/dev/null || die "could not register search attribute $name"
     note "search attribute $name ($type) registered"
   done
 }
@@ -104,12 +122,10 @@ start() {
     mkdir -p "$STATE_DIR"
     schema
     # setsid: the server outlives this shell and gets no signal meant for the caller's terminal.
-    setsid "$(installed temporal-server)" --config-file "$CONFIG" --allow-no-auth start \
+    setsid "$SERVER_BIN" --config-file "$CONFIG" --allow-no-auth start \
       </dev/null >>"$LOGFILE" 2>&1 &
     echo $! >"$PIDFILE"
-    local cli_bin
-    cli_bin=${TEMPORAL_CLI:-$(installed temporal)}
-    if ! wait_healthy "$cli_bin" "$ADDRESS" "$TIMEOUT" "$PIDFILE" "$LOGFILE"; then
+    if ! wait_healthy "$CLI_BIN" "$ADDRESS" "$TIMEOUT" "$PIDFILE" "$LOGFILE"; then
       stop_pid "$PIDFILE" 10 || true
       die "start failed"
     fi
@@ -136,9 +152,9 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start ;;
-  schema) schema ;;
+  start) resolve_tools; start ;;
+  schema) resolve_tools; schema ;;
   stop) stop ;;
-  status) status ;;
+  status) resolve_tools; status ;;
   *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
