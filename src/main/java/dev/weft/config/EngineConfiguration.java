@@ -19,8 +19,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import org.springframework.beans.factory.ObjectProvider;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.util.List;
@@ -95,12 +93,11 @@ public class EngineConfiguration {
   }
 
   /**
-   * Starts runs with Weft's search attributes. The embedded server gets them registered here, before
-   * anything can start a run; a real cluster has them registered by its operators (docs/operations.md).
+   * Starts runs with Weft's search attributes: registered on the embedded server when it is created
+   * ({@link TemporalConfiguration}), on a real cluster by its operators (docs/operations.md).
    */
   @Bean
-  RunLauncher runLauncher(WorkflowClient client, WeftProperties props, ObjectProvider<TestWorkflowEnvironment> embedded) {
-    embedded.ifAvailable(env -> TemporalNames.SEARCH_ATTRIBUTES.forEach(env::registerSearchAttribute));
+  RunLauncher runLauncher(WorkflowClient client, WeftProperties props) {
     return new RunLauncher(client, props.engine().taskQueue(), true);
   }
 
@@ -109,10 +106,10 @@ public class EngineConfiguration {
    * which the starter's annotation-driven discovery does not offer.
    */
   @Bean
-  WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, NodeInvoker invoker,
-      ExpressionEngine expressions, PayloadStore store, RunEventSink events) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(props.engine().taskQueue());
+  WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, TemporalProperties temporal,
+      NodeInvoker invoker, ExpressionEngine expressions, PayloadStore store, RunEventSink events) {
+    WorkerFactory factory = WorkerFactory.newInstance(client, TemporalConfiguration.workerFactoryOptions(temporal.worker()));
+    Worker worker = factory.newWorker(props.engine().taskQueue(), TemporalConfiguration.workerOptions(temporal.worker()));
     worker.registerWorkflowImplementationFactory(RunWorkflow.class,
         () -> new RunWorkflowImpl(invoker, expressions, props.engine().settings()));
     worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings(), events));

@@ -8,8 +8,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Maps the run-mode variables onto settings: {@code TEMPORAL_ADDRESS} switches from the in-process
- * Temporal server to that cluster, {@code TEMPORAL_NAMESPACE} picks the namespace. (A set
+ * Maps the run-mode variables onto settings: {@code TEMPORAL_ADDRESS} (or {@code weft.temporal.target},
+ * which wins) switches from the in-process Temporal server to that cluster, {@code TEMPORAL_NAMESPACE}
+ * (or {@code weft.temporal.namespace}, which wins) picks the namespace. (A set
  * {@code SPRING_DATASOURCE_URL} replaces the embedded PostgreSQL by itself: see
  * {@link EmbeddedDatabaseConfiguration}.)
  */
@@ -17,13 +18,21 @@ public class RunModeEnvironment implements EnvironmentPostProcessor {
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
     Map<String, Object> settings = new HashMap<>();
-    String address = env.getProperty("TEMPORAL_ADDRESS");
-    if (address != null && !address.isBlank()) {
+    String address = first(env, TemporalProperties.PREFIX + ".target", "TEMPORAL_ADDRESS");
+    if (address != null) {
       settings.put("spring.temporal.connection.target", address);
       settings.put("spring.temporal.test-server.enabled", "false");
     }
-    String namespace = env.getProperty("TEMPORAL_NAMESPACE");
-    if (namespace != null && !namespace.isBlank()) settings.put("spring.temporal.namespace", namespace);
+    String namespace = first(env, TemporalProperties.PREFIX + ".namespace", "TEMPORAL_NAMESPACE");
+    if (namespace != null) settings.put("spring.temporal.namespace", namespace);
     if (!settings.isEmpty()) env.getPropertySources().addFirst(new MapPropertySource("weftRunMode", settings));
+  }
+
+  private static String first(ConfigurableEnvironment env, String... names) {
+    for (String name : names) {
+      String value = env.getProperty(name);
+      if (value != null && !value.isBlank()) return value.trim();
+    }
+    return null;
   }
 }

@@ -26,7 +26,7 @@ public class RunLauncher {
 
   /**
    * @param searchAttributes whether runs carry Weft's search attributes (they must then be registered
-   *     on the namespace; see {@link TemporalNames#SEARCH_ATTRIBUTES})
+   *     on the namespace; see {@link WeftSearchAttributes})
    */
   public RunLauncher(WorkflowClient client, String taskQueue, boolean searchAttributes) {
     this.client = client;
@@ -53,10 +53,10 @@ public class RunLauncher {
         .setStaticSummary(definition.definition().name() + " v" + definition.version());
     if (searchAttributes) {
       options.setTypedSearchAttributes(SearchAttributes.newBuilder()
-          .set(TemporalNames.SA_WORKFLOW_ID_KEY, definition.workflowId())
-          .set(TemporalNames.SA_WORKFLOW_VERSION_KEY, (long) definition.version())
-          .set(TemporalNames.SA_TENANT_KEY, Tenants.DEFAULT)
-          .set(TemporalNames.SA_STATUS_KEY, RunStatus.RUNNING.name())
+          .set(WeftSearchAttributes.WORKFLOW_ID, definition.workflowId())
+          .set(WeftSearchAttributes.WORKFLOW_VERSION, (long) definition.version())
+          .set(WeftSearchAttributes.TENANT, Tenants.DEFAULT)
+          .set(WeftSearchAttributes.STATUS, RunStatus.RUNNING.name())
           .build());
     }
     WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options.build());

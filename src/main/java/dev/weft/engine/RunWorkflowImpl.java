@@ -165,7 +165,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     MDC.put(Mdc.RUN_ID, runId());
     // Runs recorded before the event log existed replay without it.
     this.recordEvents = Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1;
-    this.searchAttributes = Workflow.getTypedSearchAttributes().containsKey(TemporalNames.SA_STATUS_KEY);
+    this.searchAttributes = Workflow.getTypedSearchAttributes().containsKey(WeftSearchAttributes.STATUS);
     ObjectNode started = Json.object();
     started.put("workflowId", input.definition().workflowId());
     started.put("version", input.definition().version());
@@ -269,8 +269,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     if (s.equals(publishedStatus) && waiting.equals(publishedWaiting)) return;
     publishedStatus = s;
     publishedWaiting = waiting;
-    Workflow.upsertTypedSearchAttributes(TemporalNames.SA_STATUS_KEY.valueSet(s),
-        waiting.isEmpty() ? TemporalNames.SA_WAITING_NODES_KEY.valueUnset() : TemporalNames.SA_WAITING_NODES_KEY.valueSet(waiting));
+    Workflow.upsertTypedSearchAttributes(WeftSearchAttributes.STATUS.valueSet(s),
+        waiting.isEmpty() ? WeftSearchAttributes.WAITING_NODES.valueUnset() : WeftSearchAttributes.WAITING_NODES.valueSet(waiting));
   }
 
   /** The status people see: a running run is PAUSED while paused, WAITING while a node waits for people. */

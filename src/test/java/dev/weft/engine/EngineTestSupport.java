@@ -43,7 +43,7 @@ final class EngineTestSupport implements AutoCloseable {
     this.settings = settings;
     worker = env.newWorker(TemporalNames.TASK_QUEUE);
     register(worker);
-    TemporalNames.SEARCH_ATTRIBUTES.forEach(env::registerSearchAttribute);
+    WeftSearchAttributes.ALL.forEach(k -> env.registerSearchAttribute(k.getName(), k.getValueType()));
     env.start();
     client = env.getWorkflowClient();
   }
