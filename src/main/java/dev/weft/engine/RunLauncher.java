@@ -37,12 +37,9 @@ public class RunLauncher {
    */
   public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy) {
     String runId = definition.workflowId() + "-" + runKey;
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setTaskQueue(taskQueue)
-        .setWorkflowId(runId)
+    WorkflowOptions options = runOptions(definition, runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setStaticSummary(definition.definition().name() + " v" + definition.version())
         .build();
     WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
     try {
@@ -51,6 +48,17 @@ public class RunLauncher {
     } catch (WorkflowExecutionAlreadyStarted e) {
       return new Launched(client.newUntypedWorkflowStub(runId), runId, e.getExecution().getRunId(), true);
     }
+  }
+
+  /**
+   * The options every run of {@code definition} starts with, whoever starts it: the API here, or a
+   * Temporal Schedule (whose action carries them; Temporal appends the scheduled time to the id).
+   */
+  public WorkflowOptions.Builder runOptions(DefinitionSnapshot definition, String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setWorkflowId(workflowId)
+        .setStaticSummary(definition.definition().name() + " v" + definition.version());
   }
 
   /** Starts a run (see {@link #launch}) and returns its stub. */
