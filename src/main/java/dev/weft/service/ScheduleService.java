@@ -141,7 +141,11 @@ public class ScheduleService {
     DefinitionSnapshot snapshot = new DefinitionSnapshot(v.workflowId(), v.version(), v.contentHash(), v.definition());
     ScheduleActionStartWorkflow action = ScheduleActionStartWorkflow.newBuilder()
         .setWorkflowType(TemporalNames.WORKFLOW_TYPE)
-        .setOptions(launcher.runOptions(snapshot, runIdPrefix(v.workflowId())).build())
+        // Both summary and details: the SDK (1.38) cannot describe a schedule whose action has only one of them.
+        .setOptions(launcher.runOptions(snapshot, runIdPrefix(v.workflowId()))
+            .setStaticDetails("Started by the Temporal Schedule " + scheduleId(v.workflowId()) + " of Weft workflow '"
+                + v.workflowId() + "' v" + v.version() + " (its schedule trigger)")
+            .build())
         .setArguments(new RunInput(snapshot, JsonNodeFactory.instance.objectNode(), WeftPrincipal.SYSTEM.id()))
         .build();
     return Schedule.newBuilder()
@@ -210,18 +214,27 @@ public class ScheduleService {
     m.put("workflowId", workflowId);
     m.put("scheduleId", d.getId());
     Schedule s = d.getSchedule();
+    RunInput frozen = null;
     if (s.getAction() instanceof ScheduleActionStartWorkflow a && a.getArguments() != null) {
       try {
-        m.put("version", a.getArguments().get(0, RunInput.class).definition().version());
+        frozen = a.getArguments().get(0, RunInput.class);
       } catch (RuntimeException e) {
         log.debug("schedule {}: action arguments unreadable", d.getId(), e);
       }
     }
+    if (frozen != null) m.put("version", frozen.definition().version());
+    // The spec as the definition wrote it (Temporal answers a cron as structured calendars).
     Map<String, Object> spec = new LinkedHashMap<>();
-    ScheduleSpec sp = s.getSpec();
-    if (sp.getCronExpressions() != null && !sp.getCronExpressions().isEmpty()) spec.put("cron", sp.getCronExpressions().get(0));
-    if (sp.getIntervals() != null && !sp.getIntervals().isEmpty()) spec.put("every", Durations.format(sp.getIntervals().get(0).getEvery()));
-    if (sp.getTimeZoneName() != null && !sp.getTimeZoneName().isEmpty()) spec.put("timezone", sp.getTimeZoneName());
+    TriggerDef t = frozen == null ? null : frozen.definition().definition().trigger();
+    if (t != null && "schedule".equals(t.type())) {
+      if (t.cron() != null) spec.put("cron", t.cron());
+      if (t.every() != null) spec.put("every", Durations.format(Durations.parse(t.every())));
+      if (t.timezone() != null) spec.put("timezone", t.timezone());
+    } else {
+      ScheduleSpec sp = s.getSpec();
+      if (sp.getIntervals() != null && !sp.getIntervals().isEmpty()) spec.put("every", Durations.format(sp.getIntervals().get(0).getEvery()));
+      if (sp.getTimeZoneName() != null && !sp.getTimeZoneName().isEmpty()) spec.put("timezone", sp.getTimeZoneName());
+    }
     m.put("spec", spec);
     ScheduleState st = s.getState();
     m.put("paused", st != null && st.isPaused());

@@ -167,4 +167,16 @@ class ScheduleServiceTest {
     verify(handle).unpause("unpaused by ada through Weft");
     verify(audit).record(eq("ada"), eq("schedule.unpause"), eq("workflow"), eq("nightly"), any(), any(), any());
   }
+
+  @Test
+  void theViewShowsTheTriggerAsWrittenAndTheVersionItStarts() {
+    VersionRecord v = version(7, "{\"type\": \"schedule\", \"cron\": \"0 3 * * *\", \"timezone\": \"UTC\"}");
+    Schedule s = service.schedule(v, v.definition().trigger(), ScheduleState.newBuilder().build());
+    when(handle.describe()).thenReturn(new ScheduleDescription("weft-schedule-nightly",
+        new ScheduleInfo(0, 0, 0, List.of(), List.of(), List.of(), Instant.now(), Instant.now()), s, Map.of(),
+        SearchAttributes.EMPTY, Map.of(), WeftDataConverter.create()));
+    Map<String, Object> view = service.describe("nightly");
+    assertThat(view).containsEntry("version", 7).containsEntry("paused", false);
+    assertThat(view.get("spec")).isEqualTo(Map.of("cron", "0 3 * * *", "timezone", "UTC"));
+  }
 }
