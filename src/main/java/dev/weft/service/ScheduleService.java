@@ -92,7 +92,7 @@ public class ScheduleService {
       if (scheduled) upsert(v, t);
       else delete(v.workflowId());
     } catch (RuntimeException e) {
-      if (!isUnimplemented(e)) throw e;
+      if (!isUnimplemented(e)) throw unwrapped(e);
       if (scheduled && unsupported.compareAndSet(false, true)) {
         log.warn("this Temporal server does not implement schedules (the embedded test server): workflow '{}' is saved, "
             + "but its schedule trigger starts no runs; point Weft at a Temporal server (TEMPORAL_ADDRESS) for schedules",
@@ -106,7 +106,7 @@ public class ScheduleService {
     try {
       delete(workflowId);
     } catch (RuntimeException e) {
-      if (!isUnimplemented(e)) throw e;
+      if (!isUnimplemented(e)) throw unwrapped(e);
     }
   }
 
@@ -197,10 +197,13 @@ public class ScheduleService {
         throw ApiProblem.notFound("path.id", "schedule.not_found",
             "workflow '" + workflowId + "' has no schedule: its current version has no schedule trigger, or it is archived");
       }
-      StatusRuntimeException status = statusOf(e).orElse(null);
-      if (status != null) throw status; // answered as 503 temporal.unavailable
-      throw e;
+      throw unwrapped(e);
     }
+  }
+
+  /** Temporal's gRPC status, which the API answers as 503 temporal.unavailable, rather than the SDK's wrapper. */
+  private static RuntimeException unwrapped(RuntimeException e) {
+    return statusOf(e).<RuntimeException>map(s -> s).orElse(e);
   }
 
   static ApiProblem unsupportedProblem() {

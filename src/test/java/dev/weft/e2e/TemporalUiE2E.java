@@ -108,9 +108,16 @@ class TemporalUiE2E extends E2ESupport {
         "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1600,1000", "--virtual-time-budget=10000",
         "--screenshot=" + png, url));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish its screenshot in 90 s; see " + dir.resolve("chromium.log"));
+    try {
+      if (!p.waitFor(90, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+        throw new AssertionError("chromium did not finish its screenshot in 90 s; see " + dir.resolve("chromium.log"));
+      }
+    } finally {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 }

@@ -179,4 +179,13 @@ class ScheduleServiceTest {
     assertThat(view).containsEntry("version", 7).containsEntry("paused", false);
     assertThat(view.get("spec")).isEqualTo(Map.of("cron", "0 3 * * *", "timezone", "UTC"));
   }
+
+  @Test
+  void aSaveWhileTemporalIsUnreachableFailsWithItsStatus() {
+    when(client.createSchedule(anyString(), any(), any())).thenThrow(new ScheduleException(Status.UNAVAILABLE.asRuntimeException()));
+    assertThatThrownBy(() -> service.sync(version(1, "{\"type\": \"schedule\", \"every\": \"5s\"}")))
+        .isInstanceOf(io.grpc.StatusRuntimeException.class);
+    doThrow(new ScheduleException(Status.UNAVAILABLE.asRuntimeException())).when(handle).delete();
+    assertThatThrownBy(() -> service.remove("nightly")).isInstanceOf(io.grpc.StatusRuntimeException.class);
+  }
 }
