@@ -121,14 +121,4 @@ abstract class E2ESupport {
     });
     return last[0];
   }
-
-  protected JsonNode awaitNodeStatus(String runId, String nodeId, String status, Duration atMost) {
-    JsonNode[] last = new JsonNode[1];
-    await("node " + nodeId + " of " + runId + " is " + status).atMost(atMost).pollInterval(Duration.ofMillis(300))
-        .ignoreExceptions().until(() -> {
-          last[0] = state(runId);
-          return status.equals(last[0].at("/nodes/" + nodeId + "/status").stringValue());
-        });
-    return last[0];
-  }
 }
