@@ -28,7 +28,10 @@ public final class OpenApiProblems {
       "POST /api/runs/{runId}/cancel", "409",
       "POST /api/runs/{runId}/pause", "501",
       "POST /api/runs/{runId}/resume", "501",
-      "POST /hooks/{path}", "502");
+      "POST /hooks/{path}", "502",
+      "GET /api/workflows/{id}/schedule", "501",
+      "POST /api/workflows/{id}/schedule/pause", "501",
+      "POST /api/workflows/{id}/schedule/unpause", "501");
 
   /** Operations whose success is not (only) a plain 200. */
   private static final Map<String, String> SUCCESS = Map.of(

@@ -80,14 +80,22 @@ public class ScheduleService {
     return workflowId + "-scheduled";
   }
 
+  /** Whether a trigger is a schedule. */
+  public static boolean isSchedule(TriggerDef t) {
+    return t != null && "schedule".equals(t.type());
+  }
+
   /**
    * Makes Temporal match the version just saved: creates or updates the schedule when its trigger is a
-   * schedule (a paused schedule stays paused), deletes it otherwise. A server without schedules is
-   * logged, not refused: the version is saved either way.
+   * schedule (a paused schedule stays paused); otherwise deletes it when {@code mayHaveSchedule} (the
+   * version before had one), so saving workflows that never had a schedule does not need Temporal. A
+   * server without schedules is logged, not refused: the version is saved either way. Errors reaching
+   * Temporal propagate (503), after the version was saved: saving it again repairs the schedule.
    */
-  public void sync(VersionRecord v) {
+  public void sync(VersionRecord v, boolean mayHaveSchedule) {
     TriggerDef t = v.definition().trigger();
-    boolean scheduled = t != null && "schedule".equals(t.type());
+    boolean scheduled = isSchedule(t);
+    if (!scheduled && !mayHaveSchedule) return;
     try {
       if (scheduled) upsert(v, t);
       else delete(v.workflowId());
@@ -101,12 +109,24 @@ public class ScheduleService {
     }
   }
 
-  /** Deletes the workflow's schedule, if there is one (archiving). */
+  /** Deletes the workflow's schedule, if there is one (archiving: always asks Temporal). */
   public void remove(String workflowId) {
     try {
       delete(workflowId);
     } catch (RuntimeException e) {
       if (!isUnimplemented(e)) throw unwrapped(e);
+    }
+  }
+
+  /**
+   * Best effort: deletes a schedule an earlier failed save may have left behind. For an unchanged
+   * re-save without schedule trigger, which must not fail because Temporal is away.
+   */
+  public void removeQuietly(String workflowId) {
+    try {
+      remove(workflowId);
+    } catch (RuntimeException e) {
+      log.warn("could not check for a stale schedule of workflow '{}': {}", workflowId, e.toString());
     }
   }
 

@@ -43,7 +43,7 @@ public class WorkflowService {
     def = def.withId(id);
     VersionRecord v = store.create(id, def, RunLauncher.contentHash(def), principal);
     audit.record(principal, "workflow.create", "workflow", id, null, null, Json.MAPPER.valueToTree(Map.of("version", 1)));
-    schedules.sync(v);
+    schedules.sync(v, false);
     return new Saved(workflow(id), v, true);
   }
 
@@ -54,6 +54,7 @@ public class WorkflowService {
           "the definition's id '" + def.id() + "' is not the workflow '" + id + "' of the URL");
     }
     int before = workflow(id).latestVersion();
+    boolean hadSchedule = store.version(id, before).map(p -> ScheduleService.isSchedule(p.definition().trigger())).orElse(false);
     def = def.withId(id);
     VersionRecord v = store.addVersion(id, def, RunLauncher.contentHash(def), principal);
     boolean changed = v.version() > before;
@@ -61,8 +62,12 @@ public class WorkflowService {
       audit.record(principal, "workflow.update", "workflow", id, null, null,
           Json.MAPPER.valueToTree(Map.of("version", v.version())));
     }
-    // Also when nothing changed: saving the same definition again repairs a schedule a Temporal outage left stale.
-    schedules.sync(v);
+    if (changed || ScheduleService.isSchedule(def.trigger())) {
+      // Also when nothing changed: saving a scheduled definition again repairs a schedule an outage left stale.
+      schedules.sync(v, hadSchedule);
+    } else {
+      schedules.removeQuietly(id);
+    }
     return new Saved(workflow(id), v, changed);
   }
 

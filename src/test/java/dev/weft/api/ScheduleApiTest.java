@@ -51,4 +51,12 @@ class ScheduleApiTest extends ServiceTestSupport {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("errors").get(0).get("path").stringValue()).isEqualTo("/note");
   }
+
+  @Test
+  void theOpenApiDocumentDeclaresTheScheduleEndpointsAndTheir501() {
+    tools.jackson.databind.JsonNode paths = get("/v3/api-docs").json().get("paths");
+    assertThat(paths.at("/~1api~1workflows~1{id}~1schedule/get/responses/501").isMissingNode()).isFalse();
+    assertThat(paths.at("/~1api~1workflows~1{id}~1schedule~1pause/post/responses/501").isMissingNode()).isFalse();
+    assertThat(paths.at("/~1api~1workflows~1{id}~1schedule~1unpause/post/responses/404").isMissingNode()).isFalse();
+  }
 }

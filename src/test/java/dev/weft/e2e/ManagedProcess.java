@@ -31,7 +31,12 @@ final class ManagedProcess {
       b.environment().putAll(env);
       Files.writeString(log, "\n=== " + name + ": " + String.join(" ", command) + "\n",
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      return new ManagedProcess(name, b.start(), log);
+      Process p = b.start();
+      // Should the test JVM itself be stopped before @AfterAll runs, its children go with it.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (p.isAlive()) p.destroyForcibly();
+      }, "e2e-stop-" + name + "-" + p.pid()));
+      return new ManagedProcess(name, p, log);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name + ": " + command, e);
     }

@@ -64,7 +64,7 @@ class ScheduleServiceTest {
 
   @Test
   void aScheduleTriggerCreatesATemporalScheduleThatStartsTheFrozenDefinition() {
-    service.sync(version(3, "{\"type\": \"schedule\", \"every\": \"5s\"}"));
+    service.sync(version(3, "{\"type\": \"schedule\", \"every\": \"5s\"}"), true);
 
     ArgumentCaptor<Schedule> schedule = ArgumentCaptor.forClass(Schedule.class);
     verify(client).createSchedule(eq("weft-schedule-nightly"), schedule.capture(), any(ScheduleOptions.class));
@@ -84,7 +84,7 @@ class ScheduleServiceTest {
 
   @Test
   void cronAndTimezoneGoIntoTheSpec() {
-    service.sync(version(1, "{\"type\": \"schedule\", \"cron\": \"0 8 * * 1\", \"timezone\": \"Europe/Berlin\"}"));
+    service.sync(version(1, "{\"type\": \"schedule\", \"cron\": \"0 8 * * 1\", \"timezone\": \"Europe/Berlin\"}"), true);
     ArgumentCaptor<Schedule> schedule = ArgumentCaptor.forClass(Schedule.class);
     verify(client).createSchedule(eq("weft-schedule-nightly"), schedule.capture(), any(ScheduleOptions.class));
     assertThat(schedule.getValue().getSpec().getCronExpressions()).containsExactly("0 8 * * 1");
@@ -96,7 +96,7 @@ class ScheduleServiceTest {
   void anExistingScheduleIsUpdatedAndKeepsItsPausedState() {
     when(client.createSchedule(anyString(), any(), any()))
         .thenThrow(new ScheduleAlreadyRunningException(Status.ALREADY_EXISTS.asRuntimeException()));
-    service.sync(version(4, "{\"type\": \"schedule\", \"every\": \"1m\"}"));
+    service.sync(version(4, "{\"type\": \"schedule\", \"every\": \"1m\"}"), true);
 
     ArgumentCaptor<Functions.Func1<ScheduleUpdateInput, ScheduleUpdate>> update = ArgumentCaptor.forClass(Functions.Func1.class);
     verify(handle).update(update.capture());
@@ -116,15 +116,27 @@ class ScheduleServiceTest {
 
   @Test
   void aVersionWithoutScheduleTriggerDeletesTheSchedule() {
-    service.sync(version(2, "{\"type\": \"manual\"}"));
+    service.sync(version(2, "{\"type\": \"manual\"}"), true);
     verify(handle).delete();
     verify(client, never()).createSchedule(anyString(), any(), any());
   }
 
   @Test
+  void savingWithoutScheduleNowOrBeforeDoesNotAskTemporal() {
+    service.sync(version(1, "{\"type\": \"manual\"}"), false);
+    org.mockito.Mockito.verifyNoInteractions(client);
+  }
+
+  @Test
+  void aQuietRemovalSurvivesAnUnreachableServer() {
+    doThrow(new ScheduleException(Status.UNAVAILABLE.asRuntimeException())).when(handle).delete();
+    service.removeQuietly("nightly");
+  }
+
+  @Test
   void deletingAScheduleThatDoesNotExistIsFine() {
     doThrow(new ScheduleException(Status.NOT_FOUND.asRuntimeException())).when(handle).delete();
-    service.sync(version(2, null));
+    service.sync(version(2, null), true);
     service.remove("nightly");
   }
 
@@ -132,7 +144,7 @@ class ScheduleServiceTest {
   void aServerWithoutSchedulesSavesAndAnswers501() {
     when(client.createSchedule(anyString(), any(), any())).thenThrow(new ScheduleException(Status.UNIMPLEMENTED.asRuntimeException()));
     when(handle.describe()).thenThrow(new ScheduleException(Status.UNIMPLEMENTED.asRuntimeException()));
-    service.sync(version(1, "{\"type\": \"schedule\", \"every\": \"5s\"}"));
+    service.sync(version(1, "{\"type\": \"schedule\", \"every\": \"5s\"}"), true);
     assertThatThrownBy(() -> service.describe("nightly")).isInstanceOfSatisfying(ApiProblem.class,
         p -> assertThat(p.code()).isEqualTo("schedule.unsupported"));
   }
@@ -183,7 +195,7 @@ class ScheduleServiceTest {
   @Test
   void aSaveWhileTemporalIsUnreachableFailsWithItsStatus() {
     when(client.createSchedule(anyString(), any(), any())).thenThrow(new ScheduleException(Status.UNAVAILABLE.asRuntimeException()));
-    assertThatThrownBy(() -> service.sync(version(1, "{\"type\": \"schedule\", \"every\": \"5s\"}")))
+    assertThatThrownBy(() -> service.sync(version(1, "{\"type\": \"schedule\", \"every\": \"5s\"}"), true))
         .isInstanceOf(io.grpc.StatusRuntimeException.class);
     doThrow(new ScheduleException(Status.UNAVAILABLE.asRuntimeException())).when(handle).delete();
     assertThatThrownBy(() -> service.remove("nightly")).isInstanceOf(io.grpc.StatusRuntimeException.class);
