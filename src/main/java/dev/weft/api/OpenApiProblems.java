@@ -27,15 +27,20 @@ public final class OpenApiProblems {
   private static final String PROBLEM = "Problem";
   /** The API key, as Swagger UI's "Authorize" sends it. */
   public static final String BEARER = "apiKey";
-  private static final Map<String, String> CONFLICTS = Map.of(
-      "POST /api/workflows", "409",
-      "PUT /api/workflows/{id}", "409",
-      "POST /api/workflows/{id}/runs", "409 422",
-      "POST /api/runs/{runId}/cancel", "409",
-      "POST /api/runs/{runId}/pause", "501",
-      "POST /api/runs/{runId}/resume", "501",
-      "POST /hooks/{path}", "502",
-      "DELETE /api/keys/{id}", "409");
+  private static final Map<String, String> CONFLICTS = Map.ofEntries(
+      Map.entry("POST /api/workflows", "409"),
+      Map.entry("PUT /api/workflows/{id}", "409"),
+      Map.entry("POST /api/workflows/{id}/runs", "409 422"),
+      Map.entry("POST /api/runs/{runId}/cancel", "409"),
+      Map.entry("POST /api/runs/{runId}/pause", "409"),
+      Map.entry("POST /api/runs/{runId}/resume", "409"),
+      Map.entry("POST /api/runs/{runId}/nodes/{nodeId}/decision", "409"),
+      Map.entry("POST /api/runs/{runId}/nodes/{nodeId}/submit", "409"),
+      Map.entry("POST /hooks/{path}", "502"),
+      Map.entry("DELETE /api/keys/{id}", "409"),
+      Map.entry("GET /api/workflows/{id}/schedule", "501"),
+      Map.entry("POST /api/workflows/{id}/schedule/pause", "501"),
+      Map.entry("POST /api/workflows/{id}/schedule/unpause", "501"));
 
   /** Operations whose success is not (only) a plain 200. */
   private static final Map<String, String> SUCCESS = Map.of(

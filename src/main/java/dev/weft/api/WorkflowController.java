@@ -1,6 +1,7 @@
 package dev.weft.api;
 
 import dev.weft.config.ServesApi;
+import dev.weft.definition.Json;
 import dev.weft.definition.validate.ValidationReport;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.WorkflowService;
@@ -28,6 +29,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /** Workflows and their versions. Bodies are read as text so the validator reports JSON errors with paths. */
 @RestController
@@ -90,6 +93,52 @@ public class WorkflowController {
   ResponseEntity<Void> archive(@PathVariable String id, @AuthenticationPrincipal WeftPrincipal caller) {
     workflows.archive(id, caller.id());
     return ResponseEntity.noContent().build();
+  }
+
+  @Operation(summary = "The workflow's schedule", description = "For a workflow whose current version has a schedule "
+      + "trigger: its Temporal Schedule's spec, paused state, next fire times and recent runs. 404 schedule.not_found "
+      + "without one; 501 schedule.unsupported on the embedded in-process Temporal server.")
+  @GetMapping("/{id}/schedule")
+  Map<String, Object> schedule(@PathVariable String id) {
+    return workflows.schedule(id);
+  }
+
+  @Operation(summary = "Pause the workflow's schedule", description = "No runs start until it is unpaused. Optional body "
+      + "{note}. Audited as schedule.pause.")
+  @PostMapping("/{id}/schedule/pause")
+  Map<String, Object> pauseSchedule(@PathVariable String id,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, description = "{note?}", content = @Content(
+          mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ScheduleNote.class)))
+      @RequestBody(required = false) String body, @AuthenticationPrincipal WeftPrincipal caller) {
+    return workflows.pauseSchedule(id, note(body), caller.id());
+  }
+
+  @Operation(summary = "Unpause the workflow's schedule", description = "Optional body {note}. Audited as schedule.unpause.")
+  @PostMapping("/{id}/schedule/unpause")
+  Map<String, Object> unpauseSchedule(@PathVariable String id,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, description = "{note?}", content = @Content(
+          mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ScheduleNote.class)))
+      @RequestBody(required = false) String body, @AuthenticationPrincipal WeftPrincipal caller) {
+    return workflows.unpauseSchedule(id, note(body), caller.id());
+  }
+
+  /** The documented shape of a pause/unpause body. */
+  record ScheduleNote(@Schema(description = "why; shown in the Temporal UI") String note) {}
+
+  private static String note(String body) {
+    if (body == null || body.isBlank()) return null;
+    JsonNode json;
+    try {
+      json = Json.parse(body);
+    } catch (JacksonException e) {
+      throw ApiProblem.badRequest("", "json.syntax", "the body is not JSON");
+    }
+    if (!json.isObject()) throw ApiProblem.badRequest("", "json.type", "the body must be an object {note}");
+    JsonNode note = json.get("note");
+    if (note == null || note.isNull()) return null;
+    if (!note.isString()) throw ApiProblem.badRequest("/note", "json.type", "note must be a string");
+    if (note.stringValue().length() > 1000) throw ApiProblem.badRequest("/note", "request.invalid_parameter", "note is at most 1000 characters");
+    return note.stringValue();
   }
 
   @Operation(summary = "Version history")

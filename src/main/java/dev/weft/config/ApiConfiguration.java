@@ -6,6 +6,7 @@ import dev.weft.api.RequestSizeFilter;
 import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.engine.RunLauncher;
 import dev.weft.service.RunService;
+import dev.weft.service.ScheduleService;
 import dev.weft.service.WebhookService;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.AuditLog;
@@ -13,6 +14,7 @@ import dev.weft.store.EventStore;
 import dev.weft.store.RunStore;
 import dev.weft.store.WorkflowStore;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.schedules.ScheduleClient;
 import java.util.HashSet;
 import org.slf4j.LoggerFactory;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -29,8 +31,13 @@ import org.springframework.core.Ordered;
 public class ApiConfiguration {
 
   @Bean
-  WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit) {
-    return new WorkflowService(validator, store, audit);
+  WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
+    return new WorkflowService(validator, store, audit, schedules);
+  }
+
+  @Bean
+  ScheduleService scheduleService(ScheduleClient scheduleClient, RunLauncher launcher, AuditLog audit) {
+    return new ScheduleService(scheduleClient, launcher, audit);
   }
 
   @Bean

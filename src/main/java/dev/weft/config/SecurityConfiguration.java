@@ -88,7 +88,7 @@ public class SecurityConfiguration {
           a.requestMatchers(HttpMethod.GET, "/api/approvals", "/api/approvals/**").authenticated();
           a.requestMatchers(HttpMethod.POST, "/api/runs/*/nodes/*/decision", "/api/runs/*/nodes/*/submit").authenticated();
           a.requestMatchers(HttpMethod.POST, "/api/workflows/*/runs", "/api/runs/*/cancel", "/api/runs/*/pause",
-              "/api/runs/*/resume").hasRole(operator);
+              "/api/runs/*/resume", "/api/workflows/*/schedule/pause", "/api/workflows/*/schedule/unpause").hasRole(operator);
           a.requestMatchers(HttpMethod.POST, "/api/workflows", "/api/workflows/**").hasRole(editor);
           a.requestMatchers(HttpMethod.PUT, "/api/workflows/**").hasRole(editor);
           a.requestMatchers(HttpMethod.DELETE, "/api/workflows/**").hasRole(editor);

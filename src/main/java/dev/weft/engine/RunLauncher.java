@@ -45,11 +45,27 @@ public class RunLauncher {
    */
   public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy) {
     String runId = definition.workflowId() + "-" + runKey;
-    WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
-        .setTaskQueue(taskQueue)
-        .setWorkflowId(runId)
+    WorkflowOptions options = runOptions(definition, runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .build();
+    WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
+    try {
+      WorkflowExecution execution = stub.start(new RunInput(definition, input, startedBy));
+      return new Launched(stub, runId, execution.getRunId(), false);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return new Launched(client.newUntypedWorkflowStub(runId), runId, e.getExecution().getRunId(), true);
+    }
+  }
+
+  /**
+   * The options every run of {@code definition} starts with, whoever starts it: the API here, or a
+   * Temporal Schedule (whose action carries them; Temporal appends the scheduled time to the id).
+   */
+  public WorkflowOptions.Builder runOptions(DefinitionSnapshot definition, String workflowId) {
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setWorkflowId(workflowId)
         .setStaticSummary(definition.definition().name() + " v" + definition.version());
     if (searchAttributes) {
       options.setTypedSearchAttributes(SearchAttributes.newBuilder()
@@ -59,13 +75,7 @@ public class RunLauncher {
           .set(WeftSearchAttributes.STATUS, RunStatus.RUNNING.name())
           .build());
     }
-    WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options.build());
-    try {
-      WorkflowExecution execution = stub.start(new RunInput(definition, input, startedBy));
-      return new Launched(stub, runId, execution.getRunId(), false);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      return new Launched(client.newUntypedWorkflowStub(runId), runId, e.getExecution().getRunId(), true);
-    }
+    return options;
   }
 
   /** Starts a run (see {@link #launch}) and returns its stub. */

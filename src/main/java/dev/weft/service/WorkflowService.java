@@ -21,11 +21,13 @@ public class WorkflowService {
   private final DefinitionValidator validator;
   private final WorkflowStore store;
   private final AuditLog audit;
+  private final ScheduleService schedules;
 
-  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit) {
+  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
     this.validator = validator;
     this.store = store;
     this.audit = audit;
+    this.schedules = schedules;
   }
 
   /** A saved version, and whether this call changed anything. */
@@ -41,6 +43,7 @@ public class WorkflowService {
     def = def.withId(id);
     VersionRecord v = store.create(id, def, RunLauncher.contentHash(def), principal);
     audit.record(principal, "workflow.create", "workflow", id, null, null, Json.MAPPER.valueToTree(Map.of("version", 1)));
+    schedules.sync(v, false);
     return new Saved(workflow(id), v, true);
   }
 
@@ -51,6 +54,7 @@ public class WorkflowService {
           "the definition's id '" + def.id() + "' is not the workflow '" + id + "' of the URL");
     }
     int before = workflow(id).latestVersion();
+    boolean hadSchedule = store.version(id, before).map(p -> ScheduleService.isSchedule(p.definition().trigger())).orElse(false);
     def = def.withId(id);
     VersionRecord v = store.addVersion(id, def, RunLauncher.contentHash(def), principal);
     boolean changed = v.version() > before;
@@ -58,12 +62,39 @@ public class WorkflowService {
       audit.record(principal, "workflow.update", "workflow", id, null, null,
           Json.MAPPER.valueToTree(Map.of("version", v.version())));
     }
+    if (changed || ScheduleService.isSchedule(def.trigger())) {
+      // Also when nothing changed: saving a scheduled definition again repairs a schedule an outage left stale.
+      schedules.sync(v, hadSchedule);
+    } else {
+      schedules.removeQuietly(id);
+    }
     return new Saved(workflow(id), v, changed);
   }
 
   public void archive(String id, String principal) {
     workflow(id);
     if (store.archive(id)) audit.record(principal, "workflow.archive", "workflow", id, null, null, null);
+    schedules.remove(id);
+  }
+
+  /** The schedule of a workflow that is not archived (404 {@code schedule.not_found} otherwise). */
+  public Map<String, Object> schedule(String id) {
+    return schedules.describe(scheduled(id));
+  }
+
+  public Map<String, Object> pauseSchedule(String id, String note, String principal) {
+    return schedules.pause(scheduled(id), note, principal);
+  }
+
+  public Map<String, Object> unpauseSchedule(String id, String note, String principal) {
+    return schedules.unpause(scheduled(id), note, principal);
+  }
+
+  private String scheduled(String id) {
+    if (workflow(id).archived()) {
+      throw ApiProblem.notFound("path.id", "schedule.not_found", "workflow '" + id + "' is archived and has no schedule");
+    }
+    return id;
   }
 
   public WorkflowRecord workflow(String id) {

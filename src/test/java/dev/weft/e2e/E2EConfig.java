@@ -1,0 +1,85 @@
+package dev.weft.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Where the e2e tier finds its pieces; each can be overridden by a system property or variable. */
+final class E2EConfig {
+  /** The admin key Weft is started with and every request carries (API keys arrive with the security work). */
+  static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
+  static final String CLI_VERSION = "v1.9.1";
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+  private E2EConfig() {}
+
+  /**
+   * The Temporal CLI: {@code -Dweft.e2e.temporal-cli}, else {@code WEFT_TEMPORAL_CLI}, else where
+   * {@code temporal/install.sh} puts it: {@code ${WEFT_CACHE_DIR:-$HOME/.cache/weft}/temporal/cli-v1.9.1/temporal}.
+   */
+  static Path temporalCli() {
+    String configured = setting("weft.e2e.temporal-cli", "WEFT_TEMPORAL_CLI");
+    Path cli;
+    if (configured != null) {
+      cli = Path.of(configured);
+    } else {
+      String cache = System.getenv("WEFT_CACHE_DIR");
+      Path base = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "weft");
+      cli = base.resolve("temporal").resolve("cli-" + CLI_VERSION).resolve("temporal");
+    }
+    if (!Files.isExecutable(cli)) {
+      throw new IllegalStateException("no Temporal CLI at " + cli + ": run temporal/install.sh --cli-only (or .ci/run), or set "
+          + "-Dweft.e2e.temporal-cli / WEFT_TEMPORAL_CLI to a temporal binary");
+    }
+    return cli;
+  }
+
+  /** The packaged application: {@code -Dweft.e2e.jar}, else the one {@code weft-*.jar} in the build directory. */
+  static Path jar() {
+    String configured = setting("weft.e2e.jar", "WEFT_E2E_JAR");
+    if (configured != null) return Path.of(configured);
+    Path dir = Path.of(System.getProperty("weft.e2e.build-dir", "target"));
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().matches("weft-.*\\.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no weft-*.jar in " + dir.toAbsolutePath() + ": run ./mvnw -Pe2e verify"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Logs, databases and screenshots: {@code -Dweft.e2e.dir}, default {@code target/e2e}. */
+  static Path outputDir() {
+    return Path.of(System.getProperty("weft.e2e.dir", "target/e2e")).toAbsolutePath();
+  }
+
+  /** The JVM that runs the tests also runs Weft. */
+  static String java() {
+    return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /** A free TCP port on 127.0.0.1, never the same one twice in this JVM. */
+  static synchronized int freePort() {
+    for (int i = 0; i < 50; i++) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        int port = s.getLocalPort();
+        if (HANDED_OUT.add(port)) return port;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("no free port");
+  }
+
+  private static String setting(String property, String env) {
+    String v = System.getProperty(property);
+    if (v == null || v.isBlank()) v = System.getenv(env);
+    return v == null || v.isBlank() ? null : v;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.weft.e2e;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The outside world of the e2e runs: a JDK HTTP server on 127.0.0.1 that counts calls per path and can
+ * hold a path's calls until the test releases it.
+ */
+final class StubHttpServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+
+  StubHttpServer() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** Calls to {@code path} block (at most five minutes) until {@link #release}. */
+  void hold(String path) {
+    gates.put(path, new CountDownLatch(1));
+  }
+
+  void release(String path) {
+    CountDownLatch gate = gates.get(path);
+    if (gate != null) gate.countDown();
+  }
+
+  int calls(String path) {
+    AtomicInteger n = calls.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    exchange.getRequestBody().readAllBytes();
+    int n = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    CountDownLatch gate = gates.get(path);
+    try {
+      if (gate != null && !gate.await(5, TimeUnit.MINUTES)) {
+        exchange.sendResponseHeaders(504, -1);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    byte[] body = ("{\"path\": \"" + path + "\", \"call\": " + n + "}").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    try {
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    } catch (IOException e) {
+      // The caller is gone (a killed Weft): nothing to answer.
+    } finally {
+      exchange.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    gates.values().forEach(CountDownLatch::countDown);
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
