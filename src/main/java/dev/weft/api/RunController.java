@@ -205,23 +205,4 @@ public class RunController {
     runs.cancel(runId, caller.id());
     return ResponseEntity.accepted().body(Map.of("runId", runId, "status", "CANCEL_REQUESTED"));
   }
-
-  @Operation(summary = "Pause a run (not yet available)")
-  @PostMapping("/api/runs/{runId}/pause")
-  ResponseEntity<Object> pause(@PathVariable String runId) {
-    runs.record(runId);
-    throw notYet("pause");
-  }
-
-  @Operation(summary = "Resume a run (not yet available)")
-  @PostMapping("/api/runs/{runId}/resume")
-  ResponseEntity<Object> resume(@PathVariable String runId) {
-    runs.record(runId);
-    throw notYet("resume");
-  }
-
-  private static ApiProblem notYet(String what) {
-    return ApiProblem.of(HttpStatus.NOT_IMPLEMENTED, "path.runId", "run.pause_unavailable",
-        what + " arrives with human-in-the-loop support; cancel is available now");
-  }
 }

@@ -6,6 +6,8 @@ import dev.weft.api.RequestSizeFilter;
 import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.engine.RunLauncher;
 import dev.weft.service.RunService;
+import dev.weft.service.HumanTaskService;
+import dev.weft.node.NodeRegistry;
 import dev.weft.service.ScheduleService;
 import dev.weft.service.WebhookService;
 import dev.weft.service.WorkflowService;
@@ -45,6 +47,12 @@ public class ApiConfiguration {
       EventStore events, WeftProperties props) {
     return new RunService(client, launcher, workflows, runs, audit, events, props.engine().statePreviewBytes(),
         props.limits().maxInputBytes());
+  }
+
+  @Bean
+  HumanTaskService humanTaskService(WorkflowClient client, RunService runs, AuditLog audit, NodeRegistry registry,
+      WeftProperties props) {
+    return new HumanTaskService(client, runs, audit, registry, props.engine().settings().claimCheckBytes());
   }
 
   @Bean

@@ -2,6 +2,7 @@ package dev.weft.config;
 
 import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
+import dev.weft.store.HumanTaskStore;
 import dev.weft.store.EventStore;
 import dev.weft.store.JdbcPayloadStore;
 import dev.weft.store.RunEventListener;
@@ -40,6 +41,11 @@ public class StoreConfiguration {
   @Bean
   ApiKeyStore apiKeyStore(JdbcClient jdbc, TransactionTemplate tx) {
     return new ApiKeyStore(jdbc, tx);
+  }
+
+  @Bean
+  HumanTaskStore humanTaskStore(JdbcClient jdbc) {
+    return new HumanTaskStore(jdbc);
   }
 
   @Bean

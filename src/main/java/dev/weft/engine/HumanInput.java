@@ -17,4 +17,11 @@ public record HumanInput(String nodeId, WeftPrincipal principal, String action, 
     // JSON null arrives as a null node: "no edited config".
     if (config != null && config.isNull()) config = null;
   }
+
+  /** A decision as a request states it, before the node and the principal are known. */
+  public record Builder(String action, String comment, JsonNode values, JsonNode config) {
+    public HumanInput build(String nodeId, WeftPrincipal principal) {
+      return new HumanInput(nodeId, principal, action, comment, values, config);
+    }
+  }
 }

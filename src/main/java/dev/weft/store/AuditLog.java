@@ -1,5 +1,7 @@
 package dev.weft.store;
 
+import java.time.Instant;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -21,5 +23,38 @@ public class AuditLog {
         .param("type", targetType).param("target", targetId).param("run", runId).param("node", nodeId)
         .param("details", Jsonb.write(details))
         .update();
+  }
+
+  /** One audit entry. */
+  public record Entry(long id, Instant at, String principal, String action, String targetType, String targetId, String runId,
+      String nodeId, JsonNode details) {}
+
+  /** Filters of {@link #list}; null fields do not filter. */
+  public record Filter(String principal, String action, String runId, String targetType, Instant since, Instant until) {}
+
+  /** Newest first; {@code beforeId} pages (the last id of the previous page). */
+  public List<Entry> list(Filter f, Long beforeId, int limit) {
+    return jdbc.sql("""
+        SELECT id, at, principal, action, target_type, target_id, run_id, node_id, details FROM audit_log
+        WHERE tenant_id = :t
+          AND (CAST(:principal AS text) IS NULL OR principal = :principal)
+          AND (CAST(:action AS text) IS NULL OR action = :action OR action LIKE :actionPrefix)
+          AND (CAST(:run AS text) IS NULL OR run_id = :run)
+          AND (CAST(:type AS text) IS NULL OR target_type = :type)
+          AND (CAST(:since AS timestamptz) IS NULL OR at >= :since)
+          AND (CAST(:until AS timestamptz) IS NULL OR at < :until)
+          AND (CAST(:before AS bigint) IS NULL OR id < :before)
+        ORDER BY id DESC
+        LIMIT :limit""")
+        .param("t", Tenants.DEFAULT).param("principal", f.principal()).param("action", f.action())
+        .param("actionPrefix", f.action() == null ? null : f.action() + ".%")
+        .param("run", f.runId()).param("type", f.targetType())
+        .param("since", f.since() == null ? null : Jsonb.timestamp(f.since()))
+        .param("until", f.until() == null ? null : Jsonb.timestamp(f.until()))
+        .param("before", beforeId).param("limit", limit)
+        .query((rs, i) -> new Entry(rs.getLong("id"), Jsonb.instant(rs, "at"), rs.getString("principal"), rs.getString("action"),
+            rs.getString("target_type"), rs.getString("target_id"), rs.getString("run_id"), rs.getString("node_id"),
+            Jsonb.read(rs, "details")))
+        .list();
   }
 }

@@ -54,6 +54,7 @@ public class EventStore implements RunEventSink {
         insert(e).ifPresent(seq -> {
           fresh.add(new StoredEvent(seq, e));
           if (e.runLevel()) index(e);
+          tasks(e);
         });
       }
       fresh.stream().map(f -> f.event().runId()).distinct().forEach(run ->
@@ -74,6 +75,86 @@ public class EventStore implements RunEventSink {
         .param("duration", e.durationMs()).param("input", Jsonb.write(e.input())).param("output", Jsonb.write(e.output()))
         .param("error", Jsonb.write(e.error())).param("data", Jsonb.write(e.data()))
         .query(Long.class).optional();
+  }
+
+  /**
+   * Keeps the inbox ({@code human_tasks}) in step with the run: a task opens with its node_waiting
+   * event, follows escalations and decisions, and closes when its node moves on or the run ends; the
+   * run's indexed status follows (WAITING while a task is open, PAUSED while paused).
+   */
+  private void tasks(RunEvent e) {
+    boolean touched = true;
+    switch (e.kind()) {
+      case NODE_WAITING -> {
+        closeTasks(e, e.attempt());
+        JsonNode d = e.data();
+        if (d == null || !d.has("kind")) {
+          touched = false;
+          break;
+        }
+        jdbc.sql("""
+            INSERT INTO human_tasks (tenant_id, run_id, node_id, ordinal, workflow_id, kind, title, description, assignees,
+              actions, allow_self, started_by, details, opened_at, due_at)
+            VALUES (:t, :run, :node, :ord, :wf, :kind, :title, :descr, :assignees::json, :actions::json, :self, :by,
+              :details::json, :at, :due)
+            ON CONFLICT DO NOTHING""")
+            .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
+            .param("wf", text(d, "workflowId")).param("kind", text(d, "kind")).param("title", text(d, "title"))
+            .param("descr", text(d, "description")).param("assignees", Jsonb.write(d.get("assignees")))
+            .param("actions", Jsonb.write(d.get("actions"))).param("self", d.path("allowSelf").asBoolean(false))
+            .param("by", text(d, "startedBy")).param("details", Jsonb.write(d.get("details")))
+            .param("at", Jsonb.timestamp(e.at()))
+            .param("due", d.hasNonNull("due") ? Jsonb.timestamp(java.time.Instant.parse(d.get("due").asString())) : null)
+            .update();
+      }
+      case NODE_ESCALATED -> jdbc.sql("""
+          UPDATE human_tasks SET assignees = :assignees::json, due_at = :due
+          WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND ordinal = :ord""")
+          .param("assignees", Jsonb.write(e.data().get("assignees")))
+          .param("due", e.data().hasNonNull("due") ? Jsonb.timestamp(java.time.Instant.parse(e.data().get("due").asString())) : null)
+          .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
+          .update();
+      case NODE_DECISION -> jdbc.sql("""
+          UPDATE human_tasks SET decided_by = (decided_by::jsonb || to_jsonb(CAST(:who AS text)))::json
+          WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND ordinal = :ord""")
+          .param("who", text(e.data(), "principal")).param("t", Tenants.DEFAULT).param("run", e.runId())
+          .param("node", e.nodeId()).param("ord", e.data().path("task").asInt())
+          .update();
+      case NODE_STARTED, NODE_COMPLETED, NODE_FAILED, NODE_CANCELED, NODE_SKIPPED -> closeTasks(e, Integer.MAX_VALUE);
+      case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED, RUN_TERMINATED -> {
+        jdbc.sql("""
+            UPDATE human_tasks SET status = 'closed', closed_at = :at
+            WHERE tenant_id = :t AND run_id = :run AND status = 'pending'""")
+            .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.DEFAULT).param("run", e.runId()).update();
+        touched = false;
+      }
+      case RUN_PAUSED, RUN_RESUMED -> { }
+      default -> touched = false;
+    }
+    if (touched) refreshStatus(e.runId());
+  }
+
+  /** Closes the node's pending tasks opened before {@code beforeOrdinal}. */
+  private void closeTasks(RunEvent e, int beforeOrdinal) {
+    jdbc.sql("""
+        UPDATE human_tasks SET status = 'closed', closed_at = :at
+        WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND status = 'pending' AND ordinal < :ord""")
+        .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId())
+        .param("ord", beforeOrdinal)
+        .update();
+  }
+
+  /** An open run's indexed status: PAUSED while paused, else WAITING while a task is open, else RUNNING. */
+  private void refreshStatus(String runId) {
+    jdbc.sql("""
+        UPDATE runs SET status = CASE
+            WHEN (SELECT count(*) FILTER (WHERE kind = 'run_paused') > count(*) FILTER (WHERE kind = 'run_resumed')
+                  FROM run_events WHERE tenant_id = :t AND run_id = :run AND node_id = '') THEN 'PAUSED'
+            WHEN EXISTS (SELECT 1 FROM human_tasks WHERE tenant_id = :t AND run_id = :run AND status = 'pending') THEN 'WAITING'
+            ELSE 'RUNNING' END
+        WHERE tenant_id = :t AND run_id = :run AND ended_at IS NULL""")
+        .param("t", Tenants.DEFAULT).param("run", runId)
+        .update();
   }
 
   /** Keeps the run index in step with the run's own start and end events. */

@@ -1,0 +1,173 @@
+package dev.weft.service;
+
+import dev.weft.api.ApiProblem;
+import dev.weft.definition.Json;
+import dev.weft.definition.Violation;
+import dev.weft.engine.ControlInput;
+import dev.weft.engine.HumanFailures;
+import dev.weft.engine.HumanInput;
+import dev.weft.engine.HumanTaskRules;
+import dev.weft.engine.NodeState;
+import dev.weft.engine.RunState;
+import dev.weft.engine.RunStatus;
+import dev.weft.engine.RunWorkflow;
+import dev.weft.engine.Updates;
+import dev.weft.node.NodeRegistry;
+import dev.weft.security.WeftPrincipal;
+import dev.weft.store.AuditLog;
+import dev.weft.store.RunRecord;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * People acting on runs: decisions and form submissions on waiting nodes, pause and resume. Each goes to
+ * the run as a Temporal Update whose validator is the authority; the same rules are checked on the
+ * run's queried state first, so an obvious refusal costs no update. Every attempt, allowed or not, is
+ * audited with the principal, the request and how long it took.
+ */
+public class HumanTaskService {
+  private final WorkflowClient client;
+  private final RunService runs;
+  private final AuditLog audit;
+  private final NodeRegistry registry;
+  private final int maxValuesBytes;
+
+  public HumanTaskService(WorkflowClient client, RunService runs, AuditLog audit, NodeRegistry registry, int maxValuesBytes) {
+    this.client = client;
+    this.runs = runs;
+    this.audit = audit;
+    this.registry = registry;
+    this.maxValuesBytes = maxValuesBytes;
+  }
+
+  /** What the audit keeps of the HTTP request. */
+  public record RequestInfo(String method, String path, String remoteAddress, String userAgent) {}
+
+  /** A decision ({@code approve}, {@code reject}, {@code retry}, {@code skip}, {@code stop}) or a form's {@code submit}. */
+  public JsonNode decide(String runId, String nodeId, WeftPrincipal caller, HumanInput.Builder input, RequestInfo request) {
+    HumanInput h = input.build(nodeId, caller.withImpliedRoles());
+    ObjectNode details = Json.object();
+    details.put("decision", h.action());
+    if (h.comment() != null) details.put("comment", h.comment());
+    if (h.values() != null) details.set("values", h.values());
+    if (h.config() != null) details.set("config", h.config());
+    String action = "submit".equals(h.action()) ? "node.submit" : "node.decision";
+    return audited(caller, action, runId, nodeId, details, request, () -> {
+      RunWorkflow run = open(runId, HumanFailures.NOT_WAITING);
+      RunState state = query(run, runId);
+      NodeState node = state.nodes().get(nodeId);
+      refuseIf(() -> HumanTaskRules.check(nodeId, node == null ? null : HumanTaskRules.of(node), h, state.startedBy(), registry,
+          maxValuesBytes));
+      return send(() -> run.decide(h), runId, HumanFailures.NOT_WAITING);
+    });
+  }
+
+  /** Pauses ({@code pause = true}) or resumes a run; answers its status. */
+  public JsonNode control(String runId, boolean pause, WeftPrincipal caller, String reason, RequestInfo request) {
+    ObjectNode details = Json.object();
+    if (reason != null) details.put("reason", reason);
+    return audited(caller, pause ? "run.pause" : "run.resume", runId, null, details, request, () -> {
+      RunWorkflow run = open(runId, HumanFailures.RUN_NOT_RUNNING);
+      refuseIf(() -> HumanTaskRules.checkPause(query(run, runId).status(), pause));
+      ControlInput c = new ControlInput(caller, reason);
+      RunStatus status = send(() -> pause ? run.pause(c) : run.resume(c), runId, HumanFailures.RUN_NOT_RUNNING);
+      ObjectNode out = Json.object();
+      out.put("runId", runId);
+      out.put("status", status.name());
+      return out;
+    });
+  }
+
+  private RunWorkflow open(String runId, String endedCode) {
+    RunRecord r = runs.record(runId);
+    if (RunService.ENDED.contains(r.status())) {
+      throw ApiProblem.conflict("path.runId", endedCode, "run '" + runId + "' has ended (" + r.status() + ")");
+    }
+    return client.newWorkflowStub(RunWorkflow.class, runId);
+  }
+
+  private static RunState query(RunWorkflow run, String runId) {
+    try {
+      return run.state();
+    } catch (WorkflowNotFoundException e) {
+      throw ApiProblem.conflict("path.runId", HumanFailures.RUN_NOT_RUNNING, "Temporal no longer knows run '" + runId + "'");
+    }
+  }
+
+  private static void refuseIf(Runnable check) {
+    try {
+      check.run();
+    } catch (ApplicationFailure f) {
+      throw problem(HumanFailures.refusal(f).orElseThrow());
+    }
+  }
+
+  private static <T> T send(Supplier<T> update, String runId, String changedCode) {
+    try {
+      return Updates.send(update);
+    } catch (WorkflowUpdateException e) {
+      throw problem(HumanFailures.refusal(e).orElse(new HumanFailures.Refusal(changedCode, "the run refused the request", List.of())));
+    } catch (WorkflowNotFoundException e) {
+      // The in-process server loses updates its workflow rejected at once (see Updates): the run's state
+      // changed between the check and the update.
+      throw ApiProblem.conflict("path.runId", changedCode, "run '" + runId + "' changed meanwhile; read its state and try again");
+    }
+  }
+
+  /** The HTTP status of each refusal code. */
+  static HttpStatus status(String code) {
+    return switch (code) {
+      case HumanFailures.NODE_NOT_FOUND -> HttpStatus.NOT_FOUND;
+      case HumanFailures.FORBIDDEN, HumanFailures.SELF_APPROVAL -> HttpStatus.FORBIDDEN;
+      case HumanFailures.INVALID, HumanFailures.FORM_INVALID, HumanFailures.CONFIG_INVALID -> HttpStatus.BAD_REQUEST;
+      default -> HttpStatus.CONFLICT;
+    };
+  }
+
+  private static ApiProblem problem(HumanFailures.Refusal r) {
+    String path = switch (r.code()) {
+      case HumanFailures.NODE_NOT_FOUND, HumanFailures.NOT_WAITING, HumanFailures.ALREADY_DECIDED -> "path.nodeId";
+      case HumanFailures.FORBIDDEN, HumanFailures.SELF_APPROVAL -> "header.Authorization";
+      case HumanFailures.RUN_NOT_RUNNING, HumanFailures.RUN_NOT_PAUSED, HumanFailures.RUN_PAUSED -> "path.runId";
+      default -> r.errors().isEmpty() ? "" : r.errors().getFirst().path();
+    };
+    List<Violation> errors = r.errors().isEmpty() ? List.of(Violation.of(path, r.code(), r.message())) : r.errors();
+    return new ApiProblem(status(r.code()), r.code(), r.message(), errors, Map.of());
+  }
+
+  private JsonNode audited(WeftPrincipal caller, String action, String runId, String nodeId, ObjectNode details,
+      RequestInfo request, Supplier<JsonNode> work) {
+    long started = System.nanoTime();
+    int status = 200;
+    String code = null;
+    try {
+      return work.get();
+    } catch (ApiProblem p) {
+      status = p.status().value();
+      code = p.code();
+      throw p;
+    } catch (RuntimeException e) {
+      status = 500;
+      code = e.getClass().getSimpleName();
+      throw e;
+    } finally {
+      ObjectNode req = details.putObject("request");
+      req.put("method", request.method());
+      req.put("path", request.path());
+      if (request.remoteAddress() != null) req.put("remoteAddress", request.remoteAddress());
+      if (request.userAgent() != null) req.put("userAgent", request.userAgent());
+      details.put("status", status);
+      if (code != null) details.put("code", code);
+      details.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+      audit.record(caller.id(), action, "run", runId, runId, nodeId, details);
+    }
+  }
+}
