@@ -1,7 +1,9 @@
 package dev.weft.api;
 
 import dev.weft.store.AuditLog;
+import dev.weft.config.ServesApi;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -22,6 +24,8 @@ import tools.jackson.databind.JsonNode;
  * principal, time, run, node, request and response time. Newest first, filtered, as JSON or CSV.
  */
 @RestController
+@ServesApi
+@Tag(name = "Audit")
 public class AuditController {
   static final List<String> CSV_COLUMNS = List.of("id", "at", "principal", "action", "target_type", "target_id", "run_id",
       "node_id", "status", "code", "duration_ms", "details");

@@ -5,7 +5,9 @@ import dev.weft.engine.HumanInput;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.HumanTaskService;
 import dev.weft.store.HumanTaskStore;
+import dev.weft.config.ServesApi;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,6 +37,8 @@ import tools.jackson.databind.JsonNode;
  * synchronously through a Temporal Update), pause and resume, and the inbox of human tasks.
  */
 @RestController
+@ServesApi
+@Tag(name = "People in the loop")
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 public class HumanTaskController {
   private static final Set<String> DECISION_FIELDS = Set.of("decision", "comment", "output", "config");

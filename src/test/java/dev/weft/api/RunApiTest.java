@@ -223,7 +223,9 @@ class RunApiTest extends ServiceTestSupport {
     Response again = post("/api/runs/" + runId + "/cancel", null);
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.json().get("code").stringValue()).isEqualTo("run.not_running");
-    assertThat(post("/api/runs/" + runId + "/pause", null).status()).isEqualTo(501);
+    Response pause = post("/api/runs/" + runId + "/pause", null);
+    assertThat(pause.status()).isEqualTo(409);
+    assertThat(pause.json().get("code").stringValue()).isEqualTo("run.not_running");
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -102,7 +101,6 @@ class DurabilityE2E extends E2ESupport {
   }
 
   @Test
-  @Disabled("needs the approval node")
   void aRunWaitingForAHumanSurvivesAWorkerCrash() {
     String id = create("""
         {"id": "%s", "name": "E2E approval crash",

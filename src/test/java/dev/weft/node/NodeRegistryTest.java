@@ -95,7 +95,7 @@ class NodeRegistryTest {
     List<NodeRegistry.Descriptor> catalogue = REGISTRY.catalogue();
 
     assertThat(catalogue).extracting(NodeRegistry.Descriptor::type)
-        .containsExactly("delay", "filter", "http", "if", "merge", "respond", "set", "switch");
+        .containsExactly("approval", "delay", "filter", "form", "http", "if", "merge", "respond", "set", "switch");
     assertThat(catalogue).extracting(NodeRegistry.Descriptor::type, NodeRegistry.Descriptor::kind).contains(
         tuple("delay", "WAIT"), tuple("http", "ACTIVITY"), tuple("if", "CONTROL"), tuple("merge", "CONTROL"));
     assertThat(catalogue).allSatisfy(d -> {
