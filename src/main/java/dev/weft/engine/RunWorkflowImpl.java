@@ -538,7 +538,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       if (o.canceled() || o.error() == null || n.def.onErrorMode() != OnError.ASK) return o;
       HumanTask.Decision d;
       try {
-        d = askOperators(n, o);
+        d = askOperators(n, o, def);
       } catch (CanceledFailure e) {
         return Outcome.cancelled();
       }
@@ -566,16 +566,18 @@ public class RunWorkflowImpl implements RunWorkflow {
   static final String ACTION_STOP = "stop";
 
   /** After a node's retries are exhausted: its operators choose retry, skip or stop. */
-  private HumanTask.Decision askOperators(NodeRun n, Outcome failed) {
+  private HumanTask.Decision askOperators(NodeRun n, Outcome failed, NodeDef current) {
     n.error = failed.error();
     n.attempts = Math.max(n.attempts, failed.attempts());
     ObjectNode details = Json.object();
     details.set("error", errorObject(failed.error()));
     details.put("attempts", failed.attempts());
-    details.set("config", n.def.config());
+    details.set("config", current.config());
+    // A skipped node continues on its main port: offered only when its edges leave from there.
+    boolean skippable = graph.outgoing(n.def.id()).stream().allMatch(e -> EdgeDef.MAIN.equals(e.portOrMain()));
+    List<String> actions = skippable ? List.of(ACTION_RETRY, ACTION_SKIP, ACTION_STOP) : List.of(ACTION_RETRY, ACTION_STOP);
     Task t = openTask(n, new HumanTask.Spec(HumanTask.Kind.ASK, "Node '" + n.def.id() + "' failed: " + failed.error().code(),
-        failed.error().message(), List.of(ASK_ASSIGNEES), List.of(ACTION_RETRY, ACTION_SKIP, ACTION_STOP), true, null, null,
-        details));
+        failed.error().message(), List.of(ASK_ASSIGNEES), actions, true, null, null, details));
     try {
       HumanTask.Decision d = t.next(null).orElseThrow();
       ObjectNode answer = Json.object();

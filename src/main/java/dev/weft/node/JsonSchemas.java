@@ -1,7 +1,6 @@
 package dev.weft.node;
 
 import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
@@ -22,6 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
 public final class JsonSchemas {
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Set<String> FIELD_TYPES = Set.of("string", "number", "integer", "boolean");
+  /** What a form's schema may say: no references, no nesting, nothing that could load anything. */
+  private static final Set<String> FORM_KEYWORDS = Set.of("type", "properties", "required", "title", "description");
+  private static final Set<String> FIELD_KEYWORDS = Set.of("type", "enum", "title", "description", "default", "minimum",
+      "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "format");
   /** Most fields a form may have. */
   public static final int MAX_FIELDS = 100;
 
@@ -33,6 +36,11 @@ public final class JsonSchemas {
     if (schema == null || !schema.isObject()) {
       v.add(Violation.of("", "form.schema_invalid", "fields must be a JSON schema object"));
       return v;
+    }
+    for (String k : schema.propertyNames()) {
+      if (!FORM_KEYWORDS.contains(k)) {
+        v.add(Violation.of(JsonPointers.child("", k), "form.schema_invalid", "a form's schema has only " + FORM_KEYWORDS.stream().sorted().toList()));
+      }
     }
     if (schema.has("type") && !"object".equals(schema.get("type").asString(""))) {
       v.add(Violation.of("/type", "form.schema_invalid", "a form's schema describes an object"));
@@ -51,6 +59,11 @@ public final class JsonSchemas {
       if (!f.isObject()) {
         v.add(Violation.of(path, "form.field_invalid", "a field is a schema object"));
         continue;
+      }
+      for (String k : f.propertyNames()) {
+        if (!FIELD_KEYWORDS.contains(k)) {
+          v.add(Violation.of(JsonPointers.child(path, k), "form.field_invalid", "a field has only " + FIELD_KEYWORDS.stream().sorted().toList()));
+        }
       }
       JsonNode en = f.get("enum");
       if (en != null) {
@@ -95,9 +108,15 @@ public final class JsonSchemas {
   /** Problems of {@code values} against {@code schema}; paths extend {@code basePath}. */
   public static List<Violation> check(JsonNode schema, JsonNode values, String basePath) {
     JsonNode subject = values == null ? Json.object() : values;
-    Schema compiled = REGISTRY.getSchema(schema);
     List<Violation> out = new ArrayList<>();
-    for (Error err : compiled.validate(subject)) {
+    List<Error> errors;
+    try {
+      errors = REGISTRY.getSchema(schema).validate(subject);
+    } catch (RuntimeException e) {
+      out.add(Violation.of(basePath, "form.schema_invalid", "the form's schema cannot be used: " + e.getMessage()));
+      return out;
+    }
+    for (Error err : errors) {
       String rel = pointer(err.getInstanceLocation());
       String keyword = String.valueOf(err.getKeyword());
       if (("required".equals(keyword) || "additionalProperties".equals(keyword)) && err.getProperty() != null) {

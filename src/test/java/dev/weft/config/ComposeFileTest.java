@@ -73,7 +73,12 @@ class ComposeFileTest {
   @Test
   void weftIsGivenOnlyVariablesItReads() throws IOException {
     Set<String> known = knownProperties();
-    Set<String> runMode = Set.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE"); // RunModeEnvironment
+    Set<String> runMode = new java.util.HashSet<>(Set.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE")); // RunModeEnvironment
+    // Variables application.yml reads by name, e.g. admin-key: ${WEFT_ADMIN_KEY:}
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]")
+        .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resources/application.yml")));
+    while (m.find()) runMode.add(m.group(1));
+    assertThat(runMode).contains("WEFT_ADMIN_KEY");
     Map<String, Object> env = environment("weft");
     assertThat(env).containsKeys("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD",
         "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE");

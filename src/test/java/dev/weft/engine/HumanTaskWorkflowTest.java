@@ -407,6 +407,31 @@ class HumanTaskWorkflowTest {
   }
 
   @Test
+  void aSecondAskShowsTheConfigThatRanAndANodeWithoutMainPortCannotBeSkipped() {
+    WorkflowStub run = t.start(asking("{\"failures\": 99, \"retryable\": false}"), "{}");
+    awaitWaiting(run, "call");
+    assertThat(t.state(run).nodes().get("call").task().get("actions").toString()).contains("skip");
+    t.run(run).decide(new HumanInput("call", ANN, "retry", null, null, Json.parse("{\"failures\": 98, \"retryable\": false}")));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+      JsonNode task = t.state(run).nodes().get("call").task();
+      return task != null && task.get("task").intValue() == 2;
+    });
+    assertThat(t.state(run).nodes().get("call").task().get("details").get("config").get("failures").intValue()).isEqualTo(98);
+    assertThat(t.state(run).nodes().get("call").attempts()).isEqualTo(2);
+    decide(run, "call", ANN, "stop", null);
+
+    WorkflowStub approval = t.start(approval("""
+        {"title": "T", "approvers": ["ann"], "timeout": "1h", "onTimeout": "fail"}""").replace(
+        "\"type\": \"approval\",", "\"type\": \"approval\", \"onError\": \"ask\","), "{\"amount\": 1}");
+    awaitWaiting(approval, "approve");
+    t.env.sleep(Duration.ofHours(2));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+        "ask".equals(t.state(approval).nodes().get("approve").task().path("kind").asString("")));
+    assertThat(t.state(approval).nodes().get("approve").task().get("actions").toString()).doesNotContain("skip");
+    assertThat(refusedCode(() -> decide(approval, "approve", ANN, "skip", null))).isEqualTo(HumanFailures.INVALID);
+  }
+
+  @Test
   void askThenSkipContinuesWithTheSubstituteOutput() {
     WorkflowStub run = t.start(asking("{\"failures\": 99, \"retryable\": false}"), "{}");
     awaitWaiting(run, "call");
