@@ -10,7 +10,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
-import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -72,7 +71,7 @@ public class HumanTaskController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @io.swagger.v3.oas.annotations.media.Content(
           mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = DecisionRequest.class)))
       @RequestBody(required = false) String body, @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @AuthenticationPrincipal WeftPrincipal caller, HttpServletRequest request) {
+      @AuthenticationPrincipal WeftPrincipal caller) {
     JsonNode n = object(body, contentType, DECISION_FIELDS, "a decision is {decision, comment?, output?, config?}");
     JsonNode decision = n.get("decision");
     if (decision == null || !decision.isString() || decision.asString().isBlank()) {
@@ -82,7 +81,7 @@ public class HumanTaskController {
       throw ApiProblem.badRequest("/decision", "decision.invalid", "forms are submitted with POST .../submit");
     }
     return service.decide(runId, nodeId, caller, new HumanInput.Builder(decision.asString(), comment(n), n.get("output"),
-        n.get("config")), info(request));
+        n.get("config")));
   }
 
   /** The documented shape of a form submission. */
@@ -98,11 +97,11 @@ public class HumanTaskController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @io.swagger.v3.oas.annotations.media.Content(
           mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitRequest.class)))
       @RequestBody(required = false) String body, @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @AuthenticationPrincipal WeftPrincipal caller, HttpServletRequest request) {
+      @AuthenticationPrincipal WeftPrincipal caller) {
     JsonNode n = object(body, contentType, SUBMIT_FIELDS, "a submission is {values, comment?}");
     JsonNode values = n.get("values");
     if (values == null || !values.isObject()) throw ApiProblem.badRequest("/values", "json.type", "values is an object of the form's fields");
-    return service.decide(runId, nodeId, caller, new HumanInput.Builder("submit", comment(n), values, null), info(request));
+    return service.decide(runId, nodeId, caller, new HumanInput.Builder("submit", comment(n), values, null));
   }
 
   /** The documented shape of a pause or resume. */
@@ -115,8 +114,8 @@ public class HumanTaskController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @io.swagger.v3.oas.annotations.media.Content(
           mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ControlRequest.class)))
       @RequestBody(required = false) String body, @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @AuthenticationPrincipal WeftPrincipal caller, HttpServletRequest request) {
-    return service.control(runId, true, caller, reason(body, contentType), info(request));
+      @AuthenticationPrincipal WeftPrincipal caller) {
+    return service.control(runId, true, caller, reason(body, contentType));
   }
 
   @Operation(summary = "Resume a paused run", description = "Schedules what the pause held back. 409 run.not_paused / "
@@ -126,8 +125,8 @@ public class HumanTaskController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @io.swagger.v3.oas.annotations.media.Content(
           mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ControlRequest.class)))
       @RequestBody(required = false) String body, @RequestHeader(value = "Content-Type", required = false) String contentType,
-      @AuthenticationPrincipal WeftPrincipal caller, HttpServletRequest request) {
-    return service.control(runId, false, caller, reason(body, contentType), info(request));
+      @AuthenticationPrincipal WeftPrincipal caller) {
+    return service.control(runId, false, caller, reason(body, contentType));
   }
 
   @Operation(summary = "The caller's inbox", description = "Human tasks across all runs that the caller may act on "
@@ -227,7 +226,4 @@ public class HumanTaskController {
     return n;
   }
 
-  private static HumanTaskService.RequestInfo info(HttpServletRequest r) {
-    return new HumanTaskService.RequestInfo(r.getMethod(), r.getRequestURI(), r.getRemoteAddr(), r.getHeader("User-Agent"));
-  }
 }

@@ -1,5 +1,6 @@
 package dev.weft.config;
 
+import dev.weft.api.AuditContextFilter;
 import dev.weft.observability.RequestMdcFilter;
 import dev.weft.observability.RunMetrics;
 import dev.weft.observability.TemporalHealthIndicator;
@@ -29,6 +30,15 @@ public class ObservabilityConfiguration {
   @Bean
   TemporalHealthIndicator temporalHealthIndicator(WorkflowClient client) {
     return new TemporalHealthIndicator(client, Duration.ofSeconds(2));
+  }
+
+  /** The request every audit entry written during an API call records (see AuditContext). */
+  @Bean
+  FilterRegistrationBean<AuditContextFilter> auditContextFilter() {
+    FilterRegistrationBean<AuditContextFilter> bean = new FilterRegistrationBean<>(new AuditContextFilter());
+    bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    bean.addUrlPatterns("/api/*");
+    return bean;
   }
 
   @Bean

@@ -48,11 +48,8 @@ public class HumanTaskService {
     this.maxValuesBytes = maxValuesBytes;
   }
 
-  /** What the audit keeps of the HTTP request. */
-  public record RequestInfo(String method, String path, String remoteAddress, String userAgent) {}
-
   /** A decision ({@code approve}, {@code reject}, {@code retry}, {@code skip}, {@code stop}) or a form's {@code submit}. */
-  public JsonNode decide(String runId, String nodeId, WeftPrincipal caller, HumanInput.Builder input, RequestInfo request) {
+  public JsonNode decide(String runId, String nodeId, WeftPrincipal caller, HumanInput.Builder input) {
     HumanInput h = input.build(nodeId, caller.withImpliedRoles());
     ObjectNode details = Json.object();
     details.put("decision", h.action());
@@ -60,7 +57,7 @@ public class HumanTaskService {
     if (h.values() != null) details.set("values", h.values());
     if (h.config() != null) details.set("config", h.config());
     String action = "submit".equals(h.action()) ? "node.submit" : "node.decision";
-    return audited(caller, action, runId, nodeId, details, request, () -> {
+    return audited(caller, action, runId, nodeId, details, () -> {
       RunWorkflow run = open(runId, HumanFailures.NOT_WAITING);
       RunState state = query(run, runId);
       NodeState node = state.nodes().get(nodeId);
@@ -71,10 +68,10 @@ public class HumanTaskService {
   }
 
   /** Pauses ({@code pause = true}) or resumes a run; answers its status. */
-  public JsonNode control(String runId, boolean pause, WeftPrincipal caller, String reason, RequestInfo request) {
+  public JsonNode control(String runId, boolean pause, WeftPrincipal caller, String reason) {
     ObjectNode details = Json.object();
     if (reason != null) details.put("reason", reason);
-    return audited(caller, pause ? "run.pause" : "run.resume", runId, null, details, request, () -> {
+    return audited(caller, pause ? "run.pause" : "run.resume", runId, null, details, () -> {
       RunWorkflow run = open(runId, HumanFailures.RUN_NOT_RUNNING);
       refuseIf(() -> HumanTaskRules.checkPause(query(run, runId).status(), pause));
       ControlInput c = new ControlInput(caller, reason);
@@ -143,8 +140,9 @@ public class HumanTaskService {
     return new ApiProblem(status(r.code()), r.code(), r.message(), errors, Map.of());
   }
 
+  /** Runs {@code work} and audits it, allowed or refused, with its status, code and duration (the request: {@link AuditLog}). */
   private JsonNode audited(WeftPrincipal caller, String action, String runId, String nodeId, ObjectNode details,
-      RequestInfo request, Supplier<JsonNode> work) {
+      Supplier<JsonNode> work) {
     long started = System.nanoTime();
     int status = 200;
     String code = null;
@@ -159,11 +157,6 @@ public class HumanTaskService {
       code = e.getClass().getSimpleName();
       throw e;
     } finally {
-      ObjectNode req = details.putObject("request");
-      req.put("method", request.method());
-      req.put("path", request.path());
-      if (request.remoteAddress() != null) req.put("remoteAddress", request.remoteAddress());
-      if (request.userAgent() != null) req.put("userAgent", request.userAgent());
       details.put("status", status);
       if (code != null) details.put("code", code);
       details.put("durationMs", (System.nanoTime() - started) / 1_000_000);

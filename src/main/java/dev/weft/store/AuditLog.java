@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The audit trail: who did what to which workflow or run. */
 public class AuditLog {
@@ -13,9 +14,14 @@ public class AuditLog {
     this.jdbc = jdbc;
   }
 
-  /** Records an action; {@code runId} and {@code nodeId} may be null. */
+  /**
+   * Records an action; {@code runId} and {@code nodeId} may be null. Within an API request (see
+   * {@link AuditContext}) the details also get the request (method, path, remote address, user agent)
+   * and {@code durationMs}, the time the request had taken, unless they say so themselves.
+   */
   public void record(String principal, String action, String targetType, String targetId, String runId, String nodeId,
-      JsonNode details) {
+      JsonNode given) {
+    JsonNode details = withRequest(given);
     jdbc.sql("""
         INSERT INTO audit_log (tenant_id, principal, action, target_type, target_id, run_id, node_id, details)
         VALUES (:tenant, :principal, :action, :type, :target, :run, :node, :details::json)""")
@@ -23,6 +29,22 @@ public class AuditLog {
         .param("type", targetType).param("target", targetId).param("run", runId).param("node", nodeId)
         .param("details", Jsonb.write(details))
         .update();
+  }
+
+  private static JsonNode withRequest(JsonNode given) {
+    var request = AuditContext.current();
+    if (request.isEmpty() || (given != null && !given.isObject())) return given;
+    ObjectNode d = given == null ? dev.weft.definition.Json.object() : ((ObjectNode) given).deepCopy();
+    AuditContext.Request r = request.get();
+    if (!d.has("request")) {
+      ObjectNode req = d.putObject("request");
+      req.put("method", r.method());
+      req.put("path", r.path());
+      if (r.remoteAddress() != null) req.put("remoteAddress", r.remoteAddress());
+      if (r.userAgent() != null) req.put("userAgent", r.userAgent());
+    }
+    if (!d.has("durationMs")) d.put("durationMs", (System.nanoTime() - r.startedNanos()) / 1_000_000);
+    return d;
   }
 
   /** One audit entry. */

@@ -230,7 +230,8 @@ class HumanTaskApiTest extends ServiceTestSupport {
   @Test
   void cancelWhileWaitingEndsTheRunAndClosesItsTask() {
     String wf = create("approval.json", "expense");
-    Caller fay = as(key(uniqueId("fay"), "\"viewer\"", "\"finance\""));
+    String fayKey = key(uniqueId("fay"), "\"viewer\"", "\"finance\"");
+    Caller fay = as(fayKey);
     String run = start(this.as(key(uniqueId("ops"), "\"operator\"", "")), wf, "{\"amount\": 1}");
     awaitWaiting(run, "approve");
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> inbox(fay).contains(run));
@@ -240,5 +241,14 @@ class HumanTaskApiTest extends ServiceTestSupport {
     assertThat(done.get("nodes").get("approve").get("status").stringValue()).isEqualTo("CANCELED");
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !inbox(fay).contains(run));
     assertThat(decide(fay, run, "approve", "{\"decision\": \"approve\"}").status()).isEqualTo(409);
+    // Every audited action records the request it came from and how long it had taken.
+    JsonNode cancel = get("/api/audit?runId=" + run + "&action=run.cancel").json().get("entries").get(0);
+    assertThat(cancel.get("principal").stringValue()).isEqualTo("admin");
+    assertThat(cancel.at("/details/request/method").stringValue()).isEqualTo("POST");
+    assertThat(cancel.at("/details/request/path").stringValue()).isEqualTo("/api/runs/" + run + "/cancel");
+    assertThat(cancel.at("/details/durationMs").isIntegralNumber()).isTrue();
+    JsonNode keyCreate = get("/api/audit?action=key.create&limit=1").json().get("entries").get(0);
+    assertThat(keyCreate.at("/details/request/path").stringValue()).isEqualTo("/api/keys");
+    assertThat(get("/api/audit?action=key&limit=500").text()).doesNotContain(fayKey);
   }
 }
