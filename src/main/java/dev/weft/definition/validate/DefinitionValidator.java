@@ -210,8 +210,13 @@ public final class DefinitionValidator {
     try {
       config = registry.bind(type, n.config());
     } catch (NodeFailure e) {
-      // A templated value where a typed one is expected binds only at run time.
-      ports.add("*");
+      if (hasTemplate(n.config())) {
+        // A templated value where a typed one is expected binds only at run time.
+        ports.add("*");
+      } else {
+        // The schema passed but the value still does not bind (e.g. a number too large for its field).
+        v.add(Violation.of(path + "/config", "config.invalid", e.getMessage()));
+      }
       return;
     }
     ports.addAll(type.ports(config));
@@ -229,6 +234,15 @@ public final class DefinitionValidator {
       }
     };
     type.validate(config, ctx).forEach(x -> v.add(Violation.of(path + "/config" + x.path(), x.code(), x.message())));
+  }
+
+  private static boolean hasTemplate(tools.jackson.databind.JsonNode n) {
+    if (n == null) return false;
+    if (n.isString()) return dev.weft.expression.Templates.hasTemplate(n.stringValue());
+    for (tools.jackson.databind.JsonNode child : n) {
+      if (hasTemplate(child)) return true;
+    }
+    return false;
   }
 
   private static void edges(WorkflowDefinition def, Map<String, Integer> index, Map<String, Set<String>> ports,
