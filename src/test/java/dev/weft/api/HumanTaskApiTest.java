@@ -131,6 +131,29 @@ class HumanTaskApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void twoApproversDecidingAtOnceAreBothRecordedExactlyOnce() throws Exception {
+    String wf = create("approval.json", "expense");
+    String fayId = uniqueId("fay");
+    String halId = uniqueId("hal");
+    Caller fay = as(key(fayId, "\"viewer\"", "\"finance\""));
+    Caller hal = as(key(halId, "\"viewer\"", "\"finance\""));
+    String run = start(this.as(key(uniqueId("ops"), "\"operator\"", "")), wf, "{\"amount\": 2}");
+    awaitWaiting(run, "approve");
+    var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> decide(fay, run, "approve", "{\"decision\": \"approve\"}"));
+    var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> decide(hal, run, "approve", "{\"decision\": \"approve\"}"));
+    Response ra = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    Response rb = b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(List.of(ra.status(), rb.status())).as(ra.text() + " / " + rb.text()).containsExactly(200, 200);
+    assertThat(List.of(ra.json().get("outcome").stringValue(), rb.json().get("outcome").stringValue()))
+        .containsExactlyInAnyOrder("pending", "approved");
+    JsonNode done = awaitEnd(run);
+    assertThat(done.get("nodes").get("approve").get("output").get("deciders").findValuesAsString("principal"))
+        .containsExactlyInAnyOrder(fayId, halId);
+    assertThat(get("/api/runs/" + run + "/events").json().get("events").valueStream()
+        .filter(e -> e.get("kind").stringValue().equals("node_decision")).count()).isEqualTo(2);
+  }
+
+  @Test
   void aRejectionTakesTheRejectedBranch() {
     String wf = create("approval.json", "expense");
     Caller fay = as(key(uniqueId("fay"), "\"viewer\"", "\"finance\""));
