@@ -43,7 +43,7 @@ public class RunLauncher {
    * fail, reuse policy reject-duplicate), so a repeated trigger never runs a workflow twice, and the
    * caller learns exactly which start was the first.
    */
-  public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy) {
+  public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy, String trigger) {
     String runId = definition.workflowId() + "-" + runKey;
     WorkflowOptions options = runOptions(definition, runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
@@ -51,7 +51,7 @@ public class RunLauncher {
         .build();
     WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
     try {
-      WorkflowExecution execution = stub.start(new RunInput(definition, input, startedBy));
+      WorkflowExecution execution = stub.start(new RunInput(definition, input, startedBy, trigger));
       return new Launched(stub, runId, execution.getRunId(), false);
     } catch (WorkflowExecutionAlreadyStarted e) {
       return new Launched(client.newUntypedWorkflowStub(runId), runId, e.getExecution().getRunId(), true);
@@ -80,7 +80,7 @@ public class RunLauncher {
 
   /** Starts a run (see {@link #launch}) and returns its stub. */
   public WorkflowStub start(DefinitionSnapshot definition, JsonNode input, String runKey) {
-    return launch(definition, input, runKey, WeftPrincipal.SYSTEM.id()).stub();
+    return launch(definition, input, runKey, WeftPrincipal.SYSTEM.id(), "api").stub();
   }
 
   /** The content hash of a definition: SHA-256 of its JSON. */

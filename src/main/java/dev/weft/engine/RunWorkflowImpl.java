@@ -171,6 +171,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     started.put("version", input.definition().version());
     started.put("contentHash", input.definition().contentHash());
     started.put("temporalRunId", Workflow.getInfo().getRunId());
+    if (input.trigger() != null) started.put("trigger", input.trigger());
+    if (input.startedBy() != null) started.put("startedBy", input.startedBy());
     emit(new RunEvent(runId(), RunEvent.RUN, null, 0, EventKind.RUN_STARTED, startedAt, null, preview(input.input()), null, null, started));
     WorkflowDefinition def = input.definition().definition();
     this.graph = new Graph(def);

@@ -124,7 +124,7 @@ public class RunService {
       runKey = UUID.randomUUID().toString().replace("-", "");
     }
     RunLauncher.Launched launched = launcher.launch(
-        new DefinitionSnapshot(workflowId, v, def.contentHash(), def.definition()), input, runKey, principal);
+        new DefinitionSnapshot(workflowId, v, def.contentHash(), def.definition()), input, runKey, principal, trigger);
     runs.started(new RunRecord(launched.runId(), launched.temporalRunId(), workflowId, v, RunStatus.RUNNING, trigger,
         idempotencyKey, requestHash, Instant.now(), null, null));
     if (idempotencyKey != null) {

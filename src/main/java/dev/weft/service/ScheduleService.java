@@ -166,7 +166,7 @@ public class ScheduleService {
             .setStaticDetails("Started by the Temporal Schedule " + scheduleId(v.workflowId()) + " of Weft workflow '"
                 + v.workflowId() + "' v" + v.version() + " (its schedule trigger)")
             .build())
-        .setArguments(new RunInput(snapshot, JsonNodeFactory.instance.objectNode(), WeftPrincipal.SYSTEM.id()))
+        .setArguments(new RunInput(snapshot, JsonNodeFactory.instance.objectNode(), WeftPrincipal.SYSTEM.id(), "schedule"))
         .build();
     return Schedule.newBuilder()
         .setSpec(spec.build())

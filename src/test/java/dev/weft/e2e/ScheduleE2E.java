@@ -18,7 +18,10 @@ class ScheduleE2E extends E2ESupport {
   }
 
   private List<String> runs(String workflowId) {
-    return rest.get("/api/runs?workflowId=" + workflowId + "&limit=500").expect(200).json().get("runs").findValuesAsString("runId");
+    JsonNode list = rest.get("/api/runs?workflowId=" + workflowId + "&limit=500").expect(200).json().get("runs");
+    // Runs a Schedule starts are indexed as such.
+    assertThat(list.findValuesAsString("trigger")).allMatch("schedule"::equals);
+    return list.findValuesAsString("runId");
   }
 
   @Test

@@ -74,7 +74,7 @@ final class EngineTestSupport implements AutoCloseable {
     DefinitionSnapshot snapshot = new DefinitionSnapshot("wf", 1, RunLauncher.contentHash(report.definition()), report.definition());
     JsonNode input = Json.parse(inputJson);
     return new RunLauncher(client, TemporalNames.TASK_QUEUE, true)
-        .launch(snapshot, input, UUID.randomUUID().toString(), startedBy).stub();
+        .launch(snapshot, input, UUID.randomUUID().toString(), startedBy, "api").stub();
   }
 
   /** The typed stub of a run: updates and queries. */

@@ -115,6 +115,14 @@ class StoreTest {
     assertThat(open.status()).isEqualTo(RunStatus.RUNNING);
     assertThat(open.version()).isEqualTo(3);
     assertThat(open.temporalRunId()).isEqualTo("t-1");
+    assertThat(open.trigger()).as("a run_started without a trigger is an API start").isEqualTo("api");
+
+    // A run started elsewhere (a Temporal Schedule) is indexed with the trigger its input names.
+    String scheduled = "wf-" + UUID.randomUUID();
+    ObjectNode bySchedule = started.deepCopy();
+    bySchedule.put("trigger", "schedule");
+    events.record(List.of(new RunEvent(scheduled, "", null, 0, EventKind.RUN_STARTED, at, null, null, null, null, bySchedule)));
+    assertThat(runs.find(scheduled).orElseThrow().trigger()).isEqualTo("schedule");
 
     // The API's own record adds what only it knows and keeps what the workflow wrote.
     runs.started(new RunRecord(run, "t-1", "wf", 3, RunStatus.RUNNING, "webhook", "key", "hash", at, null, null));
