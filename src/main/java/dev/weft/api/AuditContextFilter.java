@@ -20,12 +20,8 @@ public class AuditContextFilter extends OncePerRequestFilter {
     if (agent != null && agent.length() > MAX_USER_AGENT) agent = agent.substring(0, MAX_USER_AGENT);
     AuditContext.Request r = new AuditContext.Request(request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
         agent, System.nanoTime());
-    try {
-      AuditContext.with(r, () -> chain.doFilter(request, response));
-    } catch (IOException | ServletException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ServletException(e);
+    try (AuditContext.Scope ignored = AuditContext.open(r)) {
+      chain.doFilter(request, response);
     }
   }
 }

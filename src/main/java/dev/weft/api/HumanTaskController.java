@@ -1,6 +1,5 @@
 package dev.weft.api;
 
-import dev.weft.definition.Json;
 import dev.weft.engine.HumanInput;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.HumanTaskService;
@@ -10,14 +9,11 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,7 +24,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,7 +67,7 @@ public class HumanTaskController {
           mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = DecisionRequest.class)))
       @RequestBody(required = false) String body, @RequestHeader(value = "Content-Type", required = false) String contentType,
       @AuthenticationPrincipal WeftPrincipal caller) {
-    JsonNode n = object(body, contentType, DECISION_FIELDS, "a decision is {decision, comment?, output?, config?}");
+    JsonNode n = JsonBodies.object(body, contentType, DECISION_FIELDS, "a decision", "{decision, comment?, output?, config?}");
     JsonNode decision = n.get("decision");
     if (decision == null || !decision.isString() || decision.asString().isBlank()) {
       throw ApiProblem.badRequest("/decision", "decision.invalid", "decision is required: approve, reject, retry, skip or stop");
@@ -98,7 +93,7 @@ public class HumanTaskController {
           mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitRequest.class)))
       @RequestBody(required = false) String body, @RequestHeader(value = "Content-Type", required = false) String contentType,
       @AuthenticationPrincipal WeftPrincipal caller) {
-    JsonNode n = object(body, contentType, SUBMIT_FIELDS, "a submission is {values, comment?}");
+    JsonNode n = JsonBodies.object(body, contentType, SUBMIT_FIELDS, "a submission", "{values, comment?}");
     JsonNode values = n.get("values");
     if (values == null || !values.isObject()) throw ApiProblem.badRequest("/values", "json.type", "values is an object of the form's fields");
     return service.decide(runId, nodeId, caller, new HumanInput.Builder("submit", comment(n), values, null));
@@ -145,14 +140,10 @@ public class HumanTaskController {
     String afterRun = null;
     String afterNode = null;
     if (cursor != null) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", 3);
-        afterOpened = Instant.parse(parts[0]);
-        afterRun = parts[1];
-        afterNode = parts[2];
-      } catch (RuntimeException e) {
-        throw ApiProblem.badRequest("query.cursor", "request.invalid_parameter", "not a cursor this API returned");
-      }
+      String[] parts = Paging.parts(cursor, 3);
+      afterOpened = Paging.instant(parts[0]);
+      afterRun = parts[1];
+      afterNode = parts[2];
     }
     WeftPrincipal p = caller.withImpliedRoles();
     List<String> names = new java.util.ArrayList<>();
@@ -164,8 +155,7 @@ public class HumanTaskController {
     out.put("tasks", page.stream().map(HumanTaskController::view).toList());
     if (page.size() == n) {
       HumanTaskStore.Task last = page.getLast();
-      out.put("nextCursor", Base64.getUrlEncoder().withoutPadding().encodeToString(
-          (last.openedAt() + "\n" + last.runId() + "\n" + last.nodeId()).getBytes(StandardCharsets.UTF_8)));
+      out.put("nextCursor", Paging.cursor(last.openedAt(), last.runId(), last.nodeId()));
     }
     return out;
   }
@@ -201,29 +191,12 @@ public class HumanTaskController {
 
   private static String reason(String body, String contentType) {
     if (body == null || body.isBlank()) return null;
-    JsonNode r = object(body, contentType, CONTROL_FIELDS, "a pause or resume is {reason?}").get("reason");
+    JsonNode r = JsonBodies.object(body, contentType, CONTROL_FIELDS, "a pause or resume", "{reason?}").get("reason");
     if (r == null || r.isNull()) return null;
     if (!r.isString()) throw ApiProblem.badRequest("/reason", "json.type", "reason is a string");
     if (r.asString().length() > 4000) throw ApiProblem.badRequest("/reason", "limit.comment", "a reason is at most 4000 characters");
     return r.asString();
   }
 
-  private static JsonNode object(String body, String contentType, Set<String> fields, String shape) {
-    if (body == null || body.isBlank()) throw ApiProblem.badRequest("", "json.type", shape);
-    if (contentType == null || !MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON)) {
-      throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header.Content-Type", "media_type.unsupported", "the body is application/json");
-    }
-    JsonNode n;
-    try {
-      n = Json.parse(body);
-    } catch (JacksonException e) {
-      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (!n.isObject()) throw ApiProblem.badRequest("", "json.type", shape);
-    for (String f : n.propertyNames()) {
-      if (!fields.contains(f)) throw ApiProblem.badRequest("/" + f, "request.unknown_field", "unknown field '" + f + "'; " + shape);
-    }
-    return n;
-  }
 
 }

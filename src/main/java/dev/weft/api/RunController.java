@@ -16,10 +16,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** Starting runs, reading their state and event log, and controlling them. */
@@ -120,20 +117,7 @@ public class RunController {
 
   private JsonNode startBody(String body, String contentType) {
     if (body == null || body.isBlank()) return Json.object();
-    if (contentType == null || !MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON)) {
-      throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header.Content-Type", "media_type.unsupported",
-          "a run request is application/json");
-    }
-    JsonNode n;
-    try {
-      n = Json.parse(body);
-    } catch (JacksonException e) {
-      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (!n.isObject()) throw ApiProblem.badRequest("", "json.type", "a run request is an object {input, version?}");
-    for (String f : n.propertyNames()) {
-      if (!START_FIELDS.contains(f)) throw ApiProblem.badRequest("/" + f, "request.unknown_field", "unknown field '" + f + "'; expected input, version");
-    }
+    JsonNode n = JsonBodies.object(body, contentType, START_FIELDS, "a run request", "{input, version?}");
     if (n.has("version") && (!n.get("version").canConvertToInt() || !n.get("version").isIntegralNumber() || n.get("version").asInt() < 1)) {
       throw ApiProblem.badRequest("/version", "json.type", "version is a positive integer");
     }
@@ -148,21 +132,16 @@ public class RunController {
     Instant before = null;
     String beforeRun = null;
     if (cursor != null) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", 2);
-        before = Instant.parse(parts[0]);
-        beforeRun = parts[1];
-      } catch (RuntimeException e) {
-        throw ApiProblem.badRequest("query.cursor", "request.invalid_parameter", "not a cursor this API returned");
-      }
+      String[] parts = Paging.parts(cursor, 2);
+      before = Paging.instant(parts[0]);
+      beforeRun = parts[1];
     }
     List<RunRecord> page = index.list(workflowId, status, before, beforeRun, n);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runs", page.stream().map(RunController::summary).toList());
     if (page.size() == n) {
       RunRecord last = page.getLast();
-      out.put("nextCursor", Base64.getUrlEncoder().withoutPadding()
-          .encodeToString((last.startedAt() + "\n" + last.runId()).getBytes(StandardCharsets.UTF_8)));
+      out.put("nextCursor", Paging.cursor(last.startedAt(), last.runId()));
     }
     return out;
   }

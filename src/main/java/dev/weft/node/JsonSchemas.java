@@ -134,7 +134,8 @@ public final class JsonSchemas {
     return out;
   }
 
-  private static String pointer(NodePath path) {
+  /** A validation error's instance location as a JSON pointer. */
+  static String pointer(NodePath path) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < path.getNameCount(); i++) {
       sb.append(JsonPointers.child("", String.valueOf(path.getElement(i))));

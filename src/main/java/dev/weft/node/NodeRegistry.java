@@ -4,7 +4,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
 import dev.weft.definition.Json;
 import dev.weft.definition.JsonPointers;
 import dev.weft.definition.Violation;
@@ -99,7 +98,7 @@ public final class NodeRegistry {
     Entry e = get(typeId);
     List<Violation> out = new ArrayList<>();
     for (Error err : e.validator().validate(config)) {
-      String rel = pointer(err.getInstanceLocation());
+      String rel = JsonSchemas.pointer(err.getInstanceLocation());
       String keyword = err.getKeyword();
       if ("required".equals(keyword) || "additionalProperties".equals(keyword)) {
         String prop = err.getProperty();
@@ -161,15 +160,6 @@ public final class NodeRegistry {
     for (var ref : e.getPath()) {
       if (ref.getPropertyName() != null) sb.append('/').append(ref.getPropertyName());
       else if (ref.getIndex() >= 0) sb.append('/').append(ref.getIndex());
-    }
-    return sb.toString();
-  }
-
-  private static String pointer(NodePath path) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < path.getNameCount(); i++) {
-      Object el = path.getElement(i);
-      sb.append('/').append(String.valueOf(el).replace("~", "~0").replace("/", "~1"));
     }
     return sb.toString();
   }

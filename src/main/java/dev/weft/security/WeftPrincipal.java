@@ -10,8 +10,8 @@ import java.util.List;
 public record WeftPrincipal(String id, List<String> roles, List<String> groups) {
   /** The engine's own actions (timeouts, escalations) and runs started outside the API. */
   public static final WeftPrincipal SYSTEM = new WeftPrincipal("system", List.of(), List.of());
-  /** The roles, most powerful first; each includes the ones after it. */
-  public static final List<String> ROLES = List.of("admin", "editor", "operator", "viewer");
+  /** The roles' wire names, most powerful first; each includes the ones after it ({@link Role}). */
+  public static final List<String> ROLES = java.util.Arrays.stream(Role.values()).map(Role::wire).toList();
   /** Who starts a run through a webhook: the caller of a public hook path has no key. */
   public static final WeftPrincipal WEBHOOK = new WeftPrincipal("webhook", List.of(), List.of());
 

@@ -19,20 +19,18 @@ public final class AuditContext {
     return Optional.ofNullable(CURRENT.get());
   }
 
-  /** Runs {@code work} with {@code request} as the current request. */
-  public static void with(Request request, ThrowingRunnable work) throws Exception {
+  /** Makes {@code request} the current request until the returned scope is closed. */
+  public static Scope open(Request request) {
     Request previous = CURRENT.get();
     CURRENT.set(request);
-    try {
-      work.run();
-    } finally {
+    return () -> {
       if (previous == null) CURRENT.remove(); else CURRENT.set(previous);
-    }
+    };
   }
 
-  /** Work that may throw what a servlet filter chain throws. */
-  @FunctionalInterface
-  public interface ThrowingRunnable {
-    void run() throws Exception;
+  /** The span of one request; closing it restores what was current before. */
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
   }
 }

@@ -83,15 +83,15 @@ public class EventStore implements RunEventSink {
    * run's indexed status follows (WAITING while a task is open, PAUSED while paused).
    */
   private void tasks(RunEvent e) {
-    boolean touched = true;
+    // Whether the run's WAITING/PAUSED/RUNNING status may have changed: only a task opening or closing,
+    // or a pause or resume, can change it.
+    boolean statusChanges;
     switch (e.kind()) {
       case NODE_WAITING -> {
-        closeTasks(e, e.attempt());
+        statusChanges = closeTasks(e, e.attempt());
         JsonNode d = e.data();
-        if (d == null || !d.has("kind")) {
-          touched = false;
-          break;
-        }
+        if (d == null || !d.has("kind")) break;
+        statusChanges = true;
         jdbc.sql("""
             INSERT INTO human_tasks (tenant_id, run_id, node_id, ordinal, workflow_id, kind, title, description, assignees,
               actions, allow_self, started_by, details, opened_at, due_at)
@@ -107,53 +107,62 @@ public class EventStore implements RunEventSink {
             .param("due", d.hasNonNull("due") ? Jsonb.timestamp(java.time.Instant.parse(d.get("due").asString())) : null)
             .update();
       }
-      case NODE_ESCALATED -> jdbc.sql("""
+      case NODE_ESCALATED -> {
+        statusChanges = false;
+        jdbc.sql("""
           UPDATE human_tasks SET assignees = :assignees::json, due_at = :due
           WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND ordinal = :ord""")
           .param("assignees", Jsonb.write(e.data().get("assignees")))
           .param("due", e.data().hasNonNull("due") ? Jsonb.timestamp(java.time.Instant.parse(e.data().get("due").asString())) : null)
           .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
           .update();
-      case NODE_DECISION -> jdbc.sql("""
+      }
+      case NODE_DECISION -> {
+        statusChanges = false;
+        jdbc.sql("""
           UPDATE human_tasks SET decided_by = (decided_by::jsonb || to_jsonb(CAST(:who AS text)))::json
           WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND ordinal = :ord""")
           .param("who", text(e.data(), "principal")).param("t", Tenants.DEFAULT).param("run", e.runId())
           .param("node", e.nodeId()).param("ord", e.data().path("task").asInt())
           .update();
-      case NODE_STARTED, NODE_COMPLETED, NODE_FAILED, NODE_CANCELED, NODE_SKIPPED -> closeTasks(e, Integer.MAX_VALUE);
+      }
+      case NODE_STARTED, NODE_COMPLETED, NODE_FAILED, NODE_CANCELED, NODE_SKIPPED -> statusChanges = closeTasks(e, Integer.MAX_VALUE);
       case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED, RUN_TERMINATED -> {
+        statusChanges = false;
         jdbc.sql("""
             UPDATE human_tasks SET status = 'closed', closed_at = :at
             WHERE tenant_id = :t AND run_id = :run AND status = 'pending'""")
             .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.DEFAULT).param("run", e.runId()).update();
-        touched = false;
       }
-      case RUN_PAUSED, RUN_RESUMED -> { }
-      default -> touched = false;
+      case RUN_PAUSED, RUN_RESUMED -> statusChanges = true;
+      default -> statusChanges = false;
     }
-    if (touched) refreshStatus(e.runId());
+    if (statusChanges) refreshStatus(e);
   }
 
-  /** Closes the node's pending tasks opened before {@code beforeOrdinal}. */
-  private void closeTasks(RunEvent e, int beforeOrdinal) {
-    jdbc.sql("""
+  /** Closes the node's pending tasks opened before {@code beforeOrdinal}; true when it closed one. */
+  private boolean closeTasks(RunEvent e, int beforeOrdinal) {
+    return jdbc.sql("""
         UPDATE human_tasks SET status = 'closed', closed_at = :at
         WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND status = 'pending' AND ordinal < :ord""")
         .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId())
         .param("ord", beforeOrdinal)
-        .update();
+        .update() > 0;
   }
 
-  /** An open run's indexed status: PAUSED while paused, else WAITING while a task is open, else RUNNING. */
-  private void refreshStatus(String runId) {
+  /**
+   * An open run's indexed status after {@code e}: PAUSED from a pause until the resume, else WAITING
+   * while a task is open, else RUNNING. A run's events are written in order (one writer at a time, see
+   * {@link #record}), so the stored status is the one the previous event left.
+   */
+  private void refreshStatus(RunEvent e) {
     jdbc.sql("""
         UPDATE runs SET status = CASE
-            WHEN (SELECT count(*) FILTER (WHERE kind = 'run_paused') > count(*) FILTER (WHERE kind = 'run_resumed')
-                  FROM run_events WHERE tenant_id = :t AND run_id = :run AND node_id = '') THEN 'PAUSED'
+            WHEN :kind = 'run_paused' OR (:kind <> 'run_resumed' AND status = 'PAUSED') THEN 'PAUSED'
             WHEN EXISTS (SELECT 1 FROM human_tasks WHERE tenant_id = :t AND run_id = :run AND status = 'pending') THEN 'WAITING'
             ELSE 'RUNNING' END
         WHERE tenant_id = :t AND run_id = :run AND ended_at IS NULL""")
-        .param("t", Tenants.DEFAULT).param("run", runId)
+        .param("kind", e.kind().wire()).param("t", Tenants.DEFAULT).param("run", e.runId())
         .update();
   }
 

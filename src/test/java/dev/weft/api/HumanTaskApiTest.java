@@ -71,6 +71,7 @@ class HumanTaskApiTest extends ServiceTestSupport {
     assertThat(task.get("href").stringValue()).isEqualTo("/api/runs/" + run + "/nodes/approve/decision");
     assertThat(inbox(starter)).doesNotContain(run);
     assertThat(inbox(gus)).doesNotContain(run);
+    assertThat(get("/api/runs?status=WAITING&workflowId=" + wf).json().get("runs").findValuesAsString("runId")).contains(run);
 
     Response self = decide(starter, run, "approve", "{\"decision\": \"approve\"}");
     assertThat(self.status()).isEqualTo(403);
