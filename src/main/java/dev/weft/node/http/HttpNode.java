@@ -124,6 +124,16 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     return NodeResult.of(out);
   }
 
+  @Override
+  public NodeResult sample(HttpNodeConfig config, NodeContext ctx) {
+    uri(config);
+    ObjectNode out = Json.object();
+    out.put("status", 200);
+    out.putObject("headers").put("content-type", "application/json");
+    out.putObject("body");
+    return NodeResult.of(out);
+  }
+
   private static URI uri(HttpNodeConfig config) {
     StringBuilder url = new StringBuilder(config.url());
     if (!config.query().isEmpty()) {

@@ -1,0 +1,141 @@
+package dev.weft.ai;
+
+import dev.weft.node.NodeFailure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.ollama.OllamaChatModel;
+import org.springframework.ai.ollama.api.OllamaApi;
+import org.springframework.ai.ollama.api.OllamaChatOptions;
+import org.springframework.ai.ollama.management.ModelManagementOptions;
+import org.springframework.ai.ollama.management.PullModelStrategy;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.client.ResponseErrorHandler;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The chat models of the named profiles, built on first use. Providers never retry on their own:
+ * retries belong to the node's Temporal retry policy, so a retry is visible in history and a recorded
+ * answer is never paid for twice.
+ */
+public class ChatModels {
+  private static final int ERROR_PREVIEW = 1_024;
+
+  private final AiProperties props;
+  private final UnaryOperator<String> env;
+  private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
+
+  /** @param env reads an environment variable ({@code System::getenv} in production) */
+  public ChatModels(AiProperties props, UnaryOperator<String> env) {
+    this.props = props;
+    this.env = env;
+  }
+
+  public Set<String> names() {
+    return new TreeSet<>(props.models().keySet());
+  }
+
+  /** The profile's name when {@code name} is blank. */
+  public String resolve(String name) {
+    return name == null || name.isBlank() ? props.defaultModel() : name;
+  }
+
+  public Optional<ModelProfile> profile(String name) {
+    return Optional.ofNullable(props.models().get(resolve(name)));
+  }
+
+  /** @throws NodeFailure {@code llm.unknown_model} or {@code llm.credential_missing}, not retryable */
+  public ModelProfile require(String name) {
+    String resolved = resolve(name);
+    return profile(resolved).orElseThrow(() -> new NodeFailure("llm.unknown_model", "no model profile named '" + resolved
+        + "' (configured: " + (names().isEmpty() ? "none; set weft.ai.models.<name>.*" : String.join(", ", names())) + ")",
+        false));
+  }
+
+  public ChatModel model(String name) {
+    String resolved = resolve(name);
+    ModelProfile profile = require(resolved);
+    return models.computeIfAbsent(resolved, n -> build(profile));
+  }
+
+  private ChatModel build(ModelProfile p) {
+    return switch (p.provider()) {
+      case OPENAI -> openAi(p);
+      case OLLAMA -> ollama(p);
+    };
+  }
+
+  private ChatModel openAi(ModelProfile p) {
+    OpenAiChatOptions.Builder options = OpenAiChatOptions.builder()
+        .baseUrl(p.effectiveBaseUrl())
+        .apiKey(apiKey(p))
+        .model(p.model())
+        .maxRetries(0)
+        .timeout(p.timeout());
+    if (p.temperature() != null) options.temperature(p.temperature());
+    if (p.maxTokens() != null) options.maxTokens(p.maxTokens());
+    return OpenAiChatModel.builder().options(options.build()).build();
+  }
+
+  private String apiKey(ModelProfile p) {
+    if (p.apiKeyEnv() == null || p.apiKeyEnv().isBlank()) return "none"; // local OpenAI-compatible servers
+    String key = env.apply(p.apiKeyEnv());
+    if (key == null || key.isBlank()) {
+      throw new NodeFailure("llm.credential_missing", "the environment variable " + p.apiKeyEnv()
+          + " that holds the API key of model profile '" + p.model() + "' is not set", false);
+    }
+    return key;
+  }
+
+  private ChatModel ollama(ModelProfile p) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+    requests.setReadTimeout(p.timeout());
+    OllamaApi api = OllamaApi.builder()
+        .baseUrl(p.effectiveBaseUrl())
+        .restClientBuilder(RestClient.builder().requestFactory(requests))
+        .webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector(http)))
+        .responseErrorHandler(new StatusErrors())
+        .build();
+    OllamaChatOptions.Builder options = OllamaChatOptions.builder().model(p.model());
+    if (p.temperature() != null) options.temperature(p.temperature());
+    if (p.maxTokens() != null) options.numPredict(p.maxTokens());
+    return OllamaChatModel.builder()
+        .ollamaApi(api)
+        .options(options.build())
+        .retryTemplate(new RetryTemplate(RetryPolicy.withMaxRetries(0)))
+        .modelManagementOptions(ModelManagementOptions.builder().pullModelStrategy(PullModelStrategy.NEVER).build())
+        .build();
+  }
+
+  /** Keeps an error's status instead of Spring AI's prose, so the node can tell retryable from final. */
+  private static final class StatusErrors implements ResponseErrorHandler {
+    @Override
+    public boolean hasError(ClientHttpResponse response) throws java.io.IOException {
+      return response.getStatusCode().isError();
+    }
+
+    @Override
+    public void handleError(URI url, HttpMethod method, ClientHttpResponse response) throws java.io.IOException {
+      byte[] body = response.getBody().readNBytes(ERROR_PREVIEW);
+      throw new LlmStatusException(response.getStatusCode().value(), new String(body, StandardCharsets.UTF_8),
+          response.getHeaders().getFirst("retry-after"));
+    }
+  }
+}

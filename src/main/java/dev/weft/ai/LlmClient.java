@@ -1,0 +1,108 @@
+package dev.weft.ai;
+
+import dev.weft.node.NodeFailure;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.math.BigDecimal;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * Calls a profile's model once and measures it. Failures become {@link NodeFailure}s with stable codes:
+ * {@code llm.rate_limited} (429) and {@code llm.unavailable} (5xx, timeouts, connection errors) are
+ * retryable; {@code llm.auth}, {@code llm.rejected} (other 4xx) and configuration errors are not.
+ */
+public class LlmClient {
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
+
+  private final ChatModels models;
+
+  public LlmClient(ChatModels models) {
+    this.models = models;
+  }
+
+  public ChatModels models() {
+    return models;
+  }
+
+  public LlmReply call(String profileName, List<Message> messages) {
+    String name = models.resolve(profileName);
+    ModelProfile profile = models.require(name);
+    long started = System.nanoTime();
+    ChatResponse response;
+    try {
+      response = models.model(name).call(new Prompt(messages));
+    } catch (NodeFailure f) {
+      throw f;
+    } catch (RuntimeException e) {
+      throw failure(name, e);
+    }
+    long latencyMs = (System.nanoTime() - started) / 1_000_000;
+    String text = response == null || response.getResult() == null || response.getResult().getOutput() == null ? null
+        : response.getResult().getOutput().getText();
+    if (text == null) throw new NodeFailure("llm.empty", "model profile '" + name + "' gave an empty answer", true);
+    ChatResponseMetadata meta = response.getMetadata();
+    Usage usage = meta == null ? null : meta.getUsage();
+    long in = usage == null || usage.getPromptTokens() == null ? 0 : usage.getPromptTokens();
+    long out = usage == null || usage.getCompletionTokens() == null ? 0 : usage.getCompletionTokens();
+    String model = meta == null || meta.getModel() == null || meta.getModel().isBlank() ? profile.model() : meta.getModel();
+    BigDecimal cost = profile.cost(in, out);
+    return new LlmReply(text, name, model, in, out, latencyMs, cost);
+  }
+
+  /** Maps a provider failure to a node failure; never includes request headers (the key travels there). */
+  public static NodeFailure failure(String profile, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof LlmStatusException s) return status(profile, s.status(), s.getMessage(), s.retryAfter());
+      if (t instanceof com.openai.errors.OpenAIServiceException s) {
+        String retryAfter = s.headers().values("retry-after").stream().findFirst().orElse(null);
+        return status(profile, s.statusCode(), "the model answered " + s.statusCode() + ": " + preview(s.getMessage()), retryAfter);
+      }
+      if (t instanceof RestClientResponseException s) {
+        return status(profile, s.getStatusCode().value(), "the model answered " + s.getStatusCode().value(), null);
+      }
+      if (t instanceof HttpTimeoutException || t instanceof InterruptedIOException) {
+        return new NodeFailure("llm.unavailable", "model profile '" + profile + "': no answer in time", true);
+      }
+      if (t instanceof com.openai.errors.OpenAIIoException || t instanceof ResourceAccessException || t instanceof IOException) {
+        return new NodeFailure("llm.unavailable", "model profile '" + profile + "' is unreachable: " + preview(t.getMessage()), true);
+      }
+    }
+    return new NodeFailure("llm.error", "model profile '" + profile + "': " + e.getClass().getSimpleName() + ": "
+        + preview(e.getMessage()), false);
+  }
+
+  private static NodeFailure status(String profile, int status, String message, String retryAfter) {
+    String text = "model profile '" + profile + "': " + preview(message);
+    if (status == 429) return new NodeFailure("llm.rate_limited", text, true, null, retryAfter(retryAfter).orElse(null));
+    if (status >= 500 || status == 408) return new NodeFailure("llm.unavailable", text, true, null, retryAfter(retryAfter).orElse(null));
+    if (status == 401 || status == 403) return new NodeFailure("llm.auth", text, false);
+    return new NodeFailure("llm.rejected", text, false);
+  }
+
+  private static Optional<Duration> retryAfter(String header) {
+    if (header == null) return Optional.empty();
+    try {
+      long seconds = Long.parseLong(header.strip());
+      if (seconds < 0) return Optional.empty();
+      Duration d = Duration.ofSeconds(seconds);
+      return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String preview(String s) {
+    if (s == null) return "";
+    return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+  }
+}

@@ -1,0 +1,57 @@
+package dev.weft.ai;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * One named model: where it is, which model, and what it costs. The credential is the <em>name</em> of
+ * an environment variable, never the key: a key must not sit in configuration files, workflow JSON,
+ * Temporal history or logs.
+ *
+ * @param provider {@code openai} (and any OpenAI-compatible endpoint) or {@code ollama}
+ * @param baseUrl OpenAI: up to and including {@code /v1}; Ollama: the server ({@code http://localhost:11434})
+ * @param model the provider's model name
+ * @param apiKeyEnv the environment variable holding the API key (OpenAI-compatible providers)
+ * @param temperature sampling temperature, unset = the provider's default
+ * @param maxTokens the most output tokens per call, unset = the provider's default
+ * @param inputPricePer1k price of 1,000 input tokens, in the account's currency
+ * @param outputPricePer1k price of 1,000 output tokens
+ * @param timeout one HTTP call's limit (a node's own timeout bounds it too)
+ */
+public record ModelProfile(
+    @DefaultValue("openai") Provider provider,
+    String baseUrl,
+    String model,
+    String apiKeyEnv,
+    Double temperature,
+    Integer maxTokens,
+    @DefaultValue("0") BigDecimal inputPricePer1k,
+    @DefaultValue("0") BigDecimal outputPricePer1k,
+    @DefaultValue("120s") Duration timeout) {
+
+  /** The wire formats Weft speaks. */
+  public enum Provider {
+    OPENAI, OLLAMA
+  }
+
+  public ModelProfile {
+    if (model == null || model.isBlank()) throw new IllegalArgumentException("a model profile needs a model name");
+    if (inputPricePer1k == null) inputPricePer1k = BigDecimal.ZERO;
+    if (outputPricePer1k == null) outputPricePer1k = BigDecimal.ZERO;
+    if (timeout == null) timeout = Duration.ofSeconds(120);
+  }
+
+  public String effectiveBaseUrl() {
+    if (baseUrl != null && !baseUrl.isBlank()) return baseUrl.replaceAll("/+$", "");
+    return provider == Provider.OLLAMA ? "http://localhost:11434" : "https://api.openai.com/v1";
+  }
+
+  /** What {@code tokensIn}/{@code tokensOut} cost under this profile's prices. */
+  public BigDecimal cost(long tokensIn, long tokensOut) {
+    return inputPricePer1k.multiply(BigDecimal.valueOf(tokensIn))
+        .add(outputPricePer1k.multiply(BigDecimal.valueOf(tokensOut)))
+        .divide(BigDecimal.valueOf(1000))
+        .stripTrailingZeros();
+  }
+}
