@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import java.util.List;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.ollama.OllamaChatModel;
 import org.springframework.ai.ollama.api.OllamaApi;
 import org.springframework.ai.ollama.api.OllamaChatOptions;
@@ -72,6 +75,28 @@ public class ChatModels {
     String resolved = resolve(name);
     ModelProfile profile = require(resolved);
     return models.computeIfAbsent(resolved, n -> build(profile));
+  }
+
+  /**
+   * Per-call options for the profile's model with {@code tools} offered to it. Spring AI 2 models do not
+   * merge a prompt's options with their defaults field by field, so these carry the profile's settings.
+   */
+  public ChatOptions toolOptions(String name, List<ToolCallback> tools) {
+    ModelProfile p = require(name);
+    return switch (p.provider()) {
+      case OPENAI -> {
+        OpenAiChatOptions.Builder b = OpenAiChatOptions.builder().model(p.model()).toolCallbacks(tools);
+        if (p.temperature() != null) b.temperature(p.temperature());
+        if (p.maxTokens() != null) b.maxTokens(p.maxTokens());
+        yield b.build();
+      }
+      case OLLAMA -> {
+        OllamaChatOptions.Builder b = OllamaChatOptions.builder().model(p.model()).toolCallbacks(tools);
+        if (p.temperature() != null) b.temperature(p.temperature());
+        if (p.maxTokens() != null) b.numPredict(p.maxTokens());
+        yield b.build();
+      }
+    };
   }
 
   private ChatModel build(ModelProfile p) {

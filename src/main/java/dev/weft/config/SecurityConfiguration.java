@@ -92,6 +92,8 @@ public class SecurityConfiguration {
           a.requestMatchers(HttpMethod.POST, "/api/workflows", "/api/workflows/**").hasRole(editor);
           a.requestMatchers(HttpMethod.PUT, "/api/workflows/**").hasRole(editor);
           a.requestMatchers(HttpMethod.DELETE, "/api/workflows/**").hasRole(editor);
+          // Any role may talk to the agent: its tools check the caller's role for each action.
+          a.requestMatchers("/api/agent/**").hasRole(viewer);
           a.requestMatchers(HttpMethod.GET, "/api/**").hasRole(viewer);
           a.requestMatchers(HttpMethod.GET, apiDocs).hasRole(viewer);
           a.requestMatchers(HttpMethod.GET, "/actuator", "/actuator/**").hasRole(viewer);

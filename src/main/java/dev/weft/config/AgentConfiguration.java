@@ -1,0 +1,37 @@
+package dev.weft.config;
+
+import dev.weft.agent.AgentTools;
+import dev.weft.agent.Orchestrator;
+import dev.weft.agent.generate.WorkflowGenerator;
+import dev.weft.ai.AiProperties;
+import dev.weft.ai.ChatModels;
+import dev.weft.ai.LlmClient;
+import dev.weft.service.HumanTaskService;
+import dev.weft.service.RunService;
+import dev.weft.service.WorkflowService;
+import dev.weft.store.AuditLog;
+import dev.weft.store.ConversationStore;
+import dev.weft.store.HumanTaskStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The orchestrator agent: its conversation store and the tools it acts through. */
+@Configuration(proxyBeanMethods = false)
+@ServesApi
+public class AgentConfiguration {
+
+  @Bean
+  ConversationStore conversationStore(JdbcClient jdbc) {
+    return new ConversationStore(jdbc);
+  }
+
+  @Bean
+  Orchestrator orchestrator(ChatModels models, LlmClient llm, ConversationStore store, AiProperties ai, WeftProperties props,
+      WorkflowService workflows, WorkflowGenerator generator, RunService runs, HumanTaskService tasks, HumanTaskStore inbox,
+      AuditLog audit) {
+    AgentTools.Services services = new AgentTools.Services(workflows, generator, runs, tasks, inbox, store, audit,
+        props.api().maxWait());
+    return new Orchestrator(models, llm, store, ai, turn -> new AgentTools(turn, services));
+  }
+}
