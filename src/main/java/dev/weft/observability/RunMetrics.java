@@ -70,10 +70,8 @@ public class RunMetrics implements RunEventListener {
       case RUN_CANCELED -> runCounter(RUNS_CANCELED, "Runs that were canceled", workflowOf(e)).increment();
       case RUN_TERMINATED -> runCounter(RUNS_TERMINATED, "Runs ended outside Weft: terminated, timed out or lost",
           workflowOf(e)).increment();
-      case NODE_COMPLETED -> {
-        duration(e, "completed");
-        llmUsage(e);
-      }
+      case NODE_COMPLETED -> duration(e, "completed");
+      case NODE_ATTEMPT_COMPLETED -> llmUsage(e);
       case NODE_FAILED -> {
         duration(e, "failed");
         Counter.builder(NODE_FAILURES).description("Nodes that failed (after their last attempt)")
@@ -88,8 +86,10 @@ public class RunMetrics implements RunEventListener {
   }
 
   /**
-   * The usage an {@code llm.*} node reports under {@code llm} in its output. Counted from the node's
-   * completion, which is written once however many attempts it took; a claim-checked output is not read.
+   * The usage an {@code llm.*} node reports under {@code llm} in its output, counted from the attempt
+   * that succeeded: the workflow's {@code node_completed} of an activity node carries no output, while
+   * the activity writes its output once per attempt (the store keeps the first of a repeated write), and
+   * a failed attempt (429, 5xx) has no usage. A claim-checked output is not read.
    */
   private void llmUsage(RunEvent e) {
     if (e.nodeType() == null || !e.nodeType().startsWith("llm.") || e.output() == null) return;

@@ -144,15 +144,15 @@ class RunMetricsTest {
   }
 
   @Test
-  void countsTheTokensAndCostOfCompletedLlmNodesByWorkflowTypeModelAndDirection() {
+  void countsTheTokensAndCostOfSuccessfulLlmAttemptsByWorkflowTypeModelAndDirection() {
     JsonNode usage = Json.parse("""
         {"text": "hi", "llm": {"profile": "default", "model": "gpt-4o-mini", "tokensIn": 120, "tokensOut": 30,
                                "latencyMs": 800, "cost": 0.0042}}""");
     tell(runStarted(RUN, "orders-sync"),
-        output(EventKind.NODE_COMPLETED, "llm.chat", usage),
-        output(EventKind.NODE_COMPLETED, "llm.chat", usage),
         output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", usage),
-        output(EventKind.NODE_COMPLETED, "llm.classify", Json.parse("{\"label\": \"a\", \"llm\": {\"model\": \"llama3.2:3b\","
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.classify", Json.parse("{\"label\": \"a\", \"llm\": {\"model\": \"llama3.2:3b\","
             + " \"tokensIn\": 10, \"tokensOut\": 1, \"cost\": 0}}")));
 
     assertThat(count(RunMetrics.LLM_TOKENS, "workflow", "orders-sync", "type", "llm.chat", "model", "gpt-4o-mini",
@@ -165,13 +165,14 @@ class RunMetricsTest {
   }
 
   @Test
-  void ignoresOtherNodesClaimChecksAndOutputsWithoutUsage() {
+  void ignoresOtherNodesClaimChecksFailuresOutputsWithoutUsageAndTheNodesCompletion() {
     JsonNode usage = Json.parse("{\"llm\": {\"model\": \"m\", \"tokensIn\": 5, \"tokensOut\": 5, \"cost\": 1}}");
-    tell(output(EventKind.NODE_COMPLETED, "http", usage),
-        output(EventKind.NODE_COMPLETED, "llm.chat", dev.weft.engine.ClaimCheck.ref("run/step/1", 200_000)),
-        output(EventKind.NODE_COMPLETED, "llm.chat", Json.parse("{\"llm\": \"not usage\"}")),
-        output(EventKind.NODE_FAILED, "llm.chat", usage),
-        output(EventKind.NODE_COMPLETED, "llm.chat", null));
+    tell(output(EventKind.NODE_ATTEMPT_COMPLETED, "http", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", dev.weft.engine.ClaimCheck.ref("run/step/1", 200_000)),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", Json.parse("{\"llm\": \"not usage\"}")),
+        output(EventKind.NODE_ATTEMPT_FAILED, "llm.chat", usage),
+        output(EventKind.NODE_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", null));
 
     assertThat(registry.find(RunMetrics.LLM_TOKENS).counters()).isEmpty();
     assertThat(registry.find(RunMetrics.LLM_COST).counters()).isEmpty();
@@ -179,7 +180,7 @@ class RunMetricsTest {
 
   @Test
   void llmTagsAreBounded() {
-    tell(output(EventKind.NODE_COMPLETED, "llm.chat", Json.parse("{\"llm\": {\"model\": \"" + "m".repeat(200)
+    tell(output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", Json.parse("{\"llm\": {\"model\": \"" + "m".repeat(200)
         + "\", \"tokensIn\": 1, \"tokensOut\": 0}}")));
 
     assertThat(count(RunMetrics.LLM_TOKENS, "model", "other", "direction", "in")).isEqualTo(1);
