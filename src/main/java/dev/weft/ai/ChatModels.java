@@ -50,6 +50,10 @@ public class ChatModels {
     this.env = env;
   }
 
+  public AiProperties props() {
+    return props;
+  }
+
   public Set<String> names() {
     return new TreeSet<>(props.models().keySet());
   }

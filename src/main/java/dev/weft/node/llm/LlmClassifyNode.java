@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> {
-  static final String ANSWER_RULE = "Classify the text inside the <data> tags. Answer with exactly one label name from"
+  public static final String ANSWER_RULE = "Classify the text inside the <data> tags. Answer with exactly one label name from"
       + " this list and nothing else:";
   /** Ports the engine gives a meaning of their own. */
   private static final Set<String> RESERVED = Set.of("main", "error");

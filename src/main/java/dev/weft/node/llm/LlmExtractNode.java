@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 public class LlmExtractNode implements ActivityNodeType<LlmExtractNodeConfig> {
-  static final String ANSWER_RULE = "Answer with only one JSON object that matches this JSON schema, no prose:";
+  public static final String ANSWER_RULE = "Answer with only one JSON object that matches this JSON schema, no prose:";
   private static final Pattern FENCE = Pattern.compile("(?s)^\\s*```[A-Za-z]*\\s*\\n?(.*?)\\n?\\s*```\\s*$");
 
   private final LlmClient llm;
