@@ -1,5 +1,7 @@
 package dev.weft;
 
+import dev.weft.ai.LlmClient;
+import dev.weft.ai.TestModels;
 import dev.weft.definition.DefinitionLimits;
 import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.expression.ExpressionEngine;
@@ -12,6 +14,10 @@ import dev.weft.node.filter.FilterNode;
 import dev.weft.node.http.HttpNode;
 import dev.weft.node.http.HttpNodeSettings;
 import dev.weft.node.ifelse.IfNode;
+import dev.weft.node.llm.LlmChatNode;
+import dev.weft.node.llm.LlmClassifyNode;
+import dev.weft.node.llm.LlmExtractNode;
+import dev.weft.node.llm.LlmSummarizeNode;
 import dev.weft.node.merge.MergeNode;
 import dev.weft.node.respond.RespondNode;
 import dev.weft.node.set.SetNode;
@@ -23,13 +29,24 @@ import java.util.List;
 public final class TestRegistries {
   private TestRegistries() {}
 
+  /** The built-in types; the {@code llm.*} ones with {@link TestModels#offline()} profiles. */
   public static List<NodeType<?>> builtins() {
+    return builtins(TestModels.offline());
+  }
+
+  public static List<NodeType<?>> builtins(LlmClient llm) {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
-        new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS), new ApprovalNode(), new FormNode());
+        new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS), new ApprovalNode(), new FormNode(),
+        new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm));
   }
 
   public static NodeRegistry registry(NodeType<?>... extra) {
-    List<NodeType<?>> all = new ArrayList<>(builtins());
+    return registry(TestModels.offline(), extra);
+  }
+
+  /** The built-in types, the {@code llm.*} ones calling {@code llm}. */
+  public static NodeRegistry registry(LlmClient llm, NodeType<?>... extra) {
+    List<NodeType<?>> all = new ArrayList<>(builtins(llm));
     all.addAll(List.of(extra));
     return new NodeRegistry(all);
   }

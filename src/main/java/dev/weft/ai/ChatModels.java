@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.tool.ToolCallback;
@@ -39,6 +40,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public class ChatModels {
   private static final int ERROR_PREVIEW = 1_024;
+  /** Shapes of common provider keys, redacted even when the key is not this profile's. */
+  private static final Pattern SECRET_LIKE = Pattern.compile("\\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}");
 
   private final AiProperties props;
   private final UnaryOperator<String> env;
@@ -48,6 +51,10 @@ public class ChatModels {
   public ChatModels(AiProperties props, UnaryOperator<String> env) {
     this.props = props;
     this.env = env;
+  }
+
+  public AiProperties props() {
+    return props;
   }
 
   public Set<String> names() {
@@ -118,18 +125,35 @@ public class ChatModels {
     return OpenAiChatModel.builder().options(options.build()).build();
   }
 
+  /**
+   * {@code text} without the profile's API key: a provider may echo the key it rejected, and failure
+   * messages end up in events, history and logs.
+   */
+  public String redact(String name, String text) {
+    if (text == null) return null;
+    ModelProfile p = props.models().get(resolve(name));
+    String out = text;
+    if (p != null && p.apiKeyEnv() != null && !p.apiKeyEnv().isBlank()) {
+      String key = env.apply(p.apiKeyEnv());
+      if (key != null && key.length() >= 4) out = out.replace(key, "[redacted]");
+    }
+    return SECRET_LIKE.matcher(out).replaceAll("[redacted]");
+  }
+
   private String apiKey(ModelProfile p) {
     if (p.apiKeyEnv() == null || p.apiKeyEnv().isBlank()) return "none"; // local OpenAI-compatible servers
     String key = env.apply(p.apiKeyEnv());
     if (key == null || key.isBlank()) {
       throw new NodeFailure("llm.credential_missing", "the environment variable " + p.apiKeyEnv()
-          + " that holds the API key of model profile '" + p.model() + "' is not set", false);
+          + " that holds the API key of model '" + p.model() + "' is not set", false);
     }
     return key;
   }
 
   private ChatModel ollama(ModelProfile p) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the JDK client's default h2c upgrade on a POST breaks the connection with some servers.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build();
     JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
     requests.setReadTimeout(p.timeout());
     OllamaApi api = OllamaApi.builder()

@@ -44,7 +44,8 @@ public class LlmClient {
     } catch (NodeFailure f) {
       throw f;
     } catch (RuntimeException e) {
-      throw failure(name, e);
+      NodeFailure f = failure(name, e);
+      throw new NodeFailure(f.code(), models.redact(name, f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     }
     long latencyMs = (System.nanoTime() - started) / 1_000_000;
     String text = response == null || response.getResult() == null || response.getResult().getOutput() == null ? null

@@ -1,6 +1,8 @@
 package dev.weft.node;
 
 import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
@@ -14,9 +16,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON schemas of forms: flat objects of strings, numbers, integers, booleans and enums, checked
- * when a definition is saved and used to validate what people submit. Pure functions: the run's update
- * validator calls them.
+ * The JSON schemas of forms (flat objects of strings, numbers, integers, booleans and enums) and of LLM
+ * answers (any self-contained schema), checked when a definition is saved and used to validate what
+ * people submit and what models answer. Pure functions: the run's update validator calls them.
  */
 public final class JsonSchemas {
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
@@ -141,5 +143,108 @@ public final class JsonSchemas {
       sb.append(JsonPointers.child("", String.valueOf(path.getElement(i))));
     }
     return sb.toString();
+  }
+
+  /** The draft 2020-12 meta-schema, bundled with the validator (never fetched). */
+  private static final Schema META = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+  private static final int MAX_SAMPLE_DEPTH = 16;
+
+  /**
+   * Problems of a self-contained schema (an LLM answer's): it must be a valid draft 2020-12 schema and
+   * refer to nothing outside itself. Paths are relative to it; the code is {@code code}.
+   */
+  public static List<Violation> checkSchema(JsonNode schema, String code) {
+    List<Violation> v = new ArrayList<>();
+    if (schema == null || !schema.isObject()) {
+      v.add(Violation.of("", code, "a JSON schema object is expected"));
+      return v;
+    }
+    externalRefs(schema, "", code, v);
+    for (Error err : META.validate(schema)) {
+      v.add(Violation.of(pointer(err.getInstanceLocation()), code, err.getMessage()));
+    }
+    if (v.isEmpty()) {
+      try {
+        REGISTRY.getSchema(schema);
+      } catch (RuntimeException e) {
+        v.add(Violation.of("", code, e.getMessage()));
+      }
+    }
+    return v;
+  }
+
+  private static void externalRefs(JsonNode n, String path, String code, List<Violation> v) {
+    if (n.isObject()) {
+      for (var e : n.properties()) {
+        String child = JsonPointers.child(path, e.getKey());
+        if ((e.getKey().equals("$ref") || e.getKey().equals("$dynamicRef")) && e.getValue().isString()
+            && !e.getValue().stringValue().startsWith("#")) {
+          v.add(Violation.of(child, code, "only references inside the schema (#...) are allowed"));
+        }
+        externalRefs(e.getValue(), child, code, v);
+      }
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) externalRefs(n.get(i), JsonPointers.child(path, i), code, v);
+    }
+  }
+
+  /** Problems of {@code value} against a schema {@link #checkSchema} accepted: code {@code schema.<keyword>}. */
+  public static List<Violation> errors(JsonNode schema, JsonNode value) {
+    List<Violation> out = new ArrayList<>();
+    for (Error err : REGISTRY.getSchema(schema).validate(value)) {
+      String rel = pointer(err.getInstanceLocation());
+      String keyword = String.valueOf(err.getKeyword());
+      if (("required".equals(keyword) || "additionalProperties".equals(keyword)) && err.getProperty() != null) {
+        rel = JsonPointers.child(rel, err.getProperty());
+      }
+      out.add(Violation.of(rel, "schema." + keyword, err.getMessage()));
+    }
+    return out;
+  }
+
+  /**
+   * A plausible value of a schema, for dry runs: its default, const or first enum value, else by type —
+   * objects with every declared property, "" for strings, 0 for numbers, false for booleans, [] for
+   * arrays; the first branch of an anyOf/oneOf.
+   */
+  public static JsonNode sample(JsonNode schema) {
+    return sample(schema, 0);
+  }
+
+  private static JsonNode sample(JsonNode s, int depth) {
+    var f = tools.jackson.databind.node.JsonNodeFactory.instance;
+    if (s == null || !s.isObject() || depth > MAX_SAMPLE_DEPTH) return f.nullNode();
+    if (s.has("default")) return s.get("default").deepCopy();
+    if (s.has("const")) return s.get("const").deepCopy();
+    JsonNode en = s.get("enum");
+    if (en != null && en.isArray() && !en.isEmpty()) return en.get(0).deepCopy();
+    for (String branch : List.of("anyOf", "oneOf", "allOf")) {
+      JsonNode b = s.get(branch);
+      if (b != null && b.isArray() && !b.isEmpty()) return sample(b.get(0), depth + 1);
+    }
+    String type = typeOf(s);
+    return switch (type) {
+      case "object" -> {
+        ObjectNode o = f.objectNode();
+        JsonNode props = s.get("properties");
+        if (props != null && props.isObject()) props.properties().forEach(e -> o.set(e.getKey(), sample(e.getValue(), depth + 1)));
+        yield o;
+      }
+      case "array" -> f.arrayNode();
+      case "string" -> f.stringNode("");
+      case "integer", "number" -> f.numberNode(0);
+      case "boolean" -> f.booleanNode(false);
+      default -> f.nullNode();
+    };
+  }
+
+  private static String typeOf(JsonNode s) {
+    JsonNode t = s.get("type");
+    if (t != null && t.isString()) return t.stringValue();
+    if (t != null && t.isArray()) {
+      for (JsonNode x : t) if (x.isString() && !"null".equals(x.stringValue())) return x.stringValue();
+      return "null";
+    }
+    return s.has("properties") ? "object" : s.has("items") ? "array" : "null";
   }
 }

@@ -30,6 +30,10 @@ public class RunMetrics implements RunEventListener {
   public static final String NODE_DURATION = "weft.node.duration";
   public static final String NODE_FAILURES = "weft.node.failures";
   public static final String NODE_ATTEMPT_FAILURES = "weft.node.attempt.failures";
+  /** Tokens LLM nodes used (Prometheus {@code weft_llm_tokens_total}), by direction {@code in}/{@code out}. */
+  public static final String LLM_TOKENS = "weft.llm.tokens";
+  /** What LLM nodes cost under their profiles' prices (Prometheus {@code weft_llm_cost_total}). */
+  public static final String LLM_COST = "weft.llm.cost";
 
   static final String UNKNOWN = "unknown";
   static final String OTHER = "other";
@@ -67,6 +71,7 @@ public class RunMetrics implements RunEventListener {
       case RUN_TERMINATED -> runCounter(RUNS_TERMINATED, "Runs ended outside Weft: terminated, timed out or lost",
           workflowOf(e)).increment();
       case NODE_COMPLETED -> duration(e, "completed");
+      case NODE_ATTEMPT_COMPLETED -> llmUsage(e);
       case NODE_FAILED -> {
         duration(e, "failed");
         Counter.builder(NODE_FAILURES).description("Nodes that failed (after their last attempt)")
@@ -77,6 +82,34 @@ public class RunMetrics implements RunEventListener {
           .tag("type", tagValue(e.nodeType())).tag("code", code(e.error()))
           .register(registry).increment();
       default -> { }
+    }
+  }
+
+  /**
+   * The usage an {@code llm.*} node reports under {@code llm} in its output, counted from the attempt
+   * that succeeded: the workflow's {@code node_completed} of an activity node carries no output, while
+   * the activity writes its output once per attempt (the store keeps the first of a repeated write), and
+   * a failed attempt (429, 5xx) has no usage. A claim-checked output is not read.
+   */
+  private void llmUsage(RunEvent e) {
+    if (e.nodeType() == null || !e.nodeType().startsWith("llm.") || e.output() == null) return;
+    JsonNode usage = e.output().get("llm");
+    if (usage == null || !usage.isObject()) return;
+    String workflow = workflowOf(e);
+    String type = tagValue(e.nodeType());
+    String model = tagValue(usage.path("model").asString(null));
+    for (String direction : new String[] {"in", "out"}) {
+      JsonNode tokens = usage.get(direction.equals("in") ? "tokensIn" : "tokensOut");
+      if (tokens == null || !tokens.isNumber() || tokens.asLong() <= 0) continue;
+      Counter.builder(LLM_TOKENS).description("Tokens used by LLM nodes")
+          .tag("workflow", workflow).tag("type", type).tag("model", model).tag("direction", direction)
+          .register(registry).increment(tokens.asLong());
+    }
+    JsonNode cost = usage.get("cost");
+    if (cost != null && cost.isNumber() && cost.doubleValue() > 0) {
+      Counter.builder(LLM_COST).description("Cost of LLM nodes, in the profiles' price currency")
+          .tag("workflow", workflow).tag("type", type).tag("model", model)
+          .register(registry).increment(cost.doubleValue());
     }
   }
 

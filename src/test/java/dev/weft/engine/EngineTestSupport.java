@@ -1,6 +1,8 @@
 package dev.weft.engine;
 
 import dev.weft.TestRegistries;
+import dev.weft.ai.LlmClient;
+import dev.weft.ai.TestModels;
 import dev.weft.definition.DefinitionLimits;
 import dev.weft.definition.Json;
 import dev.weft.definition.validate.DefinitionValidator;
@@ -37,7 +39,16 @@ final class EngineTestSupport implements AutoCloseable {
   }
 
   EngineTestSupport(EngineSettings settings) {
-    registry = TestRegistries.registry(TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
+    this(settings, TestModels.offline());
+  }
+
+  /** @param llm what the {@code llm.*} nodes call */
+  EngineTestSupport(LlmClient llm) {
+    this(EngineSettings.DEFAULTS, llm);
+  }
+
+  EngineTestSupport(EngineSettings settings, LlmClient llm) {
+    registry = TestRegistries.registry(llm, TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
     validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
     env = newEnvironment();
     this.settings = settings;

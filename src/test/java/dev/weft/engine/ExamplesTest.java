@@ -2,29 +2,39 @@ package dev.weft.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.ai.ScriptedModels;
 import dev.weft.definition.Json;
 import dev.weft.definition.validate.ValidationReport;
+import dev.weft.node.JsonSchemas;
+import dev.weft.node.llm.LlmClassifyNode;
+import dev.weft.node.llm.LlmExtractNode;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.ai.chat.prompt.Prompt;
 
 /**
  * The examples under examples/ are documentation that must not rot: each one is valid, and each one
- * that needs no network completes when run with its {@code .input.json}.
+ * that needs no network completes when run with its {@code .input.json}. Their {@code llm.*} nodes get
+ * a scripted model: the first label when asked to classify, a value synthesised from the schema when
+ * asked to extract, and a fixed text otherwise.
  */
 class ExamplesTest {
   private static EngineTestSupport t;
 
   @BeforeAll
   static void setUp() {
-    t = new EngineTestSupport();
+    t = new EngineTestSupport(ScriptedModels.client(ExamplesTest::answer));
   }
 
   @AfterAll
@@ -41,6 +51,20 @@ class ExamplesTest {
     }
   }
 
+  static String answer(Prompt prompt) {
+    String system = prompt.getSystemMessage() == null ? "" : prompt.getSystemMessage().getText();
+    if (system.contains(LlmClassifyNode.ANSWER_RULE)) {
+      Matcher first = Pattern.compile("(?m)^- ([a-z][a-z0-9_-]*)").matcher(system.substring(system.indexOf(LlmClassifyNode.ANSWER_RULE)));
+      return first.find() ? first.group(1) : "";
+    }
+    int schema = system.indexOf(LlmExtractNode.ANSWER_RULE);
+    if (schema >= 0) {
+      String rest = system.substring(schema + LlmExtractNode.ANSWER_RULE.length()).strip();
+      return JsonSchemas.sample(Json.parse(rest.split("\n\n", 2)[0])).toString();
+    }
+    return "A scripted answer.";
+  }
+
   @ParameterizedTest
   @MethodSource("examples")
   void exampleIsValidAndCompletes(Path file) throws IOException {
@@ -55,5 +79,21 @@ class ExamplesTest {
     assertThat(state.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(state.output()).isNotNull();
     assertThat(Json.sizeOf(state.output())).isGreaterThan(2);
+  }
+
+  @Test
+  void ticketTriageExtractsTheInvoiceOfTheLabelItRoutesTo() throws IOException {
+    WorkflowStub run = t.start(Files.readString(Path.of("examples/ticket-triage.json")),
+        Files.readString(Path.of("examples/ticket-triage.input.json")));
+
+    RunResult r = run.getResult(RunResult.class);
+
+    // The scripted model picks the first label (billing) and the schema's sample.
+    assertThat(r.output().get("label").stringValue()).isEqualTo("billing");
+    assertThat(r.output().at("/route/queue").stringValue()).isEqualTo("billing");
+    assertThat(r.output().at("/route/invoice/request").stringValue()).isEqualTo("refund");
+    RunState s = t.state(run);
+    assertThat(s.nodes().get("bug-route").status()).isEqualTo(NodeStatus.SKIPPED);
+    assertThat(s.nodes().get("other-route").status()).isEqualTo(NodeStatus.SKIPPED);
   }
 }

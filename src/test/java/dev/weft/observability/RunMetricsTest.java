@@ -143,6 +143,54 @@ class RunMetricsTest {
     assertThat(registry.find(RunMetrics.RUNS_COMPLETED).counter()).isNull();
   }
 
+  @Test
+  void countsTheTokensAndCostOfSuccessfulLlmAttemptsByWorkflowTypeModelAndDirection() {
+    JsonNode usage = Json.parse("""
+        {"text": "hi", "llm": {"profile": "default", "model": "gpt-4o-mini", "tokensIn": 120, "tokensOut": 30,
+                               "latencyMs": 800, "cost": 0.0042}}""");
+    tell(runStarted(RUN, "orders-sync"),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.classify", Json.parse("{\"label\": \"a\", \"llm\": {\"model\": \"llama3.2:3b\","
+            + " \"tokensIn\": 10, \"tokensOut\": 1, \"cost\": 0}}")));
+
+    assertThat(count(RunMetrics.LLM_TOKENS, "workflow", "orders-sync", "type", "llm.chat", "model", "gpt-4o-mini",
+        "direction", "in")).isEqualTo(240);
+    assertThat(count(RunMetrics.LLM_TOKENS, "type", "llm.chat", "direction", "out")).isEqualTo(60);
+    assertThat(count(RunMetrics.LLM_COST, "workflow", "orders-sync", "type", "llm.chat", "model", "gpt-4o-mini"))
+        .isCloseTo(0.0084, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(count(RunMetrics.LLM_TOKENS, "type", "llm.classify", "model", "llama3.2:3b", "direction", "in")).isEqualTo(10);
+    assertThat(registry.find(RunMetrics.LLM_COST).tag("type", "llm.classify").counter()).as("free models cost nothing").isNull();
+  }
+
+  @Test
+  void ignoresOtherNodesClaimChecksFailuresOutputsWithoutUsageAndTheNodesCompletion() {
+    JsonNode usage = Json.parse("{\"llm\": {\"model\": \"m\", \"tokensIn\": 5, \"tokensOut\": 5, \"cost\": 1}}");
+    tell(output(EventKind.NODE_ATTEMPT_COMPLETED, "http", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", dev.weft.engine.ClaimCheck.ref("run/step/1", 200_000)),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", Json.parse("{\"llm\": \"not usage\"}")),
+        output(EventKind.NODE_ATTEMPT_FAILED, "llm.chat", usage),
+        output(EventKind.NODE_COMPLETED, "llm.chat", usage),
+        output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", null));
+
+    assertThat(registry.find(RunMetrics.LLM_TOKENS).counters()).isEmpty();
+    assertThat(registry.find(RunMetrics.LLM_COST).counters()).isEmpty();
+  }
+
+  @Test
+  void llmTagsAreBounded() {
+    tell(output(EventKind.NODE_ATTEMPT_COMPLETED, "llm.chat", Json.parse("{\"llm\": {\"model\": \"" + "m".repeat(200)
+        + "\", \"tokensIn\": 1, \"tokensOut\": 0}}")));
+
+    assertThat(count(RunMetrics.LLM_TOKENS, "model", "other", "direction", "in")).isEqualTo(1);
+    assertThat(registry.find(RunMetrics.LLM_TOKENS).tag("direction", "out").counter()).isNull();
+  }
+
+  private static RunEvent output(EventKind kind, String type, JsonNode output) {
+    return new RunEvent(RUN, "step", type, 1, kind, Instant.now(), 5L, null, output, null, null);
+  }
+
   private void tell(RunEvent... events) {
     List<StoredEvent> batch = new ArrayList<>();
     for (RunEvent e : events) batch.add(new StoredEvent(++seq, e));

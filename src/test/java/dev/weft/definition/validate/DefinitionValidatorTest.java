@@ -57,7 +57,8 @@ class DefinitionValidatorTest {
       "approval.approver_invalid", "approval.timeout_required", "approval.escalation_required",
       "approval.escalation_unused", "approval.reminder_too_frequent", "approval.quorum_unreachable",
       "form.schema_invalid", "form.too_many_fields", "form.field_invalid", "form.field_type", "form.required_unknown",
-      "form.assignee_invalid");
+      "form.assignee_invalid",
+      "llm.unknown_model", "llm.label_duplicate", "llm.label_reserved", "llm.schema_invalid");
 
   /** What a test asserts about a violation: never its message text. */
   record Finding(String code, String path) implements Comparable<Finding> {
