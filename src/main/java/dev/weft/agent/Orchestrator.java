@@ -53,14 +53,21 @@ public class Orchestrator {
   private final ConversationStore store;
   private final AiProperties.Agent settings;
   private final Function<AgentTools.Turn, AgentTools> tools;
+  private final Usage usage;
+
+  /** Where the usage of each model call goes (metrics): {@code type} is {@code agent} or {@code agent.summary}. */
+  public interface Usage {
+    void used(String type, JsonNode usage);
+  }
 
   public Orchestrator(ChatModels models, LlmClient llm, ConversationStore store, AiProperties props,
-      Function<AgentTools.Turn, AgentTools> tools) {
+      Function<AgentTools.Turn, AgentTools> tools, Usage usage) {
     this.models = models;
     this.llm = llm;
     this.store = store;
     this.settings = props.agent();
     this.tools = tools;
+    this.usage = usage;
   }
 
   /** Checks a request before any reply starts: answers the conversation, new or the caller's own. */
@@ -173,6 +180,7 @@ public class Orchestrator {
   /** One model call, streamed: text deltas go out as they come; tool calls are gathered. */
   private Round stream(String profile, Prompt prompt, Sink sink) {
     Round r = new Round();
+    long started = System.nanoTime();
     try {
       models.model(profile).stream(prompt).toIterable().forEach(chunk -> r.add(chunk, sink));
     } catch (NodeFailure f) {
@@ -180,15 +188,30 @@ public class Orchestrator {
     } catch (RuntimeException e) {
       throw LlmClient.failure(profile, e);
     }
+    var p = models.require(profile);
+    usage.used("agent", new LlmReply(r.text.toString(), profile, r.model == null ? p.model() : r.model, r.tokensIn,
+        r.tokensOut, (System.nanoTime() - started) / 1_000_000, p.cost(r.tokensIn, r.tokensOut)).usage());
     return r;
   }
 
   private static final class Round {
     final StringBuilder text = new StringBuilder();
     final List<AssistantMessage.ToolCall> calls = new ArrayList<>();
+    long tokensIn;
+    long tokensOut;
+    String model;
 
     void add(ChatResponse chunk, Sink sink) {
-      if (chunk == null || chunk.getResults() == null) return;
+      if (chunk == null) return;
+      var meta = chunk.getMetadata();
+      if (meta != null) {
+        if (meta.getModel() != null && !meta.getModel().isBlank()) model = meta.getModel();
+        var u = meta.getUsage();
+        // Providers report usage once, on the last chunk; some repeat running totals: keep the largest.
+        if (u != null && u.getPromptTokens() != null) tokensIn = Math.max(tokensIn, u.getPromptTokens());
+        if (u != null && u.getCompletionTokens() != null) tokensOut = Math.max(tokensOut, u.getCompletionTokens());
+      }
+      if (chunk.getResults() == null) return;
       for (var gen : chunk.getResults()) {
         AssistantMessage out = gen.getOutput();
         if (out == null) continue;
@@ -266,6 +289,7 @@ public class Orchestrator {
       LlmReply reply = llm.call(settings.model(), List.of(
           new SystemMessage(AgentPrompts.SUMMARIZE + "\n" + PromptText.DATA_RULE),
           new UserMessage(PromptText.delimit("conversation", transcript.toString()))));
+      usage.used("agent.summary", reply.usage());
       store.summarize(c.id(), reply.text().strip(), rows.get(cut - 1).seq());
       return store.find(c.id()).orElseThrow();
     } catch (NodeFailure f) {

@@ -6,6 +6,7 @@ import dev.weft.agent.generate.WorkflowGenerator;
 import dev.weft.ai.AiProperties;
 import dev.weft.ai.ChatModels;
 import dev.weft.ai.LlmClient;
+import dev.weft.observability.RunMetrics;
 import dev.weft.service.HumanTaskService;
 import dev.weft.service.RunService;
 import dev.weft.service.WorkflowService;
@@ -29,9 +30,10 @@ public class AgentConfiguration {
   @Bean
   Orchestrator orchestrator(ChatModels models, LlmClient llm, ConversationStore store, AiProperties ai, WeftProperties props,
       WorkflowService workflows, WorkflowGenerator generator, RunService runs, HumanTaskService tasks, HumanTaskStore inbox,
-      AuditLog audit) {
+      AuditLog audit, RunMetrics metrics) {
     AgentTools.Services services = new AgentTools.Services(workflows, generator, runs, tasks, inbox, store, audit,
         props.api().maxWait());
-    return new Orchestrator(models, llm, store, ai, turn -> new AgentTools(turn, services));
+    return new Orchestrator(models, llm, store, ai, turn -> new AgentTools(turn, services),
+        (type, usage) -> metrics.llmUsage("agent", type, usage));
   }
 }

@@ -95,19 +95,27 @@ public class RunMetrics implements RunEventListener {
     if (e.nodeType() == null || !e.nodeType().startsWith("llm.") || e.output() == null) return;
     JsonNode usage = e.output().get("llm");
     if (usage == null || !usage.isObject()) return;
-    String workflow = workflowOf(e);
-    String type = tagValue(e.nodeType());
+    llmUsage(workflowOf(e), e.nodeType(), usage);
+  }
+
+  /**
+   * Counts one model call's usage ({@link dev.weft.ai.LlmReply#usage()}); also for calls outside runs:
+   * the agent ({@code workflow = "agent"}) and workflow generation ({@code workflow = "generate"}).
+   */
+  public void llmUsage(String workflowTag, String typeTag, JsonNode usage) {
+    String workflow = tagValue(workflowTag);
+    String type = tagValue(typeTag);
     String model = tagValue(usage.path("model").asString(null));
     for (String direction : new String[] {"in", "out"}) {
       JsonNode tokens = usage.get(direction.equals("in") ? "tokensIn" : "tokensOut");
       if (tokens == null || !tokens.isNumber() || tokens.asLong() <= 0) continue;
-      Counter.builder(LLM_TOKENS).description("Tokens used by LLM nodes")
+      Counter.builder(LLM_TOKENS).description("Tokens used by LLM calls")
           .tag("workflow", workflow).tag("type", type).tag("model", model).tag("direction", direction)
           .register(registry).increment(tokens.asLong());
     }
     JsonNode cost = usage.get("cost");
     if (cost != null && cost.isNumber() && cost.doubleValue() > 0) {
-      Counter.builder(LLM_COST).description("Cost of LLM nodes, in the profiles' price currency")
+      Counter.builder(LLM_COST).description("Cost of LLM calls, in the profiles' price currency")
           .tag("workflow", workflow).tag("type", type).tag("model", model)
           .register(registry).increment(cost.doubleValue());
     }

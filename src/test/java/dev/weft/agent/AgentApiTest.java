@@ -121,6 +121,9 @@ class AgentApiTest extends ServiceTestSupport {
     // Each tool call is audited as the caller.
     JsonNode audit = get("/api/audit?action=agent.tool.list_workflows").json();
     assertThat(audit.toString()).contains(id);
+    // The agent's tokens are counted: 200 in and 30 out per streamed round of the stub, two rounds.
+    String metrics = get("/actuator/prometheus").text();
+    assertThat(metrics).containsPattern("weft_llm_tokens_total\\{[^}]*direction=\"in\"[^}]*type=\"agent\"[^}]*workflow=\"agent\"[^}]*} [1-9]");
   }
 
   @Test
