@@ -32,6 +32,7 @@ public final class NodeInvoker {
   private final NodeRegistry registry;
   private final ExpressionEngine expressions;
   private final TemplateResolver templates;
+  private final Sampling sampling;
 
   /** Durable time, supplied by the workflow for wait nodes. */
   public interface Clock {
@@ -42,10 +43,34 @@ public final class NodeInvoker {
     HumanTask openTask(HumanTask.Spec spec);
   }
 
+  /**
+   * The dry run's hook (see {@link #sampling}): sees every node's result or failure, and may reshape it.
+   * Called inside the workflow for control and wait nodes, so it must be deterministic too.
+   */
+  public interface Sampling {
+    NodeResult completed(NodeDef node, NodeScope scope, NodeResult result);
+
+    /** Returns a substitute result, or throws (usually {@code failure}) to fail the node. */
+    NodeResult failed(NodeDef node, NodeScope scope, NodeFailure failure);
+  }
+
   public NodeInvoker(NodeRegistry registry, ExpressionEngine expressions) {
+    this(registry, expressions, null);
+  }
+
+  private NodeInvoker(NodeRegistry registry, ExpressionEngine expressions, Sampling sampling) {
     this.registry = registry;
     this.expressions = expressions;
     this.templates = new TemplateResolver(expressions);
+    this.sampling = sampling;
+  }
+
+  /**
+   * An invoker for dry runs: templates and expressions resolve exactly as in a run, but activity nodes
+   * answer with {@link ActivityNodeType#sample} instead of doing I/O, and {@code sampling} sees each outcome.
+   */
+  public static NodeInvoker sampling(NodeRegistry registry, ExpressionEngine expressions, Sampling sampling) {
+    return new NodeInvoker(registry, expressions, java.util.Objects.requireNonNull(sampling));
   }
 
   public NodeRegistry registry() {
@@ -57,6 +82,17 @@ public final class NodeInvoker {
    * @throws NodeFailure for expected failures, including expression errors ({@code expr.*})
    */
   public NodeResult invoke(String runId, NodeDef node, NodeScope scope, Clock clock) {
+    if (sampling == null) return resolveAndCall(runId, node, scope, clock);
+    NodeResult r;
+    try {
+      r = resolveAndCall(runId, node, scope, clock);
+    } catch (NodeFailure f) {
+      return sampling.failed(node, scope, f);
+    }
+    return sampling.completed(node, scope, r);
+  }
+
+  private NodeResult resolveAndCall(String runId, NodeDef node, NodeScope scope, Clock clock) {
     NodeRegistry.Entry entry = registry.get(node.type());
     Scope exprScope = new Scope(scope.input(), scope.nodes(), scope.run());
     JsonNode resolved;
@@ -74,7 +110,7 @@ public final class NodeInvoker {
     try {
       return switch (type) {
         case ControlNodeType<C> c -> c.evaluate(bound, ctx);
-        case ActivityNodeType<C> a -> a.execute(bound, ctx);
+        case ActivityNodeType<C> a -> sampling == null ? a.execute(bound, ctx) : a.sample(bound, ctx);
         case WaitNodeType<C> w -> w.await(bound, ctx);
       };
     } catch (ExpressionException e) {
