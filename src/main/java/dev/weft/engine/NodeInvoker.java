@@ -17,7 +17,10 @@ import dev.weft.node.WaitContext;
 import dev.weft.node.WaitNodeType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import dev.weft.definition.OnError;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -48,7 +51,8 @@ public final class NodeInvoker {
    * Called inside the workflow for control and wait nodes, so it must be deterministic too.
    */
   public interface Sampling {
-    NodeResult completed(NodeDef node, NodeScope scope, NodeResult result);
+    /** @param offered the ports the node's config offers ({@code error} included under {@code onError: branch}) */
+    NodeResult completed(NodeDef node, NodeScope scope, NodeResult result, List<String> offered);
 
     /** Returns a substitute result, or throws (usually {@code failure}) to fail the node. */
     NodeResult failed(NodeDef node, NodeScope scope, NodeFailure failure);
@@ -83,13 +87,11 @@ public final class NodeInvoker {
    */
   public NodeResult invoke(String runId, NodeDef node, NodeScope scope, Clock clock) {
     if (sampling == null) return resolveAndCall(runId, node, scope, clock);
-    NodeResult r;
     try {
-      r = resolveAndCall(runId, node, scope, clock);
+      return resolveAndCall(runId, node, scope, clock);
     } catch (NodeFailure f) {
       return sampling.failed(node, scope, f);
     }
-    return sampling.completed(node, scope, r);
   }
 
   private NodeResult resolveAndCall(String runId, NodeDef node, NodeScope scope, Clock clock) {
@@ -107,8 +109,9 @@ public final class NodeInvoker {
 
   private <C extends Record> NodeResult call(NodeType<C> type, JsonNode config, Context ctx) {
     C bound = registry.bind(type, config);
+    NodeResult r;
     try {
-      return switch (type) {
+      r = switch (type) {
         case ControlNodeType<C> c -> c.evaluate(bound, ctx);
         case ActivityNodeType<C> a -> sampling == null ? a.execute(bound, ctx) : a.sample(bound, ctx);
         case WaitNodeType<C> w -> w.await(bound, ctx);
@@ -116,6 +119,10 @@ public final class NodeInvoker {
     } catch (ExpressionException e) {
       throw new NodeFailure(e.code(), e.describe(), false);
     }
+    if (sampling == null) return r;
+    List<String> offered = new ArrayList<>(type.ports(bound));
+    if (ctx.node.onErrorMode() == OnError.BRANCH) offered.add("error");
+    return sampling.completed(ctx.node, ctx.scope, r, offered);
   }
 
   private final class Context implements WaitContext {

@@ -8,6 +8,7 @@ import dev.weft.engine.DefinitionSnapshot;
 import dev.weft.engine.EngineSettings;
 import dev.weft.engine.HumanFailures;
 import dev.weft.engine.HumanInput;
+import dev.weft.engine.HumanTaskRules;
 import dev.weft.engine.InMemoryPayloadStore;
 import dev.weft.engine.NodeActivities;
 import dev.weft.engine.NodeInvoker;
@@ -17,7 +18,6 @@ import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
 import dev.weft.engine.RunInput;
 import dev.weft.engine.RunLauncher;
-import dev.weft.engine.RunResult;
 import dev.weft.engine.RunState;
 import dev.weft.engine.RunStatus;
 import dev.weft.engine.RunWorkflow;
@@ -28,27 +28,21 @@ import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
-import io.temporal.common.interceptors.WorkerInterceptorBase;
-import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
-import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
-import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
-import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -59,8 +53,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Runs a candidate definition once, without side effects, in a fresh in-process Temporal test server
  * with time skipping: the real interpreter ({@link RunWorkflowImpl}), activity nodes answering with their
  * {@code sample}, every branch forced open ({@link SampleRun}), human tasks answered through the
- * {@code decide} Update ({@link HumanAnswers}), events dropped. Delays are skipped; deadlines of human
- * tasks are ignored (they would race the answers). Nothing touches the service's Temporal or database.
+ * {@code decide} Update ({@link HumanAnswers}), events dropped. Time moves only to the next pending
+ * timer when nothing else can happen, so delays pass at once while a human task's deadline never comes
+ * before the dry run's answer. Nothing touches the service's Temporal or database.
  */
 final class DryRun {
   private static final String QUEUE = "weft-dry-run";
@@ -91,24 +86,23 @@ final class DryRun {
     NodeInvoker invoker = NodeInvoker.sampling(registry, expressions, sampling);
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
         .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create()).build())
-        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new UnboundedWaits()).build())
         .build())) {
       Worker worker = env.newWorker(QUEUE);
       worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
       worker.registerActivitiesImplementations(new NodeActivities(invoker, new InMemoryPayloadStore(), settings),
           new RunEventActivitiesImpl(RunEventSink.NONE));
       env.start();
-      return drive(env.getWorkflowClient(), def, input, sampling);
+      return drive(env, def, input, sampling);
     }
   }
 
-  private Result drive(WorkflowClient client, WorkflowDefinition def, JsonNode input, SampleRun sampling) {
+  private Result drive(TestWorkflowEnvironment env, WorkflowDefinition def, JsonNode input, SampleRun sampling) {
+    WorkflowClient client = env.getWorkflowClient();
     String workflowId = def.id() == null ? "generated" : def.id();
     RunWorkflow run = client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(QUEUE).setWorkflowId(workflowId + "-dry-run").build());
     DefinitionSnapshot snapshot = new DefinitionSnapshot(workflowId, 0, RunLauncher.contentHash(def), def);
     WorkflowClient.start(run::run, new RunInput(snapshot, input, HumanAnswers.STARTER, "dry-run"));
-    WorkflowStub untyped = WorkflowStub.fromTyped(run);
     long deadline = System.nanoTime() + timeout.toNanos();
     Violation problem = null;
     RunState state;
@@ -125,7 +119,7 @@ final class DryRun {
         problem = refused.get();
         break;
       }
-      if (state.waiting().isEmpty()) awaitResult(untyped);
+      if (state.waiting().isEmpty()) advance(env, workflowId + "-dry-run");
     }
     return report(def, input, state, sampling, problem);
   }
@@ -137,25 +131,69 @@ final class DryRun {
       HumanInput answer = node == null || node.task() == null ? null : HumanAnswers.answer(nodeId, node.task());
       if (answer == null) continue;
       try {
-        Updates.send(() -> run.decide(answer));
+        // The API's own check first, as it does before sending: a refusal then names its reason.
+        HumanTaskRules.check(nodeId, HumanTaskRules.of(node), answer, state.startedBy(), registry, settings.claimCheckBytes());
+        decide(run, answer);
       } catch (RuntimeException e) {
         Optional<HumanFailures.Refusal> r = HumanFailures.refusal(e);
         if (r.isPresent() && HumanFailures.NOT_WAITING.equals(r.get().code())) continue;
         String code = r.map(HumanFailures.Refusal::code).orElse("decision.error");
         return Optional.of(Violation.of(path(def, nodeId), "dryrun." + code, "the dry run's " + answer.action()
-            + " on '" + nodeId + "' was refused: " + r.map(HumanFailures.Refusal::message).orElse(e.getMessage())));
+            + " on '" + nodeId + "' was refused: " + r.map(HumanFailures.Refusal::message).orElse(rootCause(e))));
       }
     }
     return Optional.empty();
   }
 
-  /** Lets time skip (timers fire at once) while waiting briefly for the run to end. */
-  private static void awaitResult(WorkflowStub run) {
-    try {
-      run.getResult(200, TimeUnit.MILLISECONDS, RunResult.class);
-    } catch (TimeoutException | WorkflowException e) {
-      // Still running, or ended (the next state query tells how).
+  /**
+   * Sends the decision. The in-process server sometimes loses an update it has just taken and answers
+   * NOT_FOUND (see {@link Updates}); the rules passed, so asking again is safe.
+   */
+  private static void decide(RunWorkflow run, HumanInput answer) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Updates.send(() -> run.decide(answer));
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= 5 || !rootCause(e).startsWith("StatusRuntimeException: NOT_FOUND: update ")) throw e;
+      }
     }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) t = t.getCause();
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /**
+   * Moves time on to the next pending timer (a delay), exactly and no further, else waits a moment for
+   * running work. Time never skips freely: a human task that opens meanwhile would see its deadline pass
+   * before the dry run's answer.
+   */
+  private static void advance(TestWorkflowEnvironment env, String workflowId) {
+    Optional<Long> next = nextTimer(env.getWorkflowClient().fetchHistory(workflowId));
+    if (next.isPresent()) {
+      env.sleep(Duration.ofMillis(Math.max(1, next.get() - env.currentTimeMillis())));
+    } else {
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  /** When the earliest timer still pending fires (epoch millis of the server's clock). */
+  static Optional<Long> nextTimer(WorkflowExecutionHistory history) {
+    Map<String, Long> pending = new HashMap<>();
+    for (HistoryEvent e : history.getEvents()) {
+      if (e.hasTimerStartedEventAttributes()) {
+        var a = e.getTimerStartedEventAttributes();
+        pending.put(a.getTimerId(), Timestamps.toMillis(e.getEventTime()) + Durations.toMillis(a.getStartToFireTimeout()));
+      } else if (e.hasTimerFiredEventAttributes()) {
+        pending.remove(e.getTimerFiredEventAttributes().getTimerId());
+      } else if (e.hasTimerCanceledEventAttributes()) {
+        pending.remove(e.getTimerCanceledEventAttributes().getTimerId());
+      }
+    }
+    return pending.values().stream().min(Long::compare);
   }
 
   private static boolean ended(RunStatus s) {
@@ -236,27 +274,5 @@ final class DryRun {
   private static String configPointer(String message) {
     Matcher m = EXPRESSION_AT.matcher(message == null ? "" : message);
     return m.find() ? m.group(1) : "";
-  }
-
-  /**
-   * Waits with a deadline wait without one: a human task's timeout would otherwise fire the moment time
-   * skips (the test server skips to the next timer whenever nothing runs), before the dry run's answer.
-   */
-  static final class UnboundedWaits extends WorkerInterceptorBase {
-    @Override
-    public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
-      return new WorkflowInboundCallsInterceptorBase(next) {
-        @Override
-        public void init(WorkflowOutboundCallsInterceptor outbound) {
-          super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
-            @Override
-            public boolean await(Duration timeout, String reason, Supplier<Boolean> unblockCondition) {
-              super.await(reason, unblockCondition);
-              return true;
-            }
-          });
-        }
-      };
-    }
   }
 }

@@ -56,14 +56,18 @@ final class SampleRun implements NodeInvoker.Sampling {
   }
 
   @Override
-  public NodeResult completed(NodeDef node, NodeScope scope, NodeResult result) {
+  public NodeResult completed(NodeDef node, NodeScope scope, NodeResult result, List<String> offered) {
     if (isNatural(node, scope)) {
       Set<String> chosen = new LinkedHashSet<>(result.ports());
       // People may decide either way: every port of a node that asks them is a real outcome.
-      if (registry.get(node.type()).type() instanceof WaitNodeType<?> w && w.asksPeople()) chosen.addAll(nonErrorPorts(node));
+      if (registry.get(node.type()).type() instanceof WaitNodeType<?> w && w.asksPeople()) {
+        offered.stream().filter(p -> !"error".equals(p)).forEach(chosen::add);
+      }
       natural.put(node.id(), chosen);
     }
-    return new NodeResult(result.output(), allPorts(node, result.ports()), result.responseStatus());
+    Set<String> ports = new LinkedHashSet<>(result.ports());
+    ports.addAll(offered);
+    return new NodeResult(result.output(), List.copyOf(ports), result.responseStatus());
   }
 
   @Override
@@ -79,7 +83,10 @@ final class SampleRun implements NodeInvoker.Sampling {
     ObjectNode error = Json.object();
     error.put("code", failure.code());
     error.put("message", failure.getMessage());
-    return new NodeResult(error, allPorts(node, List.of()), null);
+    // The config may not even bind: the edges say where to go on.
+    Set<String> ports = new LinkedHashSet<>();
+    graph.outgoing(node.id()).forEach(e -> ports.add(e.portOrMain()));
+    return new NodeResult(error, List.copyOf(ports), null);
   }
 
   private boolean isNatural(NodeDef node, NodeScope scope) {
@@ -90,17 +97,5 @@ final class SampleRun implements NodeInvoker.Sampling {
       if (chosen != null && scope.takenSources().contains(e.from()) && chosen.contains(e.portOrMain())) return true;
     }
     return false;
-  }
-
-  private List<String> allPorts(NodeDef node, List<String> own) {
-    Set<String> ports = new LinkedHashSet<>(own);
-    graph.outgoing(node.id()).forEach(e -> ports.add(e.portOrMain()));
-    return List.copyOf(ports);
-  }
-
-  private Set<String> nonErrorPorts(NodeDef node) {
-    Set<String> ports = new LinkedHashSet<>();
-    graph.outgoing(node.id()).stream().map(EdgeDef::portOrMain).filter(p -> !"error".equals(p)).forEach(ports::add);
-    return ports;
   }
 }
