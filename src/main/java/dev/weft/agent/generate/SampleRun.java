@@ -73,13 +73,16 @@ final class SampleRun implements NodeInvoker.Sampling {
   @Override
   public NodeResult failed(NodeDef node, NodeScope scope, NodeFailure failure) {
     boolean isNatural = isNatural(node, scope);
-    OnError mode = node.onErrorMode();
     if (isNatural) {
-      // A failure that would fail the run fails the dry run, as in a run.
-      if (mode == OnError.FAIL || mode == OnError.ASK) throw failure;
-      natural.put(node.id(), Set.of(mode == OnError.BRANCH ? "error" : EdgeDef.MAIN));
+      // A real failure: the interpreter handles it by the node's onError, as in a run.
+      OnError mode = node.onErrorMode();
+      if (mode == OnError.CONTINUE || mode == OnError.BRANCH) {
+        natural.put(node.id(), Set.of(mode == OnError.BRANCH ? "error" : EdgeDef.MAIN));
+        tolerated.put(node.id(), new Tolerated(failure.code(), failure.getMessage(), false));
+      }
+      throw failure;
     }
-    tolerated.put(node.id(), new Tolerated(failure.code(), failure.getMessage(), !isNatural));
+    tolerated.put(node.id(), new Tolerated(failure.code(), failure.getMessage(), true));
     ObjectNode error = Json.object();
     error.put("code", failure.code());
     error.put("message", failure.getMessage());

@@ -73,6 +73,16 @@ class DryRunTest {
     assertThat(node(r, "small").get("status").stringValue()).isEqualTo("COMPLETED");
   }
 
+  /** What the prompt shows the model as good answers passes the dry run with its sample input. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.FieldSource("dev.weft.agent.generate.GenerationPrompt#EXAMPLES")
+  void thePromptsExamplesPass(String name) {
+    DryRun.Result r = run(GenerationPrompt.resource("ai/examples/" + name + ".json"),
+        GenerationPrompt.resource("ai/examples/" + name + ".input.json"));
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.report().get("status").stringValue()).isEqualTo("completed");
+  }
+
   @Test
   void aMissingFieldOfASampledHttpOutputFailsAtTheNodesPath() {
     DryRun.Result r = run("""
