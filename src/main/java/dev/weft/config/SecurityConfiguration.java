@@ -87,6 +87,8 @@ public class SecurityConfiguration {
           // Human tasks: any principal; the workflow decides whether this one is an assigned approver.
           a.requestMatchers(HttpMethod.GET, "/api/approvals", "/api/approvals/**").authenticated();
           a.requestMatchers(HttpMethod.POST, "/api/runs/*/nodes/*/decision", "/api/runs/*/nodes/*/submit").authenticated();
+          // Generation saves nothing, but costs model calls: editors only, like writing a definition.
+          a.requestMatchers(HttpMethod.POST, "/api/workflows/generate").hasRole(editor);
           a.requestMatchers(HttpMethod.POST, "/api/workflows/*/runs", "/api/runs/*/cancel", "/api/runs/*/pause",
               "/api/runs/*/resume", "/api/workflows/*/schedule/pause", "/api/workflows/*/schedule/unpause").hasRole(operator);
           a.requestMatchers(HttpMethod.POST, "/api/workflows", "/api/workflows/**").hasRole(editor);

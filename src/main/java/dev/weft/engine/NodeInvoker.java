@@ -17,7 +17,10 @@ import dev.weft.node.WaitContext;
 import dev.weft.node.WaitNodeType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import dev.weft.definition.OnError;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -32,6 +35,7 @@ public final class NodeInvoker {
   private final NodeRegistry registry;
   private final ExpressionEngine expressions;
   private final TemplateResolver templates;
+  private final Sampling sampling;
 
   /** Durable time, supplied by the workflow for wait nodes. */
   public interface Clock {
@@ -42,10 +46,35 @@ public final class NodeInvoker {
     HumanTask openTask(HumanTask.Spec spec);
   }
 
+  /**
+   * The dry run's hook (see {@link #sampling}): sees every node's result or failure, and may reshape it.
+   * Called inside the workflow for control and wait nodes, so it must be deterministic too.
+   */
+  public interface Sampling {
+    /** @param offered the ports the node's config offers ({@code error} included under {@code onError: branch}) */
+    NodeResult completed(NodeDef node, NodeScope scope, NodeResult result, List<String> offered);
+
+    /** Returns a substitute result, or throws (usually {@code failure}) to fail the node. */
+    NodeResult failed(NodeDef node, NodeScope scope, NodeFailure failure);
+  }
+
   public NodeInvoker(NodeRegistry registry, ExpressionEngine expressions) {
+    this(registry, expressions, null);
+  }
+
+  private NodeInvoker(NodeRegistry registry, ExpressionEngine expressions, Sampling sampling) {
     this.registry = registry;
     this.expressions = expressions;
     this.templates = new TemplateResolver(expressions);
+    this.sampling = sampling;
+  }
+
+  /**
+   * An invoker for dry runs: templates and expressions resolve exactly as in a run, but activity nodes
+   * answer with {@link ActivityNodeType#sample} instead of doing I/O, and {@code sampling} sees each outcome.
+   */
+  public static NodeInvoker sampling(NodeRegistry registry, ExpressionEngine expressions, Sampling sampling) {
+    return new NodeInvoker(registry, expressions, java.util.Objects.requireNonNull(sampling));
   }
 
   public NodeRegistry registry() {
@@ -57,6 +86,15 @@ public final class NodeInvoker {
    * @throws NodeFailure for expected failures, including expression errors ({@code expr.*})
    */
   public NodeResult invoke(String runId, NodeDef node, NodeScope scope, Clock clock) {
+    if (sampling == null) return resolveAndCall(runId, node, scope, clock);
+    try {
+      return resolveAndCall(runId, node, scope, clock);
+    } catch (NodeFailure f) {
+      return sampling.failed(node, scope, f);
+    }
+  }
+
+  private NodeResult resolveAndCall(String runId, NodeDef node, NodeScope scope, Clock clock) {
     NodeRegistry.Entry entry = registry.get(node.type());
     Scope exprScope = new Scope(scope.input(), scope.nodes(), scope.run());
     JsonNode resolved;
@@ -71,15 +109,20 @@ public final class NodeInvoker {
 
   private <C extends Record> NodeResult call(NodeType<C> type, JsonNode config, Context ctx) {
     C bound = registry.bind(type, config);
+    NodeResult r;
     try {
-      return switch (type) {
+      r = switch (type) {
         case ControlNodeType<C> c -> c.evaluate(bound, ctx);
-        case ActivityNodeType<C> a -> a.execute(bound, ctx);
+        case ActivityNodeType<C> a -> sampling == null ? a.execute(bound, ctx) : a.sample(bound, ctx);
         case WaitNodeType<C> w -> w.await(bound, ctx);
       };
     } catch (ExpressionException e) {
       throw new NodeFailure(e.code(), e.describe(), false);
     }
+    if (sampling == null) return r;
+    List<String> offered = new ArrayList<>(type.ports(bound));
+    if (ctx.node.onErrorMode() == OnError.BRANCH) offered.add("error");
+    return sampling.completed(ctx.node, ctx.scope, r, offered);
   }
 
   private final class Context implements WaitContext {

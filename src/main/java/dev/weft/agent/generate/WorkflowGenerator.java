@@ -1,16 +1,199 @@
 package dev.weft.agent.generate;
 
+import dev.weft.ai.AiProperties;
+import dev.weft.ai.LlmClient;
+import dev.weft.ai.LlmReply;
+import dev.weft.api.ApiProblem;
+import dev.weft.definition.Json;
+import dev.weft.definition.Violation;
+import dev.weft.definition.WorkflowDefinition;
+import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.definition.validate.ValidationReport;
+import dev.weft.engine.EngineSettings;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeRegistry;
 import dev.weft.security.WeftPrincipal;
+import dev.weft.service.WorkflowService;
+import dev.weft.store.AuditLog;
+import dev.weft.store.WorkflowRecord;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** PLACEHOLDER replaced by the generation branch. */
-@org.springframework.stereotype.Component
+/**
+ * Writes or modifies a workflow definition from a description: asks the model, validates the answer with
+ * the same validator as user definitions, dry-runs a valid one ({@link DryRun}), and hands violations back
+ * to the model until an answer passes or {@code weft.ai.generation.max-attempts} answers were given.
+ * Nothing is saved; each call is audited ({@code workflow.generate}).
+ */
 public class WorkflowGenerator {
-  public record Generation(JsonNode definition, ValidationReport report, JsonNode dryRun, JsonNode diff, int attempts,
-      boolean ok, JsonNode usage) {}
+  private final LlmClient llm;
+  private final AiProperties.Generation settings;
+  private final DefinitionValidator validator;
+  private final WorkflowService workflows;
+  private final AuditLog audit;
+  private final GenerationPrompt prompt;
+  private final DryRun dryRun;
 
-  public Generation generate(String prompt, String workflowId, JsonNode sampleInput, WeftPrincipal caller) {
-    throw new UnsupportedOperationException();
+  public WorkflowGenerator(LlmClient llm, AiProperties props, NodeRegistry registry, ExpressionEngine expressions,
+      DefinitionValidator validator, EngineSettings engine, WorkflowService workflows, AuditLog audit) {
+    this.llm = llm;
+    this.settings = props.generation();
+    this.validator = validator;
+    this.workflows = workflows;
+    this.audit = audit;
+    this.prompt = new GenerationPrompt(registry);
+    this.dryRun = new DryRun(registry, expressions, engine, settings.dryRunTimeout());
+  }
+
+  /**
+   * @param workflowId the workflow to modify (its latest version), or null to write a new one
+   * @param sampleInput the input of the dry run, or null (the model's sample input is used then)
+   * @throws ApiProblem 400 {@code generate.prompt_blank} / {@code generate.prompt_too_long}, 404 {@code workflow.not_found}
+   * @throws NodeFailure {@code llm.*} when the model cannot be asked
+   */
+  public Generation generate(String description, String workflowId, JsonNode sampleInput, WeftPrincipal caller) {
+    checkPrompt(description);
+    JsonNode current = null;
+    if (workflowId != null) {
+      WorkflowRecord w = workflows.workflow(workflowId);
+      current = tree(workflows.version(workflowId, w.latestVersion()).definition());
+    }
+    List<Message> messages = new ArrayList<>(List.of(new SystemMessage(prompt.system()), new UserMessage(current == null
+        ? GenerationPrompt.create(description, sampleInput) : GenerationPrompt.modify(workflowId, current, description, sampleInput))));
+    Usage usage = new Usage();
+    Candidate last = null;
+    int attempts = 0;
+    try {
+      while (attempts < Math.max(1, settings.maxAttempts())) {
+        attempts++;
+        LlmReply reply = llm.call(settings.model(), messages);
+        usage.add(reply);
+        last = check(reply.text(), workflowId, sampleInput);
+        if (last.violations().isEmpty()) break;
+        messages.add(new AssistantMessage(reply.text()));
+        messages.add(new UserMessage(GenerationPrompt.repair(last.violations())));
+      }
+    } catch (NodeFailure f) {
+      audit(caller, workflowId, description, attempts, usage, null, f.code());
+      throw f;
+    }
+    WorkflowDefinition parsed = last.report() == null ? null : last.report().definition();
+    JsonNode diff = current == null || parsed == null ? null : DefinitionDiff.between(current, tree(parsed));
+    boolean ok = last.violations().isEmpty();
+    Generation g = new Generation(last.definition(), new ValidationReport(parsed, last.violations()), last.dryRun(), diff,
+        attempts, ok, usage.json());
+    audit(caller, workflowId, description, attempts, usage, g, null);
+    return g;
+  }
+
+  private void checkPrompt(String description) {
+    if (description == null || description.isBlank()) {
+      throw ApiProblem.badRequest("/prompt", "generate.prompt_blank", "describe the workflow in prompt");
+    }
+    if (description.length() > settings.maxPromptChars()) {
+      throw ApiProblem.badRequest("/prompt", "generate.prompt_too_long", "prompt is at most " + settings.maxPromptChars()
+          + " characters");
+    }
+  }
+
+  /** One answer, read, validated and (when valid) dry-run. */
+  private record Candidate(JsonNode definition, ValidationReport report, JsonNode dryRun, List<Violation> violations) {}
+
+  private Candidate check(String answer, String workflowId, JsonNode userInput) {
+    Optional<JsonNode> json = JsonAnswer.extract(answer);
+    if (json.isEmpty()) {
+      return new Candidate(null, null, null, List.of(Violation.of("", "generate.not_json",
+          "the answer holds no JSON object; answer with one object {\"definition\": ..., \"sampleInput\": ...}")));
+    }
+    JsonNode wrapper = json.get();
+    JsonNode def = wrapper.path("definition").isObject() ? wrapper.get("definition") : wrapper;
+    List<Violation> v = new ArrayList<>();
+    if (workflowId != null && def instanceof ObjectNode o) {
+      if (!o.has("id")) o.put("id", workflowId);
+      else if (!workflowId.equals(o.get("id").asString())) {
+        v.add(Violation.of("/id", "generate.id_changed", "the modified definition must keep the id '" + workflowId + "'"));
+      }
+    }
+    ValidationReport report = validator.validate(def);
+    v.addAll(report.errors());
+    if (!v.isEmpty()) return new Candidate(def, report, null, v);
+    JsonNode input = userInput != null ? userInput
+        : wrapper != def && wrapper.has("sampleInput") && !wrapper.get("sampleInput").isNull() ? wrapper.get("sampleInput")
+        : defaultInput(report.definition());
+    DryRun.Result run = dryRun.run(report.definition(), input);
+    v.addAll(run.violations());
+    return new Candidate(def, report, run.report(), v);
+  }
+
+  /** Without a sample: what the trigger hands a run ({@code {body, query, headers}} for a webhook), else {@code {}}. */
+  private static JsonNode defaultInput(WorkflowDefinition def) {
+    ObjectNode in = Json.object();
+    if (def.trigger() != null && "webhook".equals(def.trigger().type())) {
+      in.putObject("body");
+      in.putObject("query");
+      in.putObject("headers");
+    }
+    return in;
+  }
+
+  private void audit(WeftPrincipal caller, String workflowId, String description, int attempts, Usage usage, Generation g,
+      String errorCode) {
+    ObjectNode d = Json.object();
+    d.put("mode", workflowId == null ? "create" : "modify");
+    d.put("promptChars", description.length());
+    d.put("attempts", attempts);
+    if (g != null) {
+      d.put("ok", g.ok());
+      d.put("violations", g.report().errors().size());
+    }
+    if (errorCode != null) d.put("error", errorCode);
+    d.set("usage", usage.json());
+    audit.record(caller.id(), "workflow.generate", "workflow", workflowId == null ? "new" : workflowId, null, null, d);
+  }
+
+  private static JsonNode tree(WorkflowDefinition def) {
+    return Json.MAPPER.valueToTree(def);
+  }
+
+  /** The summed usage of the model calls. */
+  private static final class Usage {
+    int calls;
+    long tokensIn;
+    long tokensOut;
+    long latencyMs;
+    BigDecimal cost = BigDecimal.ZERO;
+    String profile;
+    String model;
+
+    void add(LlmReply r) {
+      calls++;
+      tokensIn += r.tokensIn();
+      tokensOut += r.tokensOut();
+      latencyMs += r.latencyMs();
+      cost = cost.add(r.cost());
+      profile = r.profile();
+      model = r.model();
+    }
+
+    ObjectNode json() {
+      ObjectNode u = Json.object();
+      u.put("calls", calls);
+      u.put("tokensIn", tokensIn);
+      u.put("tokensOut", tokensOut);
+      u.put("cost", cost);
+      u.put("latencyMs", latencyMs);
+      if (profile != null) u.put("profile", profile);
+      if (model != null) u.put("model", model);
+      return u;
+    }
   }
 }
