@@ -1,5 +1,6 @@
 package dev.weft.agent;
 
+import dev.weft.agent.generate.Generation;
 import dev.weft.agent.generate.WorkflowGenerator;
 import dev.weft.api.ApiProblem;
 import dev.weft.definition.Json;
@@ -91,7 +92,7 @@ public class AgentTools {
     args.put("description", nz(description));
     if (workflowId != null) args.put("workflowId", workflowId);
     return tool("generate_workflow", args, Role.EDITOR, () -> {
-      WorkflowGenerator.Generation g = s.generator().generate(description, blankToNull(workflowId), null, turn.caller());
+      Generation g = s.generator().generate(description, blankToNull(workflowId), null, turn.caller());
       String draftId = "draft-" + (s.conversations().draftCount(turn.conversationId()) + 1);
       if (g.definition() != null) {
         s.conversations().saveDraft(new ConversationStore.Draft(draftId, turn.conversationId(), turn.number(),

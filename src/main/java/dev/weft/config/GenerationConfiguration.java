@@ -6,6 +6,7 @@ import dev.weft.ai.LlmClient;
 import dev.weft.definition.validate.DefinitionValidator;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
+import dev.weft.observability.RunMetrics;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.AuditLog;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +19,8 @@ public class GenerationConfiguration {
 
   @Bean
   WorkflowGenerator workflowGenerator(LlmClient llm, AiProperties ai, NodeRegistry registry, ExpressionEngine expressions,
-      DefinitionValidator validator, WeftProperties props, WorkflowService workflows, AuditLog audit) {
-    return new WorkflowGenerator(llm, ai, registry, expressions, validator, props.engine().settings(), workflows, audit);
+      DefinitionValidator validator, WeftProperties props, WorkflowService workflows, AuditLog audit, RunMetrics metrics) {
+    return new WorkflowGenerator(llm, ai, registry, expressions, validator, props.engine().settings(), workflows, audit,
+        usage -> metrics.llmUsage("generate", "generate", usage));
   }
 }

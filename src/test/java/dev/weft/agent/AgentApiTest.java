@@ -127,6 +127,47 @@ class AgentApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void createsAWorkflowFromOneSentenceSavesItOnlyOnceTheUserConfirmsAndRunsIt() throws Exception {
+    String wf = uniqueId("greeter");
+    String generated = """
+        {"definition": {"id": "%s", "name": "Greeter", "nodes": [
+           {"id": "greet", "type": "set", "config": {"values": {"greeting": "Hello, {{ input.name }}!"}}}],
+         "edges": []}, "sampleInput": {"name": "Ada"}}""".formatted(wf);
+    LLM.openAiAnswer("Weft workflow definitions (format v1)", generated);
+    LLM.openAiScript(
+        StubLlm.sseToolCalls("generate_workflow", "{\"description\": \"greet a person by name\"}"),
+        StubLlm.sseToolCalls("save_workflow", "{\"draftId\": \"draft-1\"}"),
+        StubLlm.sseText("The draft sets a greeting for the name it is given. Shall I save it?"),
+        StubLlm.sseToolCalls("save_workflow", "{\"draftId\": \"draft-1\"}"),
+        StubLlm.sseToolCalls("start_run", "{\"workflowId\": \"%s\", \"input\": {\"name\": \"Ada\"}}".formatted(wf)),
+        StubLlm.sseText("Saved and started."));
+
+    List<Event> first = chat(adminKey, "{\"message\": \"Create a workflow that greets a person by name, and run it for Ada\"}");
+    List<JsonNode> firstResults = toolResults(first);
+    JsonNode draft = firstResults.get(0).get("result");
+    assertThat(draft.get("ok").asBoolean()).isTrue();
+    assertThat(draft.get("draftId").asString()).isEqualTo("draft-1");
+    assertThat(draft.get("dryRun").toString()).contains("greet");
+    // Saving in the same turn is refused: the user has not seen the draft yet.
+    assertThat(firstResults.get(1).get("result").get("error").get("code").asString()).isEqualTo("agent.confirmation_required");
+    assertThat(get("/api/workflows/" + wf).status()).isEqualTo(404);
+
+    List<Event> second = chat(adminKey, "{\"conversationId\": \"" + conversationOf(first) + "\", \"message\": \"Yes, save it and run it\"}");
+    List<JsonNode> secondResults = toolResults(second);
+    assertThat(secondResults.get(0).get("result").get("workflowId").asString()).isEqualTo(wf);
+    String runId = secondResults.get(1).get("result").get("runId").asString();
+    await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(get("/api/runs/" + runId).json().path("status").asString()));
+    assertThat(get("/api/runs/" + runId).json().get("nodes").get("greet").get("output").get("greeting").asString())
+        .isEqualTo("Hello, Ada!");
+
+    JsonNode history = get("/api/agent/conversations/" + conversationOf(first)).json();
+    List<String> calls = StreamSupport.stream(history.get("messages").spliterator(), false)
+        .filter(m -> m.has("toolCalls")).map(m -> m.get("toolCalls").get(0).get("name").asString()).toList();
+    assertThat(calls).containsExactly("generate_workflow", "save_workflow", "save_workflow", "start_run");
+    assertThat(get("/api/audit?action=workflow.create").json().toString()).contains(wf);
+  }
+
+  @Test
   void aViewerCannotStartRunsThroughTheAgent() throws Exception {
     String wf = create("versioned.json", "agent-viewer");
     String viewer = createKey(uniqueId("viewer"), "viewer");

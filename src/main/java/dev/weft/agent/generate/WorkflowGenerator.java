@@ -42,9 +42,13 @@ public class WorkflowGenerator {
   private final AuditLog audit;
   private final GenerationPrompt prompt;
   private final DryRun dryRun;
+  private final java.util.function.Consumer<JsonNode> used;
 
+  /** @param used told the usage of every model call (metrics) */
   public WorkflowGenerator(LlmClient llm, AiProperties props, NodeRegistry registry, ExpressionEngine expressions,
-      DefinitionValidator validator, EngineSettings engine, WorkflowService workflows, AuditLog audit) {
+      DefinitionValidator validator, EngineSettings engine, WorkflowService workflows, AuditLog audit,
+      java.util.function.Consumer<JsonNode> used) {
+    this.used = used;
     this.llm = llm;
     this.settings = props.generation();
     this.validator = validator;
@@ -77,6 +81,7 @@ public class WorkflowGenerator {
         attempts++;
         LlmReply reply = llm.call(settings.model(), messages);
         usage.add(reply);
+        used.accept(reply.usage());
         last = check(reply.text(), workflowId, sampleInput);
         if (last.violations().isEmpty()) break;
         messages.add(new AssistantMessage(reply.text()));
