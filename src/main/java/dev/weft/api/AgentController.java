@@ -1,6 +1,7 @@
 package dev.weft.api;
 
 import dev.weft.agent.Orchestrator;
+import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.ConversationStore;
@@ -33,6 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The orchestrator agent: chat (streamed as SSE, or one JSON answer) and conversation history. */
 @RestController
+@ServesApi
 class AgentController {
   private static final Logger log = LoggerFactory.getLogger(AgentController.class);
   private static final Set<String> FIELDS = Set.of("conversationId", "message", "model");
