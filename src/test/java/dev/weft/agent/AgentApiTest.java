@@ -268,6 +268,23 @@ class AgentApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void answersInOneJsonObjectWhenAskedForJsonAndReportsAModelFailureAsAnErrorEvent() throws Exception {
+    LLM.openAiScript(StubLlm.sseToolCalls("list_pending_tasks", "{}"), StubLlm.sseText("Nothing waits."));
+    var json = post("/api/agent/chat", "{\"message\": \"Anything for me?\"}", "Accept", "application/json");
+    assertThat(json.status()).isEqualTo(200);
+    assertThat(json.json().get("reply").asString()).isEqualTo("Nothing waits.");
+    assertThat(json.json().get("toolCalls").get(0).get("name").asString()).isEqualTo("list_pending_tasks");
+    assertThat(json.json().get("toolCalls").get(0).get("result").has("tasks")).isTrue();
+
+    LLM.reset();
+    LLM.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/chat/completions")
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503).withBody("{\"error\": \"busy\"}")));
+    List<Event> events = chat(adminKey, "{\"message\": \"Anything for me?\"}");
+    assertThat(names(events)).containsExactly("conversation", "error", "done");
+    assertThat(events.get(1).data().get("code").asString()).isEqualTo("llm.unavailable");
+  }
+
+  @Test
   void badRequestsAreProblems() {
     var blank = post("/api/agent/chat", "{\"message\": \" \"}");
     assertThat(blank.status()).isEqualTo(400);
