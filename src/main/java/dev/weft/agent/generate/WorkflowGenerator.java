@@ -17,7 +17,6 @@ import dev.weft.security.WeftPrincipal;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.AuditLog;
 import dev.weft.store.WorkflowRecord;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -169,35 +168,24 @@ public class WorkflowGenerator {
     return Json.MAPPER.valueToTree(def);
   }
 
-  /** The summed usage of the model calls. */
+  /** The summed usage of the model calls ({@link LlmReply#plus}). */
   private static final class Usage {
     int calls;
-    long tokensIn;
-    long tokensOut;
-    long latencyMs;
-    BigDecimal cost = BigDecimal.ZERO;
-    String profile;
-    String model;
+    LlmReply total;
 
     void add(LlmReply r) {
       calls++;
-      tokensIn += r.tokensIn();
-      tokensOut += r.tokensOut();
-      latencyMs += r.latencyMs();
-      cost = cost.add(r.cost());
-      profile = r.profile();
-      model = r.model();
+      total = total == null ? r : total.plus(r);
     }
 
     ObjectNode json() {
       ObjectNode u = Json.object();
       u.put("calls", calls);
-      u.put("tokensIn", tokensIn);
-      u.put("tokensOut", tokensOut);
-      u.put("cost", cost);
-      u.put("latencyMs", latencyMs);
-      if (profile != null) u.put("profile", profile);
-      if (model != null) u.put("model", model);
+      if (total == null) {
+        u.put("tokensIn", 0).put("tokensOut", 0).put("cost", 0).put("latencyMs", 0);
+      } else {
+        u.setAll(total.usage());
+      }
       return u;
     }
   }
