@@ -1,7 +1,8 @@
 -- The orchestrator agent's conversations. Each belongs to the principal that started it; only that
 -- principal reads or continues it. Messages are the model's view of the conversation: user and
 -- assistant text, the assistant's tool calls and each tool's result. Once a conversation is long, its
--- older messages are folded into summary (summarized_through = the last seq folded in).
+-- older messages are folded into summary (summarized_through = the last seq folded in). busy_until:
+-- a reply is being made (one at a time per conversation; the claim lapses if its process died).
 CREATE TABLE agent_conversations (
     tenant_id          TEXT        NOT NULL DEFAULT 'default',
     id                 TEXT        NOT NULL,
@@ -10,6 +11,7 @@ CREATE TABLE agent_conversations (
     summary            TEXT,
     summarized_through BIGINT      NOT NULL DEFAULT 0,
     turns              INT         NOT NULL DEFAULT 0,
+    busy_until         TIMESTAMPTZ,
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (tenant_id, id)

@@ -70,7 +70,10 @@ public class Orchestrator {
     this.usage = usage;
   }
 
-  /** Checks a request before any reply starts: answers the conversation, new or the caller's own. */
+  /**
+   * Checks a request before any reply starts and claims the conversation (new, or the caller's own) for
+   * it: one reply at a time per conversation, else 409 {@code conversation.busy}. {@link #reply} releases it.
+   */
   public ConversationStore.Conversation open(WeftPrincipal caller, String conversationId, String message, String model) {
     if (model != null && models.profile(model).isEmpty()) {
       throw ApiProblem.badRequest("/model", "llm.unknown_model", "no model profile named '" + model + "'");
@@ -80,10 +83,19 @@ public class Orchestrator {
       throw ApiProblem.badRequest("/message", "limit.message",
           "message is longer than " + settings.maxMessageChars() + " characters (weft.ai.agent.max-message-chars)");
     }
-    if (conversationId != null) return conversation(caller, conversationId);
-    String id = "conv-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    String title = message.strip().replaceAll("\\s+", " ");
-    store.create(id, caller.id(), title.length() <= TITLE_CHARS ? title : title.substring(0, TITLE_CHARS) + "…", Instant.now());
+    String id = conversationId;
+    if (id != null) {
+      conversation(caller, id);
+    } else {
+      id = "conv-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+      String title = message.strip().replaceAll("\\s+", " ");
+      store.create(id, caller.id(), title.length() <= TITLE_CHARS ? title : title.substring(0, TITLE_CHARS) + "…", Instant.now());
+    }
+    Instant now = Instant.now();
+    if (!store.claim(id, now, now.plus(settings.replyTimeout()))) {
+      throw ApiProblem.conflict("/conversationId", "conversation.busy",
+          "conversation '" + id + "' is still answering an earlier message; send this one when it is done");
+    }
     return store.find(id).orElseThrow();
   }
 
@@ -98,27 +110,33 @@ public class Orchestrator {
   public void reply(WeftPrincipal caller, ConversationStore.Conversation conversation, String message, String model,
       Sink sink) {
     String id = conversation.id();
+    try {
+      answer(caller, id, message, model, sink);
+    } catch (NodeFailure f) {
+      log.info("agent reply in {} failed: {} {}", id, f.code(), f.getMessage());
+      sink.event("error", problem(f.code(), f.getMessage()));
+    } finally {
+      store.release(id);
+    }
+  }
+
+  private void answer(WeftPrincipal caller, String id, String message, String model, Sink sink) {
     int turn = store.nextTurn(id, Instant.now());
     store.append(id, turn, "user", message, null, null, null, Instant.now());
     ObjectNode start = Json.object();
     start.put("conversationId", id);
     start.put("turn", turn);
     sink.event("conversation", start);
-    try {
-      ConversationStore.Conversation c = summarizeIfLong(store.find(id).orElseThrow());
-      List<Message> messages = new ArrayList<>();
-      messages.add(new SystemMessage(AgentPrompts.system(caller.withImpliedRoles(), Instant.now())));
-      if (c.summary() != null) messages.add(new SystemMessage("Summary of the earlier conversation:\n" + c.summary()));
-      messages.addAll(history(store.messages(id, c.summarizedThrough())));
-      AgentTools turnTools = tools.apply(new AgentTools.Turn(caller, id, turn, message));
-      ToolCallback[] callbacks = ToolCallbacks.from(turnTools);
-      Map<String, ToolCallback> byName = new LinkedHashMap<>();
-      for (ToolCallback cb : callbacks) byName.put(cb.getToolDefinition().name(), cb);
-      loop(models.resolve(model != null ? model : settings.model()), id, turn, messages, callbacks, byName, sink);
-    } catch (NodeFailure f) {
-      log.info("agent reply in {} failed: {} {}", id, f.code(), f.getMessage());
-      sink.event("error", problem(f.code(), f.getMessage()));
-    }
+    ConversationStore.Conversation c = summarizeIfLong(store.find(id).orElseThrow());
+    List<Message> messages = new ArrayList<>();
+    messages.add(new SystemMessage(AgentPrompts.system(caller.withImpliedRoles(), Instant.now())));
+    if (c.summary() != null) messages.add(new SystemMessage("Summary of the earlier conversation:\n" + c.summary()));
+    messages.addAll(history(store.messages(id, c.summarizedThrough())));
+    AgentTools turnTools = tools.apply(new AgentTools.Turn(caller, id, turn, message));
+    ToolCallback[] callbacks = ToolCallbacks.from(turnTools);
+    Map<String, ToolCallback> byName = new LinkedHashMap<>();
+    for (ToolCallback cb : callbacks) byName.put(cb.getToolDefinition().name(), cb);
+    loop(models.resolve(model != null ? model : settings.model()), id, turn, messages, callbacks, byName, sink);
   }
 
   private void loop(String profile, String id, int turn, List<Message> messages, ToolCallback[] callbacks,

@@ -67,6 +67,20 @@ public class ConversationStore {
         .query(Long.class).single();
   }
 
+  /** Claims the conversation for one reply until {@code until}; false while another reply holds it. */
+  public boolean claim(String id, Instant now, Instant until) {
+    return jdbc.sql("""
+        UPDATE agent_conversations SET busy_until = :until
+        WHERE tenant_id = :t AND id = :id AND (busy_until IS NULL OR busy_until < :now)""")
+        .param("t", Tenants.DEFAULT).param("id", id).param("now", Jsonb.timestamp(now)).param("until", Jsonb.timestamp(until))
+        .update() == 1;
+  }
+
+  public void release(String id) {
+    jdbc.sql("UPDATE agent_conversations SET busy_until = NULL WHERE tenant_id = :t AND id = :id")
+        .param("t", Tenants.DEFAULT).param("id", id).update();
+  }
+
   /** Messages after {@code afterSeq}, oldest first. */
   public List<Message> messages(String conversationId, long afterSeq) {
     return jdbc.sql("SELECT * FROM agent_messages WHERE tenant_id = :t AND conversation_id = :c AND seq > :after ORDER BY seq")

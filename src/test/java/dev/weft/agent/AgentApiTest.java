@@ -285,6 +285,34 @@ class AgentApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void aConversationAnswersOneMessageAtATime() throws Exception {
+    LLM.openAiScript(StubLlm.sseText("First."), StubLlm.sseText("Second."));
+    List<Event> first = chat(adminKey, "{\"message\": \"hello\"}");
+    String id = conversationOf(first);
+    LLM.reset();
+    // The model takes its time over the next message; a third message meanwhile is refused, not interleaved.
+    LLM.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/chat/completions")
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withHeader("Content-Type", "text/event-stream")
+            .withBody(StubLlm.sseText("Slow answer.")).withFixedDelay(5_000)));
+    var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return chat(adminKey, "{\"conversationId\": \"" + id + "\", \"message\": \"take your time\"}");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> LLM.streamed().size() == 1);
+    var busy = post("/api/agent/chat", "{\"conversationId\": \"" + id + "\", \"message\": \"and now?\"}");
+    assertThat(busy.status()).isEqualTo(409);
+    assertThat(busy.json().get("code").asString()).isEqualTo("conversation.busy");
+    assertThat(reply(slow.get(20, java.util.concurrent.TimeUnit.SECONDS))).isEqualTo("Slow answer.");
+    // Once the reply is done the conversation takes messages again.
+    LLM.reset();
+    LLM.openAiScript(StubLlm.sseText("Now."));
+    assertThat(reply(chat(adminKey, "{\"conversationId\": \"" + id + "\", \"message\": \"and now?\"}"))).isEqualTo("Now.");
+  }
+
+  @Test
   void badRequestsAreProblems() {
     var blank = post("/api/agent/chat", "{\"message\": \" \"}");
     assertThat(blank.status()).isEqualTo(400);
