@@ -7,6 +7,12 @@ import java.math.BigDecimal;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
@@ -24,6 +30,9 @@ import org.springframework.web.client.RestClientResponseException;
 public class LlmClient {
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
+  /** Bounded calls wait here; a virtual thread per call. */
+  private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
+
   private final ChatModels models;
 
   public LlmClient(ChatModels models) {
@@ -35,12 +44,20 @@ public class LlmClient {
   }
 
   public LlmReply call(String profileName, List<Message> messages) {
+    return call(profileName, messages, null);
+  }
+
+  /**
+   * @param limit how long to wait for the answer (a node's own timeout), beyond the profile's HTTP
+   *     timeout; null = the profile's only. Past it the call fails as retryable {@code llm.unavailable}.
+   */
+  public LlmReply call(String profileName, List<Message> messages, Duration limit) {
     String name = models.resolve(profileName);
     ModelProfile profile = models.require(name);
     long started = System.nanoTime();
     ChatResponse response;
     try {
-      response = models.model(name).call(new Prompt(messages));
+      response = limit == null ? models.model(name).call(new Prompt(messages)) : bounded(name, messages, limit);
     } catch (NodeFailure f) {
       throw f;
     } catch (RuntimeException e) {
@@ -58,6 +75,23 @@ public class LlmClient {
     String model = meta == null || meta.getModel() == null || meta.getModel().isBlank() ? profile.model() : meta.getModel();
     BigDecimal cost = profile.cost(in, out);
     return new LlmReply(text, name, model, in, out, latencyMs, cost);
+  }
+
+  private ChatResponse bounded(String name, List<Message> messages, Duration limit) {
+    var model = models.model(name);
+    CompletableFuture<ChatResponse> answer = CompletableFuture.supplyAsync(() -> model.call(new Prompt(messages)), CALLS);
+    try {
+      return answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new NodeFailure("llm.unavailable", "model profile '" + name + "': no answer within " + limit, true);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new NodeFailure("llm.unavailable", "model profile '" + name + "': interrupted", true);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
   }
 
   /** Maps a provider failure to a node failure; never includes request headers (the key travels there). */

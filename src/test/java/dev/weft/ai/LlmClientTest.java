@@ -116,6 +116,23 @@ class LlmClientTest {
   }
 
   @Test
+  void aNodesTimeoutBoundsTheCallBelowTheProfilesHttpTimeout() {
+    llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse()
+        .withHeader("Content-Type", "application/json").withBody(openAiAnswer("Late.", 1, 1)).withFixedDelay(5_000)));
+    LlmClient client = client(openAi(v1(), "TEST_LLM_KEY"));
+
+    long started = System.nanoTime();
+    NodeFailure f = org.assertj.core.api.Assertions.catchThrowableOfType(NodeFailure.class,
+        () -> client.call(null, MESSAGES, java.time.Duration.ofMillis(300)));
+
+    assertThat(f.code()).isEqualTo("llm.unavailable");
+    assertThat(f.retryable()).isTrue();
+    assertThat(f.getMessage()).contains("no answer within PT0.3S");
+    // Given up on at the limit, not after the stub's 5 s (the profile's HTTP timeout is 120 s).
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(4));
+  }
+
+  @Test
   void rateLimitIsRetryableAndHonoursRetryAfter() {
     llm.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(429)
         .withHeader("Retry-After", "7").withHeader("Content-Type", "application/json")
