@@ -80,6 +80,37 @@ class DurabilityE2E extends E2ESupport {
   }
 
   @Test
+  void aModelsAnswerIsRecordedOnceAndSurvivesAWorkerCrash() {
+    stub.hold("/llm-crash-b");
+    String id = create("""
+        {"id": "%s", "name": "E2E LLM crash",
+         "nodes": [
+           {"id": "ask", "type": "llm.chat", "config": {"system": "Be brief.", "prompt": "Summarize order {{ input.order }}"}},
+           {"id": "b", "type": "http", "config": {"method": "GET", "url": "%s"}, "timeout": "5s",
+            "retry": {"maxAttempts": 5, "initialInterval": "1s", "backoffCoefficient": 1.0}},
+           {"id": "done", "type": "set", "config": {"values": {"summary": "{{ nodes.ask.output.text }}"}}}
+         ],
+         "edges": [{"from": "ask", "to": "b"}, {"from": "b", "to": "done"}]}""".formatted(uniqueId("llm-crash"),
+        stub.url("/llm-crash-b")));
+    String runId = rest.post("/api/workflows/" + id + "/runs", "{\"input\": {\"order\": 42}}").expect(202).json()
+        .get("runId").stringValue();
+
+    await("b's call reaches the stub").atMost(Duration.ofSeconds(60)).until(() -> stub.calls("/llm-crash-b") >= 1);
+    weft.kill();
+    weft.start(rest);
+    stub.release("/llm-crash-b");
+
+    JsonNode ended = awaitEnd(runId, Duration.ofSeconds(120));
+    assertThat(ended.get("status").stringValue()).as(ended.toString()).isEqualTo("COMPLETED");
+    assertThat(stub.calls("/v1/chat/completions")).as("the model was paid once, crash or not").isEqualTo(1);
+    assertThat(ended.at("/nodes/done/output/summary").stringValue()).isEqualTo("Answer 1");
+    assertThat(ended.at("/nodes/ask/output/llm/tokensIn").asInt()).isEqualTo(40);
+    String events = rest.get("/api/runs/" + runId + "/events?limit=500").expect(200).text();
+    assertThat(events).contains("e2e-model").doesNotContain(WeftProcess.LLM_KEY);
+    assertThat(weft.logs()).doesNotContain(WeftProcess.LLM_KEY);
+  }
+
+  @Test
   void aRunSurvivesARestartOfTheTemporalServer() {
     String id = create("""
         {"id": "%s", "name": "E2E temporal restart",

@@ -53,7 +53,7 @@ abstract class E2ESupport {
     Files.deleteIfExists(temporal.dbFile());
     temporal.start();
     weft = new WeftProcess(dir, temporal.address(), "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-        "postgres", "postgres");
+        "postgres", "postgres", stub.url("/v1"));
     rest = new Rest(weft::baseUrl);
     weft.start(rest);
     log.info("e2e environment of {} up in {} ms: PostgreSQL :{}, Temporal {} (UI {}), Weft {}", getClass().getSimpleName(),

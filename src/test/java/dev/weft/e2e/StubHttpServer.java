@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The outside world of the e2e runs: a JDK HTTP server on 127.0.0.1 that counts calls per path and can
- * hold a path's calls until the test releases it.
+ * hold a path's calls until the test releases it. Under {@code .../chat/completions} it answers as an
+ * OpenAI-compatible model.
  */
 final class StubHttpServer implements AutoCloseable {
   private final HttpServer server;
@@ -69,7 +70,8 @@ final class StubHttpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
-    byte[] body = ("{\"path\": \"" + path + "\", \"call\": " + n + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] body = (path.endsWith("/chat/completions") ? chatCompletion("Answer " + n)
+        : "{\"path\": \"" + path + "\", \"call\": " + n + "}").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     try {
       exchange.sendResponseHeaders(200, body.length);
@@ -79,6 +81,14 @@ final class StubHttpServer implements AutoCloseable {
     } finally {
       exchange.close();
     }
+  }
+
+  /** A model speaking OpenAI's chat-completions format: its n-th answer is "Answer n". */
+  private static String chatCompletion(String text) {
+    return """
+        {"id": "chatcmpl-e2e", "object": "chat.completion", "created": 1700000000, "model": "e2e-model",
+         "choices": [{"index": 0, "message": {"role": "assistant", "content": "%s"}, "finish_reason": "stop"}],
+         "usage": {"prompt_tokens": 40, "completion_tokens": 5, "total_tokens": 45}}""".formatted(text);
   }
 
   @Override

@@ -15,17 +15,26 @@ final class WeftProcess {
   private ManagedProcess process;
   private int starts;
 
-  WeftProcess(Path dir, String temporalAddress, String jdbcUrl, String dbUser, String dbPassword) {
+  /** The API key of the e2e model profile: it must never show up in logs, events or answers. */
+  static final String LLM_KEY = "sk-e2e-secret-4f1c9a7d2b";
+
+  /** @param modelBaseUrl an OpenAI-compatible endpoint (up to /v1) for the {@code default} model profile */
+  WeftProcess(Path dir, String temporalAddress, String jdbcUrl, String dbUser, String dbPassword, String modelBaseUrl) {
     this.dir = dir;
-    this.env = Map.of(
-        "TEMPORAL_ADDRESS", temporalAddress,
-        "TEMPORAL_NAMESPACE", "default",
-        "SPRING_DATASOURCE_URL", jdbcUrl,
-        "SPRING_DATASOURCE_USERNAME", dbUser,
-        "SPRING_DATASOURCE_PASSWORD", dbPassword,
-        "SERVER_PORT", String.valueOf(port),
-        "SERVER_ADDRESS", "127.0.0.1",
-        "WEFT_ADMIN_KEY", E2EConfig.ADMIN_KEY);
+    this.env = Map.ofEntries(
+        // The profile as JSON, as a container platform would pass it; the key only by the name of its variable.
+        Map.entry("SPRING_APPLICATION_JSON", """
+            {"weft": {"ai": {"models": {"default": {"provider": "openai", "base-url": "%s", "model": "e2e-model",
+              "api-key-env": "E2E_LLM_KEY", "input-price-per1k": 1, "output-price-per1k": 2}}}}}""".formatted(modelBaseUrl)),
+        Map.entry("E2E_LLM_KEY", LLM_KEY),
+        Map.entry("TEMPORAL_ADDRESS", temporalAddress),
+        Map.entry("TEMPORAL_NAMESPACE", "default"),
+        Map.entry("SPRING_DATASOURCE_URL", jdbcUrl),
+        Map.entry("SPRING_DATASOURCE_USERNAME", dbUser),
+        Map.entry("SPRING_DATASOURCE_PASSWORD", dbPassword),
+        Map.entry("SERVER_PORT", String.valueOf(port)),
+        Map.entry("SERVER_ADDRESS", "127.0.0.1"),
+        Map.entry("WEFT_ADMIN_KEY", E2EConfig.ADMIN_KEY));
   }
 
   String baseUrl() {
@@ -54,6 +63,19 @@ final class WeftProcess {
 
   void stop() {
     if (process != null) process.stop(30);
+  }
+
+  /** Every log line this Weft wrote, all starts. */
+  String logs() {
+    try (var files = java.nio.file.Files.list(dir)) {
+      StringBuilder all = new StringBuilder();
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith("weft-")).sorted().toList()) {
+        all.append(java.nio.file.Files.readString(p));
+      }
+      return all.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   String tail() {
