@@ -35,6 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * refusal is {@code {"error": {code, message}}} so the model can explain it.
  */
 public class AgentTools {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentTools.class);
   /** What every tool needs from the turn it runs in. */
   public record Turn(WeftPrincipal caller, String conversationId, int number, String userMessage) {}
 
@@ -188,12 +189,8 @@ public class AgentTools {
   @Tool(name = "list_pending_tasks", description = "Approvals, forms and failure questions waiting for this user.")
   public String listPendingTasks() {
     return tool("list_pending_tasks", Map.of(), Role.VIEWER, () -> {
-      List<String> names = new ArrayList<>();
-      names.add(caller.id());
-      caller.roles().forEach(r -> names.add("role:" + r));
-      caller.groups().forEach(g -> names.add("group:" + g));
       List<ObjectNode> out = new ArrayList<>();
-      for (HumanTaskStore.Task t : s.inbox().forPrincipal(caller.id(), names, "pending", null, null, null, 50)) {
+      for (HumanTaskStore.Task t : s.inbox().forPrincipal(caller.id(), caller.assigneeNames(), "pending", null, null, null, 50)) {
         ObjectNode o = Json.object();
         o.put("runId", t.runId());
         o.put("nodeId", t.nodeId());
@@ -280,6 +277,7 @@ public class AgentTools {
       code = f.code();
       result = error(f.code(), f.getMessage(), null);
     } catch (RuntimeException e) {
+      log.warn("agent tool {} failed in conversation {}", name, turn.conversationId(), e);
       code = "agent.tool_failed";
       result = error(code, name + " failed: " + e.getClass().getSimpleName(), null);
     }

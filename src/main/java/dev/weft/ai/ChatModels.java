@@ -91,19 +91,24 @@ public class ChatModels {
   public ChatOptions toolOptions(String name, List<ToolCallback> tools) {
     ModelProfile p = require(name);
     return switch (p.provider()) {
-      case OPENAI -> {
-        OpenAiChatOptions.Builder b = OpenAiChatOptions.builder().model(p.model()).toolCallbacks(tools);
-        if (p.temperature() != null) b.temperature(p.temperature());
-        if (p.maxTokens() != null) b.maxTokens(p.maxTokens());
-        yield b.build();
-      }
-      case OLLAMA -> {
-        OllamaChatOptions.Builder b = OllamaChatOptions.builder().model(p.model()).toolCallbacks(tools);
-        if (p.temperature() != null) b.temperature(p.temperature());
-        if (p.maxTokens() != null) b.numPredict(p.maxTokens());
-        yield b.build();
-      }
+      case OPENAI -> openAiOptions(p).toolCallbacks(tools).build();
+      case OLLAMA -> ollamaOptions(p).toolCallbacks(tools).build();
     };
+  }
+
+  /** The profile's sampling settings, shared by the model's defaults and per-call options. */
+  private static OpenAiChatOptions.Builder openAiOptions(ModelProfile p) {
+    OpenAiChatOptions.Builder b = OpenAiChatOptions.builder().model(p.model());
+    if (p.temperature() != null) b.temperature(p.temperature());
+    if (p.maxTokens() != null) b.maxTokens(p.maxTokens());
+    return b;
+  }
+
+  private static OllamaChatOptions.Builder ollamaOptions(ModelProfile p) {
+    OllamaChatOptions.Builder b = OllamaChatOptions.builder().model(p.model());
+    if (p.temperature() != null) b.temperature(p.temperature());
+    if (p.maxTokens() != null) b.numPredict(p.maxTokens());
+    return b;
   }
 
   private ChatModel build(ModelProfile p) {
@@ -114,15 +119,13 @@ public class ChatModels {
   }
 
   private ChatModel openAi(ModelProfile p) {
-    OpenAiChatOptions.Builder options = OpenAiChatOptions.builder()
+    OpenAiChatOptions options = openAiOptions(p)
         .baseUrl(p.effectiveBaseUrl())
         .apiKey(apiKey(p))
-        .model(p.model())
         .maxRetries(0)
-        .timeout(p.timeout());
-    if (p.temperature() != null) options.temperature(p.temperature());
-    if (p.maxTokens() != null) options.maxTokens(p.maxTokens());
-    return OpenAiChatModel.builder().options(options.build()).build();
+        .timeout(p.timeout())
+        .build();
+    return OpenAiChatModel.builder().options(options).build();
   }
 
   /**
@@ -162,12 +165,9 @@ public class ChatModels {
         .webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector(http)))
         .responseErrorHandler(new StatusErrors())
         .build();
-    OllamaChatOptions.Builder options = OllamaChatOptions.builder().model(p.model());
-    if (p.temperature() != null) options.temperature(p.temperature());
-    if (p.maxTokens() != null) options.numPredict(p.maxTokens());
     return OllamaChatModel.builder()
         .ollamaApi(api)
-        .options(options.build())
+        .options(ollamaOptions(p).build())
         .retryTemplate(new RetryTemplate(RetryPolicy.withMaxRetries(0)))
         .modelManagementOptions(ModelManagementOptions.builder().pullModelStrategy(PullModelStrategy.NEVER).build())
         .build();

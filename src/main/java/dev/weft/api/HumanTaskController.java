@@ -146,11 +146,7 @@ public class HumanTaskController {
       afterNode = parts[2];
     }
     WeftPrincipal p = caller.withImpliedRoles();
-    List<String> names = new java.util.ArrayList<>();
-    names.add(p.id());
-    p.roles().forEach(r -> names.add("role:" + r));
-    p.groups().forEach(g -> names.add("group:" + g));
-    List<HumanTaskStore.Task> page = inbox.forPrincipal(p.id(), names, status, afterOpened, afterRun, afterNode, n);
+    List<HumanTaskStore.Task> page = inbox.forPrincipal(p.id(), p.assigneeNames(), status, afterOpened, afterRun, afterNode, n);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("tasks", page.stream().map(HumanTaskController::view).toList());
     if (page.size() == n) {

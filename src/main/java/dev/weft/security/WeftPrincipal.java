@@ -45,6 +45,15 @@ public record WeftPrincipal(String id, List<String> roles, List<String> groups) 
     return id.equals(assignee);
   }
 
+  /** The assignee entries that name this principal: its id, {@code role:<r>} and {@code group:<g>}. */
+  public List<String> assigneeNames() {
+    List<String> names = new java.util.ArrayList<>();
+    names.add(id);
+    roles.forEach(r -> names.add("role:" + r));
+    groups.forEach(g -> names.add("group:" + g));
+    return List.copyOf(names);
+  }
+
   public boolean matchesAny(List<String> assignees) {
     return assignees.stream().anyMatch(this::matches);
   }
