@@ -289,7 +289,8 @@ public class AgentTools {
     return Json.MAPPER.writeValueAsString(result);
   }
 
-  private static ObjectNode error(String code, String message, JsonNode errors) {
+  /** A tool's refusal as the model sees it: {@code {"error": {code, message, errors?}}}. */
+  static ObjectNode error(String code, String message, JsonNode errors) {
     ObjectNode e = Json.object();
     ObjectNode inner = e.putObject("error");
     inner.put("code", code);

@@ -184,14 +184,14 @@ public class Orchestrator {
 
   private static String invoke(ToolCallback callback, AssistantMessage.ToolCall call) {
     if (callback == null) {
-      return Json.MAPPER.writeValueAsString(problemWrapped("agent.unknown_tool", "there is no tool '" + call.name() + "'"));
+      return Json.MAPPER.writeValueAsString(AgentTools.error("agent.unknown_tool", "there is no tool '" + call.name() + "'", null));
     }
     try {
       return callback.call(call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments());
     } catch (RuntimeException e) {
       // Arguments the tool cannot bind: tell the model, which can try again.
-      return Json.MAPPER.writeValueAsString(problemWrapped("agent.tool_arguments",
-          "the arguments of " + call.name() + " are not valid: " + e.getClass().getSimpleName()));
+      return Json.MAPPER.writeValueAsString(AgentTools.error("agent.tool_arguments",
+          "the arguments of " + call.name() + " are not valid: " + e.getClass().getSimpleName(), null));
     }
   }
 
@@ -324,18 +324,13 @@ public class Orchestrator {
     }
   }
 
-  static ObjectNode problem(String code, String message) {
+  private static ObjectNode problem(String code, String message) {
     ObjectNode p = Json.object();
     p.put("code", code);
     p.put("message", message);
     return p;
   }
 
-  private static ObjectNode problemWrapped(String code, String message) {
-    ObjectNode e = Json.object();
-    e.set("error", problem(code, message));
-    return e;
-  }
 
   private static String nz(String s) {
     return s == null ? "" : s;

@@ -3,6 +3,7 @@ package dev.weft.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,10 @@ public class ConversationStore {
   public record Draft(String id, String conversationId, int turn, String workflowId, JsonNode definition, boolean ok,
       String savedAs, Instant createdAt) {}
 
+  private static final RowMapper<Conversation> CONVERSATION = (rs, i) -> new Conversation(rs.getString("id"),
+      rs.getString("owner"), rs.getString("title"), rs.getString("summary"), rs.getLong("summarized_through"),
+      rs.getInt("turns"), Jsonb.instant(rs, "created_at"), Jsonb.instant(rs, "updated_at"));
+
   public void create(String id, String owner, String title, Instant at) {
     jdbc.sql("""
         INSERT INTO agent_conversations (tenant_id, id, owner, title, created_at, updated_at)
@@ -35,18 +40,14 @@ public class ConversationStore {
   public Optional<Conversation> find(String id) {
     return jdbc.sql("SELECT * FROM agent_conversations WHERE tenant_id = :t AND id = :id")
         .param("t", Tenants.DEFAULT).param("id", id)
-        .query((rs, i) -> new Conversation(rs.getString("id"), rs.getString("owner"), rs.getString("title"),
-            rs.getString("summary"), rs.getLong("summarized_through"), rs.getInt("turns"), Jsonb.instant(rs, "created_at"),
-            Jsonb.instant(rs, "updated_at")))
+        .query(CONVERSATION)
         .optional();
   }
 
   public List<Conversation> forOwner(String owner, int limit) {
     return jdbc.sql("SELECT * FROM agent_conversations WHERE tenant_id = :t AND owner = :owner ORDER BY updated_at DESC LIMIT :n")
         .param("t", Tenants.DEFAULT).param("owner", owner).param("n", limit)
-        .query((rs, i) -> new Conversation(rs.getString("id"), rs.getString("owner"), rs.getString("title"),
-            rs.getString("summary"), rs.getLong("summarized_through"), rs.getInt("turns"), Jsonb.instant(rs, "created_at"),
-            Jsonb.instant(rs, "updated_at")))
+        .query(CONVERSATION)
         .list();
   }
 

@@ -3,7 +3,8 @@ package dev.weft.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.weft.api.ServiceTestSupport;
+import dev.weft.ai.StubLlm;
+import dev.weft.api.AiServiceTestSupport;
 import dev.weft.definition.Json;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,41 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The orchestrator agent over REST against a scripted LLM: the SSE stream, the tool loop, the caller's
  * identity and role in every tool, the consent rules, memory and summaries.
  */
-class AgentApiTest extends ServiceTestSupport {
-  static final StubLlm LLM = new StubLlm().start();
-
-  @DynamicPropertySource
-  static void models(DynamicPropertyRegistry r) {
-    r.add("weft.ai.models.default.provider", () -> "openai");
-    r.add("weft.ai.models.default.base-url", LLM::openAiBaseUrl);
-    r.add("weft.ai.models.default.model", () -> "stub-model");
-    r.add("weft.ai.models.default.input-price-per1k", () -> "0.5");
-    r.add("weft.ai.models.local.provider", () -> "ollama");
-    r.add("weft.ai.models.local.base-url", LLM::ollamaBaseUrl);
-    r.add("weft.ai.models.local.model", () -> "llama-stub");
-    r.add("weft.ai.agent.keep-messages", () -> "6");
-  }
-
-  @AfterAll
-  static void stop() {
-    LLM.server.stop();
-  }
-
-  @BeforeEach
-  void resetLlm() {
-    LLM.reset();
-  }
+class AgentApiTest extends AiServiceTestSupport {
 
   record Event(String name, JsonNode data) {}
 

@@ -58,11 +58,7 @@ class LlmClientTest {
   }
 
   static String openAiAnswer(String text, int in, int out) {
-    return """
-        {"id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-test-2024",
-         "choices": [{"index": 0, "message": {"role": "assistant", "content": %s}, "finish_reason": "stop"}],
-         "usage": {"prompt_tokens": %d, "completion_tokens": %d, "total_tokens": %d}}
-        """.formatted(dev.weft.definition.Json.MAPPER.writeValueAsString(text), in, out, in + out);
+    return StubLlm.completion("gpt-test-2024", text, in, out);
   }
 
   @Test

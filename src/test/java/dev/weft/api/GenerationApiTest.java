@@ -3,69 +3,32 @@ package dev.weft.api;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.weft.ai.StubLlm;
 import dev.weft.definition.Json;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /api/workflows/generate} against a stub model (WireMock speaking OpenAI's chat completions):
  * the repair loop, giving up, non-JSON answers, the dry run, modifying with a diff, and every refusal.
  */
-class GenerationApiTest extends ServiceTestSupport {
-  private static final WireMockServer MODEL = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+class GenerationApiTest extends AiServiceTestSupport {
+  private static final WireMockServer MODEL = LLM.server;
   private static final String COMPLETIONS = "/v1/chat/completions";
-
-  static {
-    MODEL.start();
-  }
-
-  @DynamicPropertySource
-  static void model(DynamicPropertyRegistry r) {
-    r.add("weft.ai.models.default.provider", () -> "openai");
-    r.add("weft.ai.models.default.base-url", () -> "http://127.0.0.1:" + MODEL.port() + "/v1");
-    r.add("weft.ai.models.default.model", () -> "stub-model");
-    r.add("weft.ai.models.default.input-price-per1k", () -> "0.01");
-  }
-
-  @AfterAll
-  static void stop() {
-    MODEL.stop();
-  }
-
-  @BeforeEach
-  void reset() {
-    MODEL.resetAll();
-  }
 
   /** The model answers these texts, one per request, in order (the last one again after that). */
   private static void answers(String... texts) {
     for (int i = 0; i < texts.length; i++) {
-      ObjectNode body = Json.object();
-      body.put("id", "c" + i);
-      body.put("object", "chat.completion");
-      body.put("created", 1);
-      body.put("model", "stub-model");
-      ObjectNode choice = body.putArray("choices").addObject();
-      choice.put("index", 0);
-      choice.putObject("message").put("role", "assistant").put("content", texts[i]);
-      choice.put("finish_reason", "stop");
-      body.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 50).put("total_tokens", 150);
       MODEL.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(COMPLETIONS)).inScenario("answers")
           .whenScenarioStateIs(state(i))
           .willSetStateTo(state(Math.min(i + 1, texts.length - 1)))
-          .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(body.toString())));
+          .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(StubLlm.completion("stub-model", texts[i], 100, 50))));
     }
   }
 

@@ -85,10 +85,7 @@ final class StubHttpServer implements AutoCloseable {
 
   /** A model speaking OpenAI's chat-completions format: its n-th answer is "Answer n". */
   private static String chatCompletion(String text) {
-    return """
-        {"id": "chatcmpl-e2e", "object": "chat.completion", "created": 1700000000, "model": "e2e-model",
-         "choices": [{"index": 0, "message": {"role": "assistant", "content": "%s"}, "finish_reason": "stop"}],
-         "usage": {"prompt_tokens": 40, "completion_tokens": 5, "total_tokens": 45}}""".formatted(text);
+    return dev.weft.ai.StubLlm.completion("e2e-model", text, 40, 5);
   }
 
   @Override

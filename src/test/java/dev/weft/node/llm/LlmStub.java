@@ -44,11 +44,7 @@ public final class LlmStub implements AutoCloseable {
   }
 
   public static String body(String text, int in, int out) {
-    return """
-        {"id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "%s",
-         "choices": [{"index": 0, "message": {"role": "assistant", "content": %s}, "finish_reason": "stop"}],
-         "usage": {"prompt_tokens": %d, "completion_tokens": %d, "total_tokens": %d}}
-        """.formatted(TestModels.MODEL, Json.MAPPER.writeValueAsString(text), in, out, in + out);
+    return dev.weft.ai.StubLlm.completion(TestModels.MODEL, text, in, out);
   }
 
   /** The request bodies received, in order. */

@@ -1,4 +1,4 @@
-package dev.weft.agent;
+package dev.weft.ai;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -23,29 +23,29 @@ import tools.jackson.databind.node.ObjectNode;
  * and Ollama's ({@code /api/chat}, NDJSON when streaming). Streamed replies (the agent) are played in
  * order; plain replies (generation, summaries) answer by what the request contains.
  */
-final class StubLlm {
+public final class StubLlm {
   static final String AGENT = "agent";
-  final WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+  public final WireMockServer server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
 
-  StubLlm start() {
+  public StubLlm start() {
     server.start();
     return this;
   }
 
-  String openAiBaseUrl() {
+  public String openAiBaseUrl() {
     return "http://127.0.0.1:" + server.port() + "/v1";
   }
 
-  String ollamaBaseUrl() {
+  public String ollamaBaseUrl() {
     return "http://127.0.0.1:" + server.port();
   }
 
-  void reset() {
+  public void reset() {
     server.resetAll();
   }
 
   /** Streamed OpenAI replies, one per request, in this order. */
-  void openAiScript(String... sseBodies) {
+  public void openAiScript(String... sseBodies) {
     String state = Scenario.STARTED;
     for (int i = 0; i < sseBodies.length; i++) {
       String next = "step-" + (i + 1);
@@ -58,7 +58,7 @@ final class StubLlm {
   }
 
   /** Streamed Ollama replies (NDJSON), one per request, in this order. */
-  void ollamaScript(String... ndjsonBodies) {
+  public void ollamaScript(String... ndjsonBodies) {
     String state = Scenario.STARTED;
     for (int i = 0; i < ndjsonBodies.length; i++) {
       String next = "ollama-" + (i + 1);
@@ -70,7 +70,7 @@ final class StubLlm {
   }
 
   /** A plain (not streamed) OpenAI answer to requests whose body contains {@code marker}. */
-  void openAiAnswer(String marker, String content) {
+  public void openAiAnswer(String marker, String content) {
     server.stubFor(post(urlEqualTo("/v1/chat/completions"))
         .withRequestBody(containing(marker))
         .withRequestBody(matchingJsonPath("$[?(!(@.stream == true))]"))
@@ -78,31 +78,36 @@ final class StubLlm {
         .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(completion(content))));
   }
 
-  List<LoggedRequest> streamed() {
+  public List<LoggedRequest> streamed() {
     return server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))
         .withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
   }
 
-  List<LoggedRequest> requests(String marker) {
+  public List<LoggedRequest> requests(String marker) {
     return server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing(marker)));
   }
 
-  static String completion(String content) {
+  public static String completion(String content) {
+    return completion("stub-model", content, 100, 20);
+  }
+
+  /** A non-streamed OpenAI chat completion answering {@code content}, with its token usage. */
+  public static String completion(String model, String content, int in, int out) {
     ObjectNode c = Json.object();
-    c.put("id", "cmpl-1");
+    c.put("id", "chatcmpl-1");
     c.put("object", "chat.completion");
     c.put("created", 1_700_000_000);
-    c.put("model", "stub-model");
+    c.put("model", model);
     ObjectNode choice = c.putArray("choices").addObject();
     choice.put("index", 0);
     choice.put("finish_reason", "stop");
     choice.putObject("message").put("role", "assistant").put("content", content);
-    c.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20).put("total_tokens", 120);
+    c.putObject("usage").put("prompt_tokens", in).put("completion_tokens", out).put("total_tokens", in + out);
     return c.toString();
   }
 
   /** An OpenAI SSE reply that streams {@code text} in two pieces. */
-  static String sseText(String text) {
+  public static String sseText(String text) {
     int half = text.length() / 2;
     return chunk(delta().put("role", "assistant").put("content", text.substring(0, half)), null)
         + chunk(delta().put("content", text.substring(half)), "stop")
@@ -110,7 +115,7 @@ final class StubLlm {
   }
 
   /** An OpenAI SSE reply asking for tool calls: {name, argumentsJson} pairs; arguments arrive in two fragments. */
-  static String sseToolCalls(String... nameAndArgs) {
+  public static String sseToolCalls(String... nameAndArgs) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < nameAndArgs.length; i += 2) {
       String args = nameAndArgs[i + 1];
@@ -130,7 +135,7 @@ final class StubLlm {
   }
 
   /** An Ollama NDJSON reply: text in two pieces, or a tool call when {@code tool} is set. */
-  static String ndjson(String text, String tool, String argsJson) {
+  public static String ndjson(String text, String tool, String argsJson) {
     StringBuilder out = new StringBuilder();
     if (tool != null) {
       ObjectNode m = Json.object();
@@ -185,7 +190,7 @@ final class StubLlm {
     return "data: " + c + "\n\n";
   }
 
-  static JsonNode body(LoggedRequest r) {
+  public static JsonNode body(LoggedRequest r) {
     return Json.parse(r.getBodyAsString());
   }
 }
