@@ -56,17 +56,17 @@ public class NodeActivities implements DynamicActivity {
     MDC.put(Mdc.RUN_ID, in.runId());
     MDC.put(Mdc.NODE_ID, in.node().id());
     long started = System.currentTimeMillis();
-    if (info.getAttempt() > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null);
+    if (info.getAttempt() > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null, null);
     try {
       NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
       JsonNode output = checked(in, attempt, r.output());
-      record(in, attempt, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output, null);
+      record(in, attempt, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output, null, logs(r.logs()));
       return new ActivityOutput(output, r.ports(), r.responseStatus(), attempt);
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
       log.info("node {} of run {} failed on attempt {}: {} {}", in.node().id(), in.runId(), attempt, f.code(), f.getMessage());
       record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
-          new NodeError(f.code(), f.getMessage(), f.details()));
+          new NodeError(f.code(), f.getMessage(), f.details()), null);
       ApplicationFailure.Builder failure = ApplicationFailure.newBuilder()
           .setMessage(f.getMessage()).setType(f.code()).setDetails(details).setNonRetryable(!f.retryable());
       f.retryAfter().ifPresent(failure::setNextRetryDelay);
@@ -74,7 +74,7 @@ public class NodeActivities implements DynamicActivity {
     } catch (RuntimeException e) {
       log.warn("node {} of run {} crashed on attempt {}", in.node().id(), in.runId(), attempt, e);
       record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
-          new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null));
+          new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), null);
       throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",
           new FailureDetails(attempt, null));
     } finally {
@@ -87,9 +87,10 @@ public class NodeActivities implements DynamicActivity {
    * Writes an attempt-level event, trying a few times; it never fails the attempt, which could repeat
    * the node's side effects. The workflow's own node events are the durable record.
    */
-  private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, JsonNode output, NodeError error) {
+  private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, JsonNode output, NodeError error,
+      JsonNode data) {
     List<RunEvent> event = List.of(new RunEvent(in.runId(), in.node().id(), in.node().type(), attempt, kind, Instant.now(),
-        durationMs, null, output, error, null));
+        durationMs, null, output, error, data));
     for (int i = 1; ; i++) {
       try {
         events.record(event);
@@ -107,6 +108,14 @@ public class NodeActivities implements DynamicActivity {
         }
       }
     }
+  }
+
+  /** The lines a node printed, as the attempt event's {@code data.logs}; none: no data. */
+  private static JsonNode logs(List<String> lines) {
+    if (lines.isEmpty()) return null;
+    tools.jackson.databind.node.ObjectNode data = Json.object();
+    lines.forEach(data.putArray("logs")::add);
+    return data;
   }
 
   private NodeScope loaded(NodeScope scope) {

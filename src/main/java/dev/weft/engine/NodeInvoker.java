@@ -156,6 +156,23 @@ public final class NodeInvoker {
     }
 
     @Override
+    public JsonNode run() {
+      return scope.run() == null ? JsonNodeFactory.instance.objectNode() : scope.run();
+    }
+
+    @Override
+    public Map<String, JsonNode> nodes() {
+      Map<String, JsonNode> out = new LinkedHashMap<>();
+      scope.nodes().forEach((id, v) -> {
+        ObjectNode view = JsonNodeFactory.instance.objectNode();
+        view.set("output", v.output() == null ? JsonNodeFactory.instance.nullNode() : v.output());
+        view.put("status", v.status());
+        out.put(id, view);
+      });
+      return out;
+    }
+
+    @Override
     public JsonNode upstream() {
       Map<String, JsonNode> in = incoming();
       if (scope.takenSources().isEmpty()) {

@@ -189,6 +189,8 @@ public class RunWorkflowImpl implements RunWorkflow {
           // Reported when the node runs, with its path.
         }
       }
+      // Only code nodes read nodes outside expressions; recorded histories have none, so this replays unchanged.
+      refs.addAll(entry.type().reads(n.config()));
       runs.put(n.id(), new NodeRun(n, entry.type().kind(), refs, readsInput));
     }
     List<String> order = runs.keySet().stream().sorted().toList();

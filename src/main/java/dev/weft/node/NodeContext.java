@@ -17,6 +17,26 @@ public interface NodeContext {
     return NodeDef.DEFAULT_TIMEOUT;
   }
 
+  /** The run's metadata: {@code id}, {@code workflowId}, {@code version}, {@code startedAt}; empty when unknown. */
+  default JsonNode run() {
+    return tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+  }
+
+  /**
+   * The outputs of the nodes this node reads (its expressions' references, {@link NodeType#reads}, and
+   * its taken incoming edges), keyed by node id: each {@code {output, status}}.
+   */
+  default Map<String, JsonNode> nodes() {
+    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    incoming().forEach((id, output) -> {
+      tools.jackson.databind.node.ObjectNode view = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      view.set("output", output);
+      view.put("status", "COMPLETED");
+      out.put(id, view);
+    });
+    return out;
+  }
+
   /**
    * The output of the node's predecessor when one incoming edge was taken; an object keyed by source
    * id when several were; the run's input for a start node.

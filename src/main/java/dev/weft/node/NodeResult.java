@@ -6,12 +6,22 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A node's output and the ports whose edges the run follows next. {@code responseStatus} is set when
- * the output is the run's response (see {@link #respond}).
+ * the output is the run's response (see {@link #respond}). {@code logs} are lines the node printed (a
+ * code node's {@code console.log}), bounded by the node; they go into the attempt's event, not the output.
  */
-public record NodeResult(JsonNode output, List<String> ports, Integer responseStatus) {
+public record NodeResult(JsonNode output, List<String> ports, Integer responseStatus, List<String> logs) {
 
   public NodeResult {
     ports = List.copyOf(ports);
+    logs = logs == null ? List.of() : List.copyOf(logs);
+  }
+
+  public NodeResult(JsonNode output, List<String> ports, Integer responseStatus) {
+    this(output, ports, responseStatus, List.of());
+  }
+
+  public NodeResult withLogs(List<String> lines) {
+    return new NodeResult(output, ports, responseStatus, lines);
   }
 
   public static NodeResult of(JsonNode output) {

@@ -26,6 +26,15 @@ public sealed interface NodeType<C extends Record> permits ActivityNodeType, Con
     return List.of(EdgeDef.MAIN);
   }
 
+  /**
+   * Ids of nodes whose outputs this config reads other than through expressions (a code node's script
+   * names them in its source), so the run hands their outputs to the node. Paths of {@code config} are raw
+   * (templates unresolved).
+   */
+  default java.util.Set<String> reads(tools.jackson.databind.JsonNode config) {
+    return java.util.Set.of();
+  }
+
   /** Checks beyond the JSON schema; paths are relative to the node's {@code config}. */
   default List<Violation> validate(C config, GraphContext graph) {
     return List.of();
