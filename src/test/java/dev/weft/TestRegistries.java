@@ -8,6 +8,8 @@ import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;
 import dev.weft.node.approval.ApprovalNode;
+import dev.weft.node.code.CodeNode;
+import dev.weft.node.code.TestCodeRunners;
 import dev.weft.node.delay.DelayNode;
 import dev.weft.node.form.FormNode;
 import dev.weft.node.filter.FilterNode;
@@ -37,7 +39,8 @@ public final class TestRegistries {
   public static List<NodeType<?>> builtins(LlmClient llm) {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
         new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS), new ApprovalNode(), new FormNode(),
-        new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm));
+        new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm),
+        new CodeNode(TestCodeRunners.shared()));
   }
 
   public static NodeRegistry registry(NodeType<?>... extra) {

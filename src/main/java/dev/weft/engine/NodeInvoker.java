@@ -100,7 +100,7 @@ public final class NodeInvoker {
     JsonNode resolved;
     try {
       resolved = templates.resolve(node.config(), "/config", exprScope,
-          rel -> entry.shape().fieldAt(rel).isPresent());
+          rel -> entry.shape().fieldAt(rel).isPresent(), entry.shape()::isLiteral);
     } catch (ExpressionException e) {
       throw new NodeFailure(e.code(), e.describe(), false);
     }

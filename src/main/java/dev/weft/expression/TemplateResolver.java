@@ -25,11 +25,19 @@ public final class TemplateResolver {
    * @param isExpressionField tells, for a pointer relative to {@code tree}, whether it is a raw expression
    */
   public JsonNode resolve(JsonNode tree, String basePath, Scope scope, Function<String, Boolean> isExpressionField) {
-    return walk(tree, "", basePath, scope, isExpressionField);
+    return resolve(tree, basePath, scope, isExpressionField, rel -> false);
   }
 
-  private JsonNode walk(JsonNode node, String rel, String base, Scope scope, Function<String, Boolean> raw) {
+  /** @param isLiteralField tells whether a pointer is a literal field (code): kept exactly as written */
+  public JsonNode resolve(JsonNode tree, String basePath, Scope scope, Function<String, Boolean> isExpressionField,
+      Function<String, Boolean> isLiteralField) {
+    return walk(tree, "", basePath, scope, isExpressionField, isLiteralField);
+  }
+
+  private JsonNode walk(JsonNode node, String rel, String base, Scope scope, Function<String, Boolean> raw,
+      Function<String, Boolean> literal) {
     if (node == null) return null;
+    if (node.isString() && literal.apply(rel)) return node;
     if (node.isString()) {
       if (raw.apply(rel)) return JsonNodeFactory.instance.stringNode(Templates.unwrap(node.stringValue()));
       return resolveString(node.stringValue(), base + rel, scope);
@@ -37,13 +45,13 @@ public final class TemplateResolver {
     if (node.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
       node.properties().forEach(e -> out.set(e.getKey(),
-          walk(e.getValue(), JsonPointers.child(rel, e.getKey()), base, scope, raw)));
+          walk(e.getValue(), JsonPointers.child(rel, e.getKey()), base, scope, raw, literal)));
       return out;
     }
     if (node.isArray()) {
       ArrayNode out = JsonNodeFactory.instance.arrayNode();
       for (int i = 0; i < node.size(); i++) {
-        out.add(walk(node.get(i), JsonPointers.child(rel, i), base, scope, raw));
+        out.add(walk(node.get(i), JsonPointers.child(rel, i), base, scope, raw, literal));
       }
       return out;
     }

@@ -19,7 +19,11 @@ import java.util.Optional;
  * Where a config record holds raw expressions ({@link Expression}), as pointer patterns with {@code *}
  * for any list index or map key, e.g. {@code /cases/* /condition}. Derived once from the record.
  */
-public record ConfigShape(List<ExpressionField> expressionFields) {
+public record ConfigShape(List<ExpressionField> expressionFields, List<ExpressionField> literalFields) {
+
+  public ConfigShape(List<ExpressionField> expressionFields) {
+    this(expressionFields, List.of());
+  }
 
   /** One raw-expression field pattern. */
   public record ExpressionField(List<String> segments, boolean perItem) {
@@ -47,6 +51,7 @@ public record ConfigShape(List<ExpressionField> expressionFields) {
 
   private void walk(JsonNode node, String rel, List<Found> out) {
     if (node == null) return;
+    if (node.isString() && isLiteral(rel)) return;
     if (node.isString()) {
       String text = node.stringValue();
       Optional<ExpressionField> raw = fieldAt(rel);
@@ -70,7 +75,19 @@ public record ConfigShape(List<ExpressionField> expressionFields) {
   public static ConfigShape of(Class<? extends Record> config) {
     List<ExpressionField> fields = new ArrayList<>();
     collect(config, new ArrayList<>(), fields, 0);
-    return new ConfigShape(List.copyOf(fields));
+    List<ExpressionField> literals = new ArrayList<>();
+    for (RecordComponent rc : config.getRecordComponents()) {
+      if (rc.getAnnotation(dev.weft.expression.Literal.class) == null) continue;
+      JsonProperty jp = rc.getAnnotation(JsonProperty.class);
+      literals.add(new ExpressionField(List.of(jp != null && !jp.value().isEmpty() ? jp.value() : rc.getName()), false));
+    }
+    return new ConfigShape(List.copyOf(fields), List.copyOf(literals));
+  }
+
+  /** Whether the field at this pointer is {@link dev.weft.expression.Literal}: no templates, no expressions. */
+  public boolean isLiteral(String pointer) {
+    List<String> segs = split(pointer);
+    return literalFields.stream().anyMatch(f -> f.matches(segs));
   }
 
   /** The raw-expression field at this pointer (relative to the config), if it is one. */
