@@ -150,6 +150,17 @@ public final class NodeInvoker {
       return node.id();
     }
 
+    /**
+     * {@code <run id>/<node id>}: the run id is the Temporal workflow id the activity receives in
+     * {@link ActivityInput#runId()}, the same for every attempt, after a worker crash and after an
+     * {@code onError: ask} retry, so no workflow command is involved. A loop node (not built yet) will
+     * append its iteration here: {@code <run id>/<node id>[<iteration>]}.
+     */
+    @Override
+    public String idempotencyKey() {
+      return runId + "/" + node.id();
+    }
+
     @Override
     public Duration timeout() {
       return node.timeoutOrDefault();

@@ -12,6 +12,24 @@ public interface NodeContext {
 
   String nodeId();
 
+  /**
+   * A key that names this node's execution in its run, stable across everything that repeats it, so an
+   * upstream can recognise a repeated call and answer it once: {@code <run id>/<node id>}, where the run
+   * id is the Temporal workflow id ({@code <workflowId>-<runKey>}, never reused for another run).
+   *
+   * <p>It is the same for every attempt of the node (Temporal retries, including the attempt retried
+   * after a worker crash) and for a re-execution an operator asks for with {@code onError: ask} →
+   * {@code retry}: those repeat the same logical call, so an upstream that already did it must not do
+   * it again. It is derived from data the activity already has, so computing it adds nothing to the
+   * workflow's history. The dry run sends nothing and needs no key.
+   *
+   * <p>Once loops exist, a node run once per iteration will get {@code <run id>/<node id>[<iteration>]},
+   * so each iteration is its own call and a retried iteration keeps its key.
+   */
+  default String idempotencyKey() {
+    return runId() + "/" + nodeId();
+  }
+
   /** How long the node may run (its {@code timeout}); I/O nodes bound their calls by it. */
   default Duration timeout() {
     return NodeDef.DEFAULT_TIMEOUT;

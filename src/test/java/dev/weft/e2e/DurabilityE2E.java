@@ -11,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Runs survive what production does to them: the packaged Weft killed with -9 in the middle of an
- * activity or while a run waits for a human, and the Temporal server restarted mid-run. Nothing is lost
- * and completed nodes are never done twice.
+ * activity or while a run waits for a human, and the Temporal server restarted mid-run. Nothing is lost,
+ * completed nodes are never done twice, and a call repeated after a crash carries the same idempotency key.
  */
 class DurabilityE2E extends E2ESupport {
 
@@ -45,13 +45,13 @@ class DurabilityE2E extends E2ESupport {
   }
 
   @Test
-  void aWorkerKilledDuringAnActivityLosesNothingAndRepeatsNoCompletedNode() {
+  void aWorkerKilledDuringAnActivityLosesNothingRepeatsNoCompletedNodeAndRetriesWithTheSameIdempotencyKey() {
     stub.hold("/crash-b");
     String id = create("""
         {"id": "%s", "name": "E2E worker crash",
          "nodes": [
            {"id": "a", "type": "http", "config": {"method": "GET", "url": "%s"}},
-           {"id": "b", "type": "http", "config": {"method": "GET", "url": "%s"}, "timeout": "5s",
+           {"id": "b", "type": "http", "config": {"method": "POST", "url": "%s", "body": {"order": 42}}, "timeout": "5s",
             "retry": {"maxAttempts": 5, "initialInterval": "1s", "backoffCoefficient": 1.0}},
            {"id": "done", "type": "set", "config": {"values": {"a": "{{ nodes.a.output.body.call }}", "b": "{{ nodes.b.output.body.call }}"}}}
          ],
@@ -70,6 +70,10 @@ class DurabilityE2E extends E2ESupport {
     assertThat(ended.get("status").stringValue()).as(ended.toString()).isEqualTo("COMPLETED");
     assertThat(stub.calls("/crash-a")).as("the completed upstream node ran once").isEqualTo(1);
     assertThat(stub.calls("/crash-b")).as("the lost attempt was retried").isGreaterThanOrEqualTo(2);
+    // The call in flight when Weft died and its retry by the new process are one call to the upstream.
+    assertThat(stub.headers("/crash-b", "Idempotency-Key")).as("every attempt of b carries b's key")
+        .hasSizeGreaterThanOrEqualTo(2).containsOnly(runId + "/b");
+    assertThat(stub.headers("/crash-a", "Idempotency-Key")).containsExactly(runId + "/a");
     assertThat(ended.at("/nodes/a/attempts").asInt()).isEqualTo(1);
     assertThat(ended.at("/nodes/b/attempts").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(ended.at("/nodes/done/status").stringValue()).isEqualTo("COMPLETED");

@@ -1,5 +1,6 @@
 package dev.weft.e2e;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The outside world of the e2e runs: a JDK HTTP server on 127.0.0.1 that counts calls per path and can
- * hold a path's calls until the test releases it. Under {@code .../chat/completions} it answers as an
+ * The outside world of the e2e runs: a JDK HTTP server on 127.0.0.1 that counts calls per path, keeps
+ * their request headers, and can hold a path's calls until the test releases it. Under {@code .../chat/completions} it answers as an
  * OpenAI-compatible model.
  */
 final class StubHttpServer implements AutoCloseable {
@@ -25,6 +28,7 @@ final class StubHttpServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+  private final Map<String, List<Headers>> requestHeaders = new ConcurrentHashMap<>();
 
   StubHttpServer() {
     try {
@@ -56,9 +60,22 @@ final class StubHttpServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** The value of header {@code name} in each call to {@code path} so far, in arrival order ({@code null}: absent). */
+  List<String> headers(String path, String name) {
+    List<Headers> calls = requestHeaders.getOrDefault(path, List.of());
+    synchronized (calls) {
+      return calls.stream().map(h -> h.getFirst(name)).toList();
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     exchange.getRequestBody().readAllBytes();
+    // Recorded on arrival, before a hold: a call whose caller is killed meanwhile is still on the record.
+    List<Headers> seen = requestHeaders.computeIfAbsent(path, p -> new ArrayList<>());
+    synchronized (seen) {
+      seen.add(exchange.getRequestHeaders());
+    }
     int n = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
     CountDownLatch gate = gates.get(path);
     try {

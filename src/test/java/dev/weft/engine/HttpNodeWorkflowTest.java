@@ -16,11 +16,16 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The {@code http} node inside real runs: retries on 5xx, no retry on 4xx, and no repeated upstream calls. */
+/**
+ * The {@code http} node inside real runs: retries on 5xx, no retry on 4xx, no repeated upstream calls, and one
+ * idempotency key for every repetition of a call.
+ */
 class HttpNodeWorkflowTest {
   private EngineTestSupport t;
   private WireMockServer api;
@@ -118,5 +123,49 @@ class HttpNodeWorkflowTest {
     NodeState call = t.state(run).nodes().get("call");
     assertThat(call.attempts()).isEqualTo(2);
     assertThat(java.time.Duration.between(call.startedAt(), call.endedAt())).isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(30));
+  }
+  @Test
+  void everyAttemptOfACallCarriesTheSameIdempotencyKey() {
+    api.stubFor(post(urlPathEqualTo("/payments")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+    api.stubFor(post(urlPathEqualTo("/payments")).inScenario("flaky").whenScenarioStateIs("up")
+        .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"paid\": true}")));
+    WorkflowStub run = t.start("""
+        {"name": "pay", "nodes": [
+          {"id": "pay", "type": "http", "config": {"method": "POST", "url": "%s/payments", "body": {"amount": 10}},
+           "retry": {"maxAttempts": 3, "initialInterval": "1s"}}
+        ]}
+        """.formatted(base()), "{}");
+    run.getResult(RunResult.class);
+
+    assertThat(t.state(run).nodes().get("pay").attempts()).isEqualTo(2);
+    String key = run.getExecution().getWorkflowId() + "/pay";
+    assertThat(idempotencyKeys("/payments")).containsExactly(key, key);
+  }
+
+  @Test
+  void aRetryAnOperatorAsksForRepeatsTheSameCallWithTheSameKey() {
+    api.stubFor(post(urlPathEqualTo("/refunds")).inScenario("refund").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(409)).willSetStateTo("ok"));
+    api.stubFor(post(urlPathEqualTo("/refunds")).inScenario("refund").whenScenarioStateIs("ok")
+        .willReturn(aResponse().withStatus(200)));
+    WorkflowStub run = t.start("""
+        {"name": "refund", "nodes": [
+          {"id": "refund", "type": "http", "config": {"method": "POST", "url": "%s/refunds", "idempotencyHeader": "X-Request-Id"},
+           "onError": "ask"}
+        ]}
+        """.formatted(base()), "{}");
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> t.state(run).waiting().contains("refund"));
+    Updates.send(() -> t.run(run).decide(new HumanInput("refund", HumanTaskWorkflowTest.ANN, "retry", null, null, null)));
+    run.getResult(RunResult.class);
+
+    assertThat(t.state(run).nodes().get("refund").attempts()).isEqualTo(2);
+    String key = run.getExecution().getWorkflowId() + "/refund";
+    assertThat(api.findAll(postRequestedFor(urlPathEqualTo("/refunds")))).extracting(r -> r.getHeader("X-Request-Id"))
+        .containsExactly(key, key);
+  }
+
+  private java.util.List<String> idempotencyKeys(String path) {
+    return api.findAll(postRequestedFor(urlPathEqualTo(path))).stream().map(r -> r.getHeader("Idempotency-Key")).toList();
   }
 }

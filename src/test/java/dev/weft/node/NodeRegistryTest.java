@@ -181,9 +181,20 @@ class NodeRegistryTest {
   }
 
   @Test
+  void theIdempotencyHeaderIsABooleanOrAHeaderNameNarrowedByTheNode() {
+    for (String value : List.of("true", "false", "\"X-Request-Id\"", "null")) {
+      assertThat(REGISTRY.checkSchema("http", Json.parse("{\"url\": \"https://x.example\", \"idempotencyHeader\": "
+          + value + "}"), "/c")).as(value).isEmpty();
+    }
+    assertThat(REGISTRY.get("http").schema().at("/properties/idempotencyHeader/description").stringValue())
+        .contains("Idempotency-Key", "false", "header name");
+  }
+
+  @Test
   void schemaOmitsNothingTheRecordDeclares() {
     assertThat(names(REGISTRY.get("http").schema().get("properties"))).containsExactlyInAnyOrder(
-        "method", "url", "headers", "query", "body", "responseType", "failOnStatus", "maxResponseBytes");
+        "method", "url", "headers", "query", "body", "responseType", "failOnStatus", "maxResponseBytes",
+        "idempotencyHeader");
     assertThat(names(REGISTRY.get("respond").schema().get("properties"))).containsExactlyInAnyOrder("body", "status");
   }
 

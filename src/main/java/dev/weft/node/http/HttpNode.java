@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -40,6 +41,13 @@ import tools.jackson.databind.node.ObjectNode;
 public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   private static final int ERROR_PREVIEW = 2_048;
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+  private static final int MAX_HEADER_NAME = 256;
+  /** An HTTP field name: an RFC 9110 token. */
+  private static final java.util.regex.Pattern HEADER_NAME =
+      java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1," + MAX_HEADER_NAME + "}");
+  /** The headers {@link HttpClient} refuses to take from the caller. */
+  private static final java.util.Set<String> RESTRICTED_HEADERS = java.util.Set.of("connection", "content-length",
+      "expect", "host", "upgrade");
 
   private final HttpNodeSettings settings;
   private final HttpClient client;
@@ -69,16 +77,56 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
 
   @Override
   public List<Violation> validate(HttpNodeConfig config, GraphContext graph) {
-    if (Templates.hasTemplate(config.url()) && !config.url().matches("(?i)https?://[^{]+.*")) return List.of();
+    List<Violation> out = new ArrayList<>();
+    urlViolation(config.url()).ifPresent(out::add);
     try {
-      URI u = URI.create(Templates.hasTemplate(config.url()) ? config.url().replaceAll("\\{\\{.*?}}", "x") : config.url());
+      idempotencyHeader(config.idempotencyHeader());
+    } catch (IllegalArgumentException e) {
+      out.add(Violation.of("/idempotencyHeader", "http.idempotency_header_invalid", e.getMessage()));
+    }
+    return out;
+  }
+
+  private static Optional<Violation> urlViolation(String url) {
+    if (Templates.hasTemplate(url) && !url.matches("(?i)https?://[^{]+.*")) return Optional.empty();
+    try {
+      URI u = URI.create(Templates.hasTemplate(url) ? url.replaceAll("\\{\\{.*?}}", "x") : url);
       if (u.getScheme() == null || !u.getScheme().matches("(?i)https?") || u.getHost() == null) {
-        return List.of(Violation.of("/url", "http.url_invalid", "url must be an absolute http(s) URL"));
+        return Optional.of(Violation.of("/url", "http.url_invalid", "url must be an absolute http(s) URL"));
       }
     } catch (IllegalArgumentException e) {
-      return List.of(Violation.of("/url", "http.url_invalid", "url is not a valid URL: " + e.getMessage()));
+      return Optional.of(Violation.of("/url", "http.url_invalid", "url is not a valid URL: " + e.getMessage()));
     }
-    return List.of();
+    return Optional.empty();
+  }
+
+  /**
+   * The name of the header that carries the idempotency key, or empty when turned off: absent, {@code null}
+   * or {@code true} mean {@value HttpNodeConfig#DEFAULT_IDEMPOTENCY_HEADER}, {@code false} none, a string
+   * names the header.
+   *
+   * @throws IllegalArgumentException when the value is none of these, or not a header name the request may carry
+   */
+  static Optional<String> idempotencyHeader(JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) return Optional.of(HttpNodeConfig.DEFAULT_IDEMPOTENCY_HEADER);
+    if (value.isBoolean()) return value.booleanValue() ? Optional.of(HttpNodeConfig.DEFAULT_IDEMPOTENCY_HEADER) : Optional.empty();
+    if (!value.isString()) {
+      throw new IllegalArgumentException("idempotencyHeader must be true, false or a header name, not "
+          + value.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
+    String name = value.stringValue();
+    if (!HEADER_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("idempotencyHeader '" + abbreviate(name) + "' is not a header name"
+          + " (letters, digits and !#$%&'*+-.^_`|~, at most " + MAX_HEADER_NAME + " characters, no templates)");
+    }
+    if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("idempotencyHeader '" + name + "' is a header the HTTP client sets itself");
+    }
+    return Optional.of(name);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 
   @Override
@@ -86,6 +134,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     URI uri = uri(config);
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(ctx.timeout());
     headers(config, req);
+    idempotencyKey(config, ctx, req);
     req.method(config.method().name(), body(config, req));
     String target = config.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
     HttpResponse<InputStream> resp;
@@ -169,6 +218,26 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       } catch (IllegalArgumentException e) {
         throw new NodeFailure("http.header_invalid", "header '" + h.getKey() + "': " + e.getMessage(), false);
       }
+    }
+  }
+
+  /**
+   * Sends the node's idempotency key ({@link NodeContext#idempotencyKey}) under the configured header, unless
+   * that is turned off or {@code headers} already sets a header of that name (compared ignoring case): the
+   * user's value wins.
+   */
+  private static void idempotencyKey(HttpNodeConfig config, NodeContext ctx, HttpRequest.Builder req) {
+    Optional<String> name;
+    try {
+      name = idempotencyHeader(config.idempotencyHeader());
+    } catch (IllegalArgumentException e) {
+      throw new NodeFailure("http.header_invalid", e.getMessage(), false);
+    }
+    if (name.isEmpty() || config.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase(name.get()))) return;
+    try {
+      req.header(name.get(), ctx.idempotencyKey());
+    } catch (IllegalArgumentException e) {
+      throw new NodeFailure("http.header_invalid", "header '" + name.get() + "': " + e.getMessage(), false);
     }
   }
 

@@ -18,7 +18,14 @@ public record HttpNodeConfig(
     @JsonPropertyDescription("fail the node on a non-2xx status (default true); 5xx and 429 are retryable")
     Boolean failOnStatus,
     @Min(1) @JsonPropertyDescription("largest response body accepted, in bytes (capped by the server's limit)")
-    Integer maxResponseBytes) {
+    Integer maxResponseBytes,
+    @JsonPropertyDescription("the request header carrying the node's idempotency key <run id>/<node id>, the same for"
+        + " every retry of this call: true or absent = Idempotency-Key, false = no header, a string = that header"
+        + " name (literal, no templates); a header of that name in headers wins")
+    JsonNode idempotencyHeader) {
+
+  /** The header that carries the idempotency key unless the config names another or turns it off. */
+  public static final String DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key";
 
   public HttpNodeConfig {
     method = method == null ? Method.GET : method;

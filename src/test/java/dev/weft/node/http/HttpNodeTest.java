@@ -30,6 +30,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -444,7 +446,124 @@ class HttpNodeTest {
   }
 
   private static HttpNodeConfig config(String url) {
-    return new HttpNodeConfig(null, url, Map.of(), Map.of(), null, null, null, null);
+    return new HttpNodeConfig(null, url, Map.of(), Map.of(), null, null, null, null, null);
+  }
+
+  private static HttpNodeConfig idempotency(JsonNode header) {
+    return new HttpNodeConfig(null, "https://example.com", Map.of(), Map.of(), null, null, null, null, header);
+  }
+
+  @Test
+  void theIdempotencyKeyIsSentByDefault() {
+    server.stubFor(any(urlPathEqualTo("/pay")).willReturn(aResponse().withStatus(204)));
+
+    harness().run("http", cfg("""
+        {"method": "POST", "url": "BASE/pay", "body": {"amount": 1}}"""));
+    harness().run("http", cfg("""
+        {"url": "BASE/pay", "idempotencyHeader": true}"""));
+    harness().run("http", cfg("""
+        {"url": "BASE/pay", "idempotencyHeader": null}"""));
+
+    // The harness runs node "n" of run "run-1".
+    server.verify(1, postRequestedFor(urlPathEqualTo("/pay")).withHeader("Idempotency-Key", equalTo("run-1/n")));
+    server.verify(2, getRequestedFor(urlPathEqualTo("/pay")).withHeader("Idempotency-Key", equalTo("run-1/n")));
+  }
+
+  @Test
+  void idempotencyHeaderFalseSendsNoKey() {
+    server.stubFor(any(urlPathEqualTo("/pay")).willReturn(aResponse().withStatus(204)));
+
+    harness().run("http", cfg("""
+        {"url": "BASE/pay", "idempotencyHeader": false}"""));
+
+    assertThat(server.getAllServeEvents()).singleElement().satisfies(e ->
+        assertThat(e.getRequest().containsHeader("Idempotency-Key")).isFalse());
+  }
+
+  @Test
+  void idempotencyHeaderNamesAnotherHeader() {
+    server.stubFor(any(urlPathEqualTo("/pay")).willReturn(aResponse().withStatus(204)));
+
+    harness().run("http", cfg("""
+        {"url": "BASE/pay", "idempotencyHeader": "X-Request-Id"}"""));
+
+    assertThat(server.getAllServeEvents()).singleElement().satisfies(e -> {
+      assertThat(e.getRequest().getHeader("X-Request-Id")).isEqualTo("run-1/n");
+      assertThat(e.getRequest().containsHeader("Idempotency-Key")).isFalse();
+    });
+  }
+
+  @Test
+  void anExplicitHeaderOfTheSameNameWins() {
+    server.stubFor(any(urlPathEqualTo("/default")).willReturn(aResponse().withStatus(204)));
+    server.stubFor(any(urlPathEqualTo("/custom")).willReturn(aResponse().withStatus(204)));
+
+    harness().input("""
+        {"order": 7}""").run("http", cfg("""
+        {"url": "BASE/default", "headers": {"idempotency-key": "order-{{ input.order }}"}}"""));
+    harness().run("http", cfg("""
+        {"url": "BASE/custom", "idempotencyHeader": "X-Request-Id", "headers": {"X-REQUEST-ID": "mine"}}"""));
+
+    server.verify(1, getRequestedFor(urlPathEqualTo("/default")).withHeader("Idempotency-Key", equalTo("order-7")));
+    server.verify(1, getRequestedFor(urlPathEqualTo("/custom")).withHeader("X-Request-Id", equalTo("mine"))
+        .withoutHeader("Idempotency-Key"));
+    assertThat(server.getAllServeEvents()).allSatisfy(e ->
+        assertThat(e.getRequest().getAllHeaderKeys().stream().filter(h -> h.equalsIgnoreCase("idempotency-key")
+            || h.equalsIgnoreCase("x-request-id")).map(h -> e.getRequest().header(h).values().size())).containsExactly(1));
+  }
+
+  @Test
+  void anInvalidIdempotencyHeaderFailsNonRetryablyAtRunTime() {
+    NodeFailure f = harness().failure("http", cfg("""
+        {"url": "BASE/pay", "idempotencyHeader": "Bad Header"}"""));
+
+    assertThat(f.code()).isEqualTo("http.header_invalid");
+    assertThat(f.retryable()).isFalse();
+    assertThat(server.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void validateChecksTheIdempotencyHeader() {
+    HttpNode node = new HttpNode(HttpNodeSettings.DEFAULTS);
+    GraphStub graph = GraphStub.of("http");
+    JsonNodeFactory f = JsonNodeFactory.instance;
+
+    assertThat(node.validate(idempotency(null), graph)).isEmpty();
+    for (JsonNode ok : List.of(f.booleanNode(true), f.booleanNode(false), f.nullNode(), f.stringNode("X-Request-Id"),
+        f.stringNode("idempotency-key"))) {
+      assertThat(node.validate(idempotency(ok), graph)).as(ok.toString()).isEmpty();
+    }
+    for (JsonNode bad : List.of(f.stringNode(""), f.stringNode("X Request"), f.stringNode("X-Id:"),
+        f.stringNode("{{ input.h }}"), f.stringNode("Host"), f.stringNode("content-length"), f.stringNode("x".repeat(257)),
+        f.numberNode(1), f.objectNode(), f.arrayNode().add("X-Id"))) {
+      assertThat(node.validate(idempotency(bad), graph)).as(bad.toString())
+          .extracting(Violation::path, Violation::code)
+          .containsExactly(tuple("/idempotencyHeader", "http.idempotency_header_invalid"));
+    }
+  }
+
+  @Test
+  void theDryRunSendsNothingAndNeedsNoKey() {
+    dev.weft.engine.NodeInvoker dry = dev.weft.engine.NodeInvoker.sampling(dev.weft.TestRegistries.registry(),
+        new dev.weft.expression.ExpressionEngine(), new dev.weft.engine.NodeInvoker.Sampling() {
+          @Override
+          public NodeResult completed(dev.weft.definition.NodeDef node, dev.weft.engine.NodeScope scope, NodeResult result,
+              List<String> offered) {
+            return result;
+          }
+
+          @Override
+          public NodeResult failed(dev.weft.definition.NodeDef node, dev.weft.engine.NodeScope scope, NodeFailure failure) {
+            throw failure;
+          }
+        });
+    NodeResult r = dry.invoke("dry", new dev.weft.definition.NodeDef("n", "http", null,
+        dev.weft.definition.Json.parse(cfg("""
+            {"method": "POST", "url": "BASE/pay", "idempotencyHeader": "X-Request-Id"}""")), null, null, null),
+        new dev.weft.engine.NodeScope(null, Map.of(), null, List.of()), null);
+
+    assertThat(r.output().get("status").intValue()).isEqualTo(200);
+    assertThat(server.getAllServeEvents()).isEmpty();
   }
 
   @Test
