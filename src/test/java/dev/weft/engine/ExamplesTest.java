@@ -96,4 +96,26 @@ class ExamplesTest {
     assertThat(s.nodes().get("bug-route").status()).isEqualTo(NodeStatus.SKIPPED);
     assertThat(s.nodes().get("other-route").status()).isEqualTo(NodeStatus.SKIPPED);
   }
+
+  @Test
+  void theJavaScriptExampleTotalsPerCustomerAndLogs() throws IOException {
+    WorkflowStub run = t.start(Files.readString(Path.of("examples/order-totals-js.json")),
+        Files.readString(Path.of("examples/order-totals-js.input.json")));
+
+    RunResult r = run.getResult(RunResult.class);
+
+    assertThat(r.output().get("totals")).isEqualTo(Json.parse("{\"ada\": 40, \"grace\": 99}"));
+    assertThat(r.output().get("text").stringValue()).isEqualTo("Top customer: grace (99 EUR)");
+  }
+
+  @Test
+  void thePythonExampleComputesStatisticsWithTheStandardLibrary() throws IOException {
+    WorkflowStub run = t.start(Files.readString(Path.of("examples/csv-stats-python.json")),
+        Files.readString(Path.of("examples/csv-stats-python.input.json")));
+
+    RunResult r = run.getResult(RunResult.class);
+
+    assertThat(r.output()).isEqualTo(Json.parse("""
+        {"rows": 4, "mean": 140.0, "median": 110.0, "large": ["a-1", "a-4"]}"""));
+  }
 }

@@ -22,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class GenerationPrompt {
   static final String FORMAT_RESOURCE = "ai/definition-format.md";
   /** The examples, from the repository's examples/ folder: the name of NAME.json and NAME.input.json. */
-  static final List<String> EXAMPLES = List.of("hello", "expense-approval", "webhook-signup");
+  static final List<String> EXAMPLES = List.of("hello", "expense-approval", "webhook-signup", "order-totals-js",
+      "csv-stats-python");
 
   private final String system;
 
