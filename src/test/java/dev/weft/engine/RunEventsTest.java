@@ -79,4 +79,27 @@ class RunEventsTest {
     assertThat(kinds(t.events.of(run.getExecution().getWorkflowId()))).contains("node_completed:fetch#2", "run_completed")
         .doesNotContain("node_attempt_failed:fetch#1");
   }
+
+  @Test
+  void whatACodeNodePrintsGoesIntoItsAttemptEventsNotItsOutput() {
+    WorkflowStub ok = t.start("""
+        {"name": "logs", "nodes": [{"id": "c", "type": "code", "config": {"language": "javascript",
+          "source": "console.log('seen', input.n); console.error('warned'); return {n: input.n}"}}]}""", "{\"n\": 7}");
+    ok.getResult(RunResult.class);
+    RunEvent attempt = t.events.of(ok.getExecution().getWorkflowId()).stream()
+        .filter(e -> e.kind() == EventKind.NODE_ATTEMPT_COMPLETED).findFirst().orElseThrow();
+    assertThat(attempt.data().get("logs").toString()).isEqualTo("[\"seen 7\",\"warned\"]");
+    assertThat(attempt.output().toString()).isEqualTo("{\"n\":7}");
+
+    WorkflowStub failing = t.start("""
+        {"name": "logs", "nodes": [{"id": "c", "type": "code", "onError": "continue", "config": {"language": "python",
+          "source": "print('before')\\nraise RuntimeError('boom')"}}]}""", "{}");
+    RunResult r = failing.getResult(RunResult.class);
+    RunEvent failed = t.events.of(failing.getExecution().getWorkflowId()).stream()
+        .filter(e -> e.kind() == EventKind.NODE_ATTEMPT_FAILED).findFirst().orElseThrow();
+    assertThat(failed.error().code()).isEqualTo("code.error");
+    assertThat(failed.error().details().get("logs").toString()).isEqualTo("[\"before\"]");
+    assertThat(failed.error().details().get("line").intValue()).isEqualTo(2);
+    assertThat(r.output().toString()).contains("code.error");
+  }
 }
