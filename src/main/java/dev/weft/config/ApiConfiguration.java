@@ -6,6 +6,8 @@ import dev.weft.api.ProblemHandler;
 import dev.weft.api.RequestSizeFilter;
 import dev.weft.validate.DefinitionValidator;
 import dev.weft.service.RunLauncher;
+import dev.weft.engine.NodeInvoker;
+import dev.weft.service.NodeTestService;
 import dev.weft.service.RunService;
 import dev.weft.service.HumanTaskService;
 import dev.weft.node.NodeRegistry;
@@ -55,6 +57,11 @@ public class ApiConfiguration {
       WeftProperties props) {
     return new HumanTaskService(client, runs, audit, registry, props.engine().settings().claimCheckBytes(),
         kind -> ProblemHandler.status(kind).value());
+  }
+
+  @Bean
+  NodeTestService nodeTestService(WorkflowService workflows, NodeInvoker invoker, AuditLog audit, WeftProperties props) {
+    return new NodeTestService(workflows, invoker, audit, props.api().testNode().perMinute(), props.limits().maxInputBytes());
   }
 
   @Bean

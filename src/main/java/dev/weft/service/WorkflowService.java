@@ -100,8 +100,13 @@ public class WorkflowService {
   }
 
   public VersionRecord version(String id, int version) {
+    return version(id, version, "path.version");
+  }
+
+  /** A version of a workflow; 404 {@code version.not_found} at {@code path} (where the request named it). */
+  public VersionRecord version(String id, int version, String path) {
     workflow(id);
-    return store.version(id, version).orElseThrow(() -> DomainException.notFound("path.version", "version.not_found",
+    return store.version(id, version).orElseThrow(() -> DomainException.notFound(path, "version.not_found",
         "workflow '" + id + "' has no version " + version));
   }
 
