@@ -3,7 +3,7 @@ package dev.weft;
 import dev.weft.ai.LlmClient;
 import dev.weft.ai.TestModels;
 import dev.weft.definition.DefinitionLimits;
-import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.validate.DefinitionValidator;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;

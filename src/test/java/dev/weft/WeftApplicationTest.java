@@ -3,10 +3,10 @@ package dev.weft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.definition.Json;
-import dev.weft.definition.validate.DefinitionValidator;
-import dev.weft.definition.validate.ValidationReport;
+import dev.weft.validate.DefinitionValidator;
+import dev.weft.validate.ValidationReport;
 import dev.weft.engine.DefinitionSnapshot;
-import dev.weft.engine.RunLauncher;
+import dev.weft.service.RunLauncher;
 import dev.weft.engine.RunResult;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;

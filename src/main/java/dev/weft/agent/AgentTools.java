@@ -2,7 +2,7 @@ package dev.weft.agent;
 
 import dev.weft.agent.generate.Generation;
 import dev.weft.agent.generate.WorkflowGenerator;
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
 import dev.weft.engine.HumanInput;
@@ -270,7 +270,7 @@ public class AgentTools {
       }
       JsonNode out = body.get();
       result = out instanceof ObjectNode o ? o : Json.object().set("result", out);
-    } catch (ApiProblem p) {
+    } catch (DomainException p) {
       code = p.code();
       result = error(p.code(), p.getMessage(), p.errors().isEmpty() ? null : Json.MAPPER.valueToTree(p.errors()));
     } catch (NodeFailure f) {
@@ -299,8 +299,8 @@ public class AgentTools {
     return e;
   }
 
-  private static ApiProblem refusal(String code, String message) {
-    return ApiProblem.conflict("", code, message);
+  private static DomainException refusal(String code, String message) {
+    return DomainException.conflict("", code, message);
   }
 
   private static String nz(String s) {

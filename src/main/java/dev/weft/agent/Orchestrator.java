@@ -5,7 +5,7 @@ import dev.weft.ai.ChatModels;
 import dev.weft.ai.LlmClient;
 import dev.weft.ai.LlmReply;
 import dev.weft.ai.PromptText;
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.node.NodeFailure;
 import dev.weft.security.WeftPrincipal;
@@ -76,11 +76,11 @@ public class Orchestrator {
    */
   public ConversationStore.Conversation open(WeftPrincipal caller, String conversationId, String message, String model) {
     if (model != null && models.profile(model).isEmpty()) {
-      throw ApiProblem.badRequest("/model", "llm.unknown_model", "no model profile named '" + model + "'");
+      throw DomainException.invalid("/model", "llm.unknown_model", "no model profile named '" + model + "'");
     }
-    if (message == null || message.isBlank()) throw ApiProblem.badRequest("/message", "agent.message_blank", "message is required");
+    if (message == null || message.isBlank()) throw DomainException.invalid("/message", "agent.message_blank", "message is required");
     if (message.length() > settings.maxMessageChars()) {
-      throw ApiProblem.badRequest("/message", "limit.message",
+      throw DomainException.invalid("/message", "limit.message",
           "message is longer than " + settings.maxMessageChars() + " characters (weft.ai.agent.max-message-chars)");
     }
     String id = conversationId;
@@ -93,7 +93,7 @@ public class Orchestrator {
     }
     Instant now = Instant.now();
     if (!store.claim(id, now, now.plus(settings.replyTimeout()))) {
-      throw ApiProblem.conflict("/conversationId", "conversation.busy",
+      throw DomainException.conflict("/conversationId", "conversation.busy",
           "conversation '" + id + "' is still answering an earlier message; send this one when it is done");
     }
     return store.find(id).orElseThrow();
@@ -102,7 +102,7 @@ public class Orchestrator {
   /** The caller's own conversation; someone else's is as unknown as a missing one. */
   public ConversationStore.Conversation conversation(WeftPrincipal caller, String id) {
     return store.find(id).filter(c -> c.owner().equals(caller.id()))
-        .orElseThrow(() -> ApiProblem.notFound("path.id", "conversation.not_found", "no conversation '" + id + "'"));
+        .orElseThrow(() -> DomainException.notFound("path.id", "conversation.not_found", "no conversation '" + id + "'"));
   }
 
   /** Answers {@code message} in {@code conversation}, streaming events to {@code sink}. */

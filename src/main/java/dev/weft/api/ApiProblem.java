@@ -7,7 +7,9 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request Weft refuses, rendered as RFC 9457 problem+json: an HTTP status, a stable top-level code,
+ * A request the HTTP layer itself refuses (an unreadable body, a bad query parameter, a webhook whose run
+ * failed); what the layers below refuse is a {@link dev.weft.domain.DomainException}. Rendered as RFC 9457
+ * problem+json by {@link ProblemHandler}: an HTTP status, a stable top-level code,
  * and every violation as {@code {path, code, message}}. Paths are JSON pointers into the body, or
  * {@code query.<name>}, {@code header.<Name>} and {@code path.<name>} for the other parts of a request.
  */

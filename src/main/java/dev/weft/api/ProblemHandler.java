@@ -1,7 +1,7 @@
 package dev.weft.api;
 
 import dev.weft.definition.Violation;
-import dev.weft.store.StoreConflict;
+import dev.weft.domain.DomainException;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
@@ -53,10 +53,31 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     return respond(d);
   }
 
-  @ExceptionHandler(StoreConflict.class)
-  ResponseEntity<Object> conflict(StoreConflict c) {
-    HttpStatus status = c.code().endsWith("not_found") ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
-    return respond(detail(status, c.code(), c.getMessage(), List.of(Violation.of(c.path(), c.code(), c.getMessage()))));
+  /**
+   * What the services, the store and the agent refuse: the one place a {@link DomainException.Kind} becomes
+   * an HTTP status. The problem's {@code extra} facts become top-level properties.
+   */
+  @ExceptionHandler(DomainException.class)
+  ResponseEntity<Object> domain(DomainException e) {
+    HttpStatus status = status(e.kind());
+    ProblemDetail d = detail(status, e.code(), e.getMessage(), e.errors());
+    e.extra().forEach(d::setProperty);
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (e.retryAfterSeconds() != null) answer.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+    return answer.body(d);
+  }
+
+  /** The HTTP status of each kind of domain refusal. */
+  public static HttpStatus status(DomainException.Kind kind) {
+    return switch (kind) {
+      case INVALID -> HttpStatus.BAD_REQUEST;
+      case FORBIDDEN -> HttpStatus.FORBIDDEN;
+      case NOT_FOUND -> HttpStatus.NOT_FOUND;
+      case CONFLICT -> HttpStatus.CONFLICT;
+      case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+      case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+      case UNSUPPORTED -> HttpStatus.NOT_IMPLEMENTED;
+    };
   }
 
   @ExceptionHandler(PayloadTooLarge.class)

@@ -2,7 +2,7 @@ package dev.weft.api;
 
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
-import dev.weft.definition.validate.ValidationReport;
+import dev.weft.validate.ValidationReport;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.WorkflowService;
 import dev.weft.store.VersionRecord;

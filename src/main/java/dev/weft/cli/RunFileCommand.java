@@ -2,10 +2,10 @@ package dev.weft.cli;
 
 import dev.weft.config.WeftProperties;
 import dev.weft.definition.Json;
-import dev.weft.definition.validate.DefinitionValidator;
-import dev.weft.definition.validate.ValidationReport;
+import dev.weft.validate.DefinitionValidator;
+import dev.weft.validate.ValidationReport;
 import dev.weft.engine.DefinitionSnapshot;
-import dev.weft.engine.RunLauncher;
+import dev.weft.service.RunLauncher;
 import dev.weft.engine.RunState;
 import dev.weft.engine.RunWorkflow;
 import io.temporal.client.WorkflowClient;

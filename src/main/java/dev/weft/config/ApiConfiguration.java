@@ -2,9 +2,12 @@ package dev.weft.config;
 
 import dev.weft.api.OpenApiProblems;
 import dev.weft.api.Paging;
+import dev.weft.api.ProblemHandler;
 import dev.weft.api.RequestSizeFilter;
-import dev.weft.definition.validate.DefinitionValidator;
-import dev.weft.engine.RunLauncher;
+import dev.weft.validate.DefinitionValidator;
+import dev.weft.service.RunLauncher;
+import dev.weft.engine.NodeInvoker;
+import dev.weft.service.NodeTestService;
 import dev.weft.service.RunService;
 import dev.weft.service.HumanTaskService;
 import dev.weft.node.NodeRegistry;
@@ -52,7 +55,13 @@ public class ApiConfiguration {
   @Bean
   HumanTaskService humanTaskService(WorkflowClient client, RunService runs, AuditLog audit, NodeRegistry registry,
       WeftProperties props) {
-    return new HumanTaskService(client, runs, audit, registry, props.engine().settings().claimCheckBytes());
+    return new HumanTaskService(client, runs, audit, registry, props.engine().settings().claimCheckBytes(),
+        kind -> ProblemHandler.status(kind).value());
+  }
+
+  @Bean
+  NodeTestService nodeTestService(WorkflowService workflows, NodeInvoker invoker, AuditLog audit, WeftProperties props) {
+    return new NodeTestService(workflows, invoker, audit, props.api().testNode().perMinute(), props.limits().maxInputBytes());
   }
 
   @Bean

@@ -1,12 +1,12 @@
 package dev.weft.config;
 
-import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.validate.DefinitionValidator;
 import dev.weft.engine.NodeActivities;
 import dev.weft.engine.NodeInvoker;
 import dev.weft.engine.PayloadStore;
 import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
-import dev.weft.engine.RunLauncher;
+import dev.weft.service.RunLauncher;
 import dev.weft.engine.RunWorkflow;
 import dev.weft.engine.RunWorkflowImpl;
 import dev.weft.engine.TemporalNames;

@@ -3,7 +3,7 @@ package dev.weft.config;
 import dev.weft.agent.generate.WorkflowGenerator;
 import dev.weft.ai.AiProperties;
 import dev.weft.ai.LlmClient;
-import dev.weft.definition.validate.DefinitionValidator;
+import dev.weft.validate.DefinitionValidator;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.observability.RunMetrics;

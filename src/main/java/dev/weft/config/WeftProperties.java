@@ -30,7 +30,19 @@ public record WeftProperties(
       @DefaultValue("30m") Duration streamTimeout,
       @DefaultValue("5s") Duration streamPollInterval,
       @DefaultValue({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"})
-      List<String> redactedHeaders) {}
+      List<String> redactedHeaders,
+      @DefaultValue TestNode testNode) {}
+
+  /**
+   * Testing one node ({@code POST /api/workflows/{id}/nodes/{nodeId}/test}, {@code POST /api/workflows/test-node}):
+   * each principal may test at most {@code perMinute} nodes a minute (a test really runs the node: an
+   * {@code http} node calls its URL, an LLM node its model).
+   */
+  public record TestNode(@DefaultValue("60") int perMinute) {
+    public TestNode {
+      if (perMinute < 1) throw new IllegalArgumentException("weft.api.test-node.per-minute must be at least 1");
+    }
+  }
 
   /**
    * API keys. {@code adminKey} ({@code WEFT_ADMIN_KEY}) is the admin key stored at start when no active

@@ -1,6 +1,4 @@
 package dev.weft.engine;
 
-import dev.weft.security.WeftPrincipal;
-
 /** Who pauses or resumes a run, and why. */
-public record ControlInput(WeftPrincipal principal, String reason) {}
+public record ControlInput(Actor principal, String reason) {}

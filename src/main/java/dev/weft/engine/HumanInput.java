@@ -1,6 +1,5 @@
 package dev.weft.engine;
 
-import dev.weft.security.WeftPrincipal;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * @param values form values, or the substitute output of a skipped node
  * @param config the edited config of a node retried after {@code onError: ask}, or {@code null} to keep it
  */
-public record HumanInput(String nodeId, WeftPrincipal principal, String action, String comment, JsonNode values,
+public record HumanInput(String nodeId, Actor principal, String action, String comment, JsonNode values,
     JsonNode config) {
 
   public HumanInput {
@@ -20,7 +19,7 @@ public record HumanInput(String nodeId, WeftPrincipal principal, String action, 
 
   /** A decision as a request states it, before the node and the principal are known. */
   public record Builder(String action, String comment, JsonNode values, JsonNode config) {
-    public HumanInput build(String nodeId, WeftPrincipal principal) {
+    public HumanInput build(String nodeId, Actor principal) {
       return new HumanInput(nodeId, principal, action, comment, values, config);
     }
   }

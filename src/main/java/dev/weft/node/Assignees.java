@@ -2,13 +2,25 @@ package dev.weft.node;
 
 import dev.weft.definition.Violation;
 import dev.weft.expression.Templates;
-import dev.weft.security.WeftPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Checks lists of people: principal ids, {@code role:<role>} and {@code group:<group>}. */
 public final class Assignees {
+  /**
+   * The roles {@code role:<role>} may name, most powerful first (the API's roles: {@code WeftPrincipalTest} keeps
+   * the two lists equal).
+   */
+  public static final List<String> ROLES = List.of("admin", "editor", "operator", "viewer");
+
   private Assignees() {}
+
+  /** Whether {@code assignee} names the principal {@code id} with these roles and groups. */
+  public static boolean names(String assignee, String id, List<String> roles, List<String> groups) {
+    if (assignee.startsWith("role:")) return roles.contains(assignee.substring(5));
+    if (assignee.startsWith("group:")) return groups.contains(assignee.substring(6));
+    return id.equals(assignee);
+  }
 
   public static List<Violation> check(List<String> assignees, String path, String code) {
     List<Violation> v = new ArrayList<>();
@@ -20,8 +32,8 @@ public final class Assignees {
         v.add(Violation.of(at, code, "an assignee is a principal id, role:<role> or group:<group>"));
       } else if (Templates.hasTemplate(a)) {
         continue;
-      } else if (a.startsWith("role:") && !WeftPrincipal.ROLES.contains(a.substring(5))) {
-        v.add(Violation.of(at, code, "'" + a.substring(5) + "' is not a role; roles are " + WeftPrincipal.ROLES));
+      } else if (a.startsWith("role:") && !ROLES.contains(a.substring(5))) {
+        v.add(Violation.of(at, code, "'" + a.substring(5) + "' is not a role; roles are " + ROLES));
       } else if (a.startsWith("group:") && a.length() == 6) {
         v.add(Violation.of(at, code, "name the group after group:"));
       }

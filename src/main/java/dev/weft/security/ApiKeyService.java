@@ -1,6 +1,6 @@
 package dev.weft.security;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.Violation;
 import dev.weft.store.ApiKeyRecord;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -87,7 +86,7 @@ public class ApiKeyService {
   public void revoke(String id, WeftPrincipal actor) {
     switch (store.revoke(id, actor.id(), clock.instant())) {
       case NOT_FOUND -> throw notFound(id);
-      case LAST_ADMIN -> throw ApiProblem.conflict("path.id", "key.last_admin",
+      case LAST_ADMIN -> throw DomainException.conflict("path.id", "key.last_admin",
           "key '" + id + "' is the last active admin key; create another admin key before revoking it");
       case ALREADY_REVOKED -> { }
       case REVOKED -> {
@@ -123,7 +122,7 @@ public class ApiKeyService {
   NewKey parse(JsonNode body) {
     List<Violation> errors = new ArrayList<>();
     if (body == null || !body.isObject()) {
-      throw ApiProblem.badRequest("", "json.type", "a key request is an object {principal, roles, groups?, description?, expiresAt?}");
+      throw DomainException.invalid("", "json.type", "a key request is an object {principal, roles, groups?, description?, expiresAt?}");
     }
     for (String f : body.propertyNames()) {
       if (!FIELDS.contains(f)) errors.add(Violation.of("/" + f, "request.unknown_field", "unknown field '" + f + "'; expected " + FIELDS));
@@ -196,12 +195,12 @@ public class ApiKeyService {
       }
     }
     if (!errors.isEmpty()) {
-      throw new ApiProblem(HttpStatus.BAD_REQUEST, "key.invalid", errors.size() + " problem(s) in the key request", errors, Map.of());
+      throw DomainException.invalid("key.invalid", errors.size() + " problem(s) in the key request", errors);
     }
     return new NewKey(principal, List.copyOf(roles), List.copyOf(groups), description, expiresAt);
   }
 
-  private static ApiProblem notFound(String id) {
-    return ApiProblem.notFound("path.id", "key.not_found", "no API key '" + id + "'");
+  private static DomainException notFound(String id) {
+    return DomainException.notFound("path.id", "key.not_found", "no API key '" + id + "'");
   }
 }

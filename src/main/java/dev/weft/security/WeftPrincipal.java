@@ -40,9 +40,7 @@ public record WeftPrincipal(String id, List<String> roles, List<String> groups) 
    * {@code group:<group>}.
    */
   public boolean matches(String assignee) {
-    if (assignee.startsWith("role:")) return roles.contains(assignee.substring(5));
-    if (assignee.startsWith("group:")) return groups.contains(assignee.substring(6));
-    return id.equals(assignee);
+    return dev.weft.node.Assignees.names(assignee, id, roles, groups);
   }
 
   /** The assignee entries that name this principal: its id, {@code role:<r>} and {@code group:<g>}. */

@@ -1,8 +1,9 @@
 package dev.weft.service;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.Violation;
+import dev.weft.engine.Actor;
 import dev.weft.engine.ControlInput;
 import dev.weft.engine.HumanFailures;
 import dev.weft.engine.HumanInput;
@@ -23,7 +24,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.springframework.http.HttpStatus;
+import java.util.function.ToIntFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,6 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
  * the run as a Temporal Update whose validator is the authority; the same rules are checked on the
  * run's queried state first, so an obvious refusal costs no update. Every attempt, allowed or not, is
  * audited with the principal, the request and how long it took.
+ *
+ * <p>Refusals are {@link DomainException}s; the audit records the status of the answer each gets, which
+ * the API decides ({@code statusOf}), so this layer holds no HTTP mapping of its own.
  */
 public class HumanTaskService {
   private final WorkflowClient client;
@@ -39,18 +43,31 @@ public class HumanTaskService {
   private final AuditLog audit;
   private final NodeRegistry registry;
   private final int maxValuesBytes;
+  private final ToIntFunction<DomainException.Kind> statusOf;
 
-  public HumanTaskService(WorkflowClient client, RunService runs, AuditLog audit, NodeRegistry registry, int maxValuesBytes) {
+  /**
+   * @param statusOf the status of the answer to a refusal of each kind (the API's mapping), which the audit
+   *     records with the refusal's code
+   */
+  public HumanTaskService(WorkflowClient client, RunService runs, AuditLog audit, NodeRegistry registry, int maxValuesBytes,
+      ToIntFunction<DomainException.Kind> statusOf) {
     this.client = client;
     this.runs = runs;
     this.audit = audit;
     this.registry = registry;
     this.maxValuesBytes = maxValuesBytes;
+    this.statusOf = statusOf;
+  }
+
+  /** What a run sees of a principal: its id, its roles with the ones they include, its groups. */
+  static Actor actor(WeftPrincipal p) {
+    WeftPrincipal all = p.withImpliedRoles();
+    return new Actor(all.id(), all.roles(), all.groups());
   }
 
   /** A decision ({@code approve}, {@code reject}, {@code retry}, {@code skip}, {@code stop}) or a form's {@code submit}. */
   public JsonNode decide(String runId, String nodeId, WeftPrincipal caller, HumanInput.Builder input) {
-    HumanInput h = input.build(nodeId, caller.withImpliedRoles());
+    HumanInput h = input.build(nodeId, actor(caller));
     ObjectNode details = Json.object();
     details.put("decision", h.action());
     if (h.comment() != null) details.put("comment", h.comment());
@@ -74,7 +91,7 @@ public class HumanTaskService {
     return audited(caller, pause ? "run.pause" : "run.resume", runId, null, details, () -> {
       RunWorkflow run = open(runId, HumanFailures.RUN_NOT_RUNNING);
       refuseIf(() -> HumanTaskRules.checkPause(query(run, runId).status(), pause));
-      ControlInput c = new ControlInput(caller, reason);
+      ControlInput c = new ControlInput(new Actor(caller.id(), caller.roles(), caller.groups()), reason);
       RunStatus status = send(() -> pause ? run.pause(c) : run.resume(c), runId, HumanFailures.RUN_NOT_RUNNING);
       ObjectNode out = Json.object();
       out.put("runId", runId);
@@ -86,7 +103,7 @@ public class HumanTaskService {
   private RunWorkflow open(String runId, String endedCode) {
     RunRecord r = runs.record(runId);
     if (RunService.ENDED.contains(r.status())) {
-      throw ApiProblem.conflict("path.runId", endedCode, "run '" + runId + "' has ended (" + r.status() + ")");
+      throw DomainException.conflict("path.runId", endedCode, "run '" + runId + "' has ended (" + r.status() + ")");
     }
     return client.newWorkflowStub(RunWorkflow.class, runId);
   }
@@ -95,7 +112,7 @@ public class HumanTaskService {
     try {
       return run.state();
     } catch (WorkflowNotFoundException e) {
-      throw ApiProblem.conflict("path.runId", HumanFailures.RUN_NOT_RUNNING, "Temporal no longer knows run '" + runId + "'");
+      throw DomainException.conflict("path.runId", HumanFailures.RUN_NOT_RUNNING, "Temporal no longer knows run '" + runId + "'");
     }
   }
 
@@ -115,21 +132,21 @@ public class HumanTaskService {
     } catch (WorkflowNotFoundException e) {
       // The in-process server loses updates its workflow rejected at once (see Updates): the run's state
       // changed between the check and the update.
-      throw ApiProblem.conflict("path.runId", changedCode, "run '" + runId + "' changed meanwhile; read its state and try again");
+      throw DomainException.conflict("path.runId", changedCode, "run '" + runId + "' changed meanwhile; read its state and try again");
     }
   }
 
-  /** The HTTP status of each refusal code. */
-  static HttpStatus status(String code) {
+  /** The kind of each refusal code. */
+  static DomainException.Kind kind(String code) {
     return switch (code) {
-      case HumanFailures.NODE_NOT_FOUND -> HttpStatus.NOT_FOUND;
-      case HumanFailures.FORBIDDEN, HumanFailures.SELF_APPROVAL -> HttpStatus.FORBIDDEN;
-      case HumanFailures.INVALID, HumanFailures.FORM_INVALID, HumanFailures.CONFIG_INVALID -> HttpStatus.BAD_REQUEST;
-      default -> HttpStatus.CONFLICT;
+      case HumanFailures.NODE_NOT_FOUND -> DomainException.Kind.NOT_FOUND;
+      case HumanFailures.FORBIDDEN, HumanFailures.SELF_APPROVAL -> DomainException.Kind.FORBIDDEN;
+      case HumanFailures.INVALID, HumanFailures.FORM_INVALID, HumanFailures.CONFIG_INVALID -> DomainException.Kind.INVALID;
+      default -> DomainException.Kind.CONFLICT;
     };
   }
 
-  private static ApiProblem problem(HumanFailures.Refusal r) {
+  private static DomainException problem(HumanFailures.Refusal r) {
     String path = switch (r.code()) {
       case HumanFailures.NODE_NOT_FOUND, HumanFailures.NOT_WAITING, HumanFailures.ALREADY_DECIDED -> "path.nodeId";
       case HumanFailures.FORBIDDEN, HumanFailures.SELF_APPROVAL -> "header.Authorization";
@@ -137,7 +154,7 @@ public class HumanTaskService {
       default -> r.errors().isEmpty() ? "" : r.errors().getFirst().path();
     };
     List<Violation> errors = r.errors().isEmpty() ? List.of(Violation.of(path, r.code(), r.message())) : r.errors();
-    return new ApiProblem(status(r.code()), r.code(), r.message(), errors, Map.of());
+    return new DomainException(kind(r.code()), r.code(), r.message(), errors, Map.of());
   }
 
   /**
@@ -150,8 +167,8 @@ public class HumanTaskService {
     String code = null;
     try {
       return work.get();
-    } catch (ApiProblem p) {
-      status = p.status().value();
+    } catch (DomainException p) {
+      status = statusOf.applyAsInt(p.kind());
       code = p.code();
       throw p;
     } catch (RuntimeException e) {

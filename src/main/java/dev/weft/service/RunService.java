@@ -1,6 +1,6 @@
 package dev.weft.service;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.Violation;
 import dev.weft.engine.DefinitionSnapshot;
@@ -9,7 +9,6 @@ import dev.weft.engine.NodeError;
 import dev.weft.engine.NodeState;
 import dev.weft.engine.Previews;
 import dev.weft.engine.RunEvent;
-import dev.weft.engine.RunLauncher;
 import dev.weft.engine.RunResult;
 import dev.weft.engine.RunState;
 import dev.weft.engine.RunStatus;
@@ -41,7 +40,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -94,17 +92,17 @@ public class RunService {
   public Started start(String workflowId, Integer version, JsonNode input, String inputPath, String idempotencyKey,
       String trigger, String principal) {
     if (Json.sizeOf(input) > maxInputBytes) {
-      throw ApiProblem.badRequest(inputPath, "limit.input",
+      throw DomainException.invalid(inputPath, "limit.input",
           "the run's input is larger than " + maxInputBytes + " bytes (weft.limits.max-input-bytes)");
     }
     WorkflowRecord w = workflows.find(workflowId)
-        .orElseThrow(() -> ApiProblem.notFound("path.id", "workflow.not_found", "no workflow '" + workflowId + "'"));
+        .orElseThrow(() -> DomainException.notFound("path.id", "workflow.not_found", "no workflow '" + workflowId + "'"));
     if (w.archived()) {
-      throw ApiProblem.conflict("path.id", "workflow.archived", "workflow '" + workflowId + "' is archived and starts no runs");
+      throw DomainException.conflict("path.id", "workflow.archived", "workflow '" + workflowId + "' is archived and starts no runs");
     }
     int v = version == null ? w.latestVersion() : version;
     VersionRecord def = workflows.version(workflowId, v)
-        .orElseThrow(() -> ApiProblem.notFound("/version", "version.not_found", "workflow '" + workflowId + "' has no version " + v));
+        .orElseThrow(() -> DomainException.notFound("/version", "version.not_found", "workflow '" + workflowId + "' has no version " + v));
     String requestHash = null;
     String runKey;
     if (idempotencyKey != null) {
@@ -140,14 +138,14 @@ public class RunService {
 
   private static void checkKey(String key) {
     if (key.isBlank() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-      throw ApiProblem.badRequest("header.Idempotency-Key", "idempotency.key_invalid",
+      throw DomainException.invalid("header.Idempotency-Key", "idempotency.key_invalid",
           "an Idempotency-Key is 1 to " + MAX_KEY_LENGTH + " visible ASCII characters");
     }
   }
 
   private static void sameRequest(RunRecord run, String requestHash, String key) {
     if (run.requestHash() != null && !run.requestHash().equals(requestHash)) {
-      throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency.key_reused",
+      throw new DomainException(DomainException.Kind.UNPROCESSABLE, "idempotency.key_reused",
           "Idempotency-Key '" + key + "' was already used with a different request",
           List.of(Violation.of("header.Idempotency-Key", "idempotency.key_reused",
               "this key started run " + run.runId() + " with a different input or version")), Map.of("runId", run.runId()));
@@ -182,7 +180,7 @@ public class RunService {
     } catch (WorkflowNotFoundException e) {
       // Gone between the check above and the query: reconciling records it as lost.
       if (row.isPresent() && reconcile(row.get())) return state(runId);
-      throw ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'");
+      throw DomainException.notFound("path.runId", "run.not_found", "no run '" + runId + "'");
     }
   }
 
@@ -268,18 +266,18 @@ public class RunService {
   }
 
   public RunRecord record(String runId) {
-    return runs.find(runId).orElseThrow(() -> ApiProblem.notFound("path.runId", "run.not_found", "no run '" + runId + "'"));
+    return runs.find(runId).orElseThrow(() -> DomainException.notFound("path.runId", "run.not_found", "no run '" + runId + "'"));
   }
 
   public void cancel(String runId, String principal) {
     RunRecord r = record(runId);
     if (ENDED.contains(r.status())) {
-      throw ApiProblem.conflict("path.runId", "run.not_running", "run '" + runId + "' has already ended (" + r.status() + ")");
+      throw DomainException.conflict("path.runId", "run.not_running", "run '" + runId + "' has already ended (" + r.status() + ")");
     }
     try {
       client.newUntypedWorkflowStub(runId).cancel();
     } catch (WorkflowNotFoundException e) {
-      throw ApiProblem.conflict("path.runId", "run.not_running", "run '" + runId + "' has already ended");
+      throw DomainException.conflict("path.runId", "run.not_running", "run '" + runId + "' has already ended");
     }
     audit.record(principal, "run.cancel", "run", runId, runId, null, null);
   }

@@ -1,12 +1,11 @@
 package dev.weft.service;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
 import dev.weft.definition.TriggerDef;
 import dev.weft.engine.DefinitionSnapshot;
 import dev.weft.engine.RunInput;
-import dev.weft.engine.RunLauncher;
 import dev.weft.engine.TemporalNames;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.AuditLog;
@@ -37,7 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
@@ -214,7 +212,7 @@ public class ScheduleService {
     } catch (RuntimeException e) {
       if (isUnimplemented(e)) throw unsupportedProblem();
       if (isStatus(e, Status.Code.NOT_FOUND)) {
-        throw ApiProblem.notFound("path.id", "schedule.not_found",
+        throw DomainException.notFound("path.id", "schedule.not_found",
             "workflow '" + workflowId + "' has no schedule: its current version has no schedule trigger, or it is archived");
       }
       throw unwrapped(e);
@@ -226,8 +224,8 @@ public class ScheduleService {
     return statusOf(e).<RuntimeException>map(s -> s).orElse(e);
   }
 
-  static ApiProblem unsupportedProblem() {
-    return ApiProblem.of(HttpStatus.NOT_IMPLEMENTED, "", "schedule.unsupported",
+  static DomainException unsupportedProblem() {
+    return DomainException.of(DomainException.Kind.UNSUPPORTED, "", "schedule.unsupported",
         "this Temporal server does not implement schedules (the embedded mode's in-process test server); "
             + "run Weft against a Temporal server (TEMPORAL_ADDRESS) for schedule triggers");
   }

@@ -1,6 +1,6 @@
 package dev.weft.service;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
 import dev.weft.definition.TriggerDef;
@@ -38,7 +38,7 @@ public class WebhookService {
 
   public Triggered trigger(String path, JsonNode body, Map<String, ?> query, Map<String, String> headers, String idempotencyKey) {
     String workflowId = workflows.workflowForPath(path)
-        .orElseThrow(() -> ApiProblem.notFound("path.path", "webhook.not_found", "no active workflow listens on /hooks/" + path));
+        .orElseThrow(() -> DomainException.notFound("path.path", "webhook.not_found", "no active workflow listens on /hooks/" + path));
     WorkflowRecord w = workflows.find(workflowId).orElseThrow();
     VersionRecord v = workflows.version(workflowId, w.latestVersion()).orElseThrow();
     TriggerDef t = v.definition().trigger();

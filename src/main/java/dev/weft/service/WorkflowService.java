@@ -1,11 +1,10 @@
 package dev.weft.service;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
-import dev.weft.definition.validate.DefinitionValidator;
-import dev.weft.definition.validate.ValidationReport;
-import dev.weft.engine.RunLauncher;
+import dev.weft.validate.DefinitionValidator;
+import dev.weft.validate.ValidationReport;
 import dev.weft.store.AuditLog;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
@@ -14,7 +13,6 @@ import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 
 /** Saving workflows: every definition is validated in full before a version is written. */
 public class WorkflowService {
@@ -50,7 +48,7 @@ public class WorkflowService {
   public Saved update(String id, String body, String principal) {
     WorkflowDefinition def = valid(body);
     if (def.id() != null && !def.id().equals(id)) {
-      throw ApiProblem.badRequest("/id", "definition.id_mismatch",
+      throw DomainException.invalid("/id", "definition.id_mismatch",
           "the definition's id '" + def.id() + "' is not the workflow '" + id + "' of the URL");
     }
     int before = workflow(id).latestVersion();
@@ -92,18 +90,23 @@ public class WorkflowService {
 
   private String scheduled(String id) {
     if (workflow(id).archived()) {
-      throw ApiProblem.notFound("path.id", "schedule.not_found", "workflow '" + id + "' is archived and has no schedule");
+      throw DomainException.notFound("path.id", "schedule.not_found", "workflow '" + id + "' is archived and has no schedule");
     }
     return id;
   }
 
   public WorkflowRecord workflow(String id) {
-    return store.find(id).orElseThrow(() -> ApiProblem.notFound("path.id", "workflow.not_found", "no workflow '" + id + "'"));
+    return store.find(id).orElseThrow(() -> DomainException.notFound("path.id", "workflow.not_found", "no workflow '" + id + "'"));
   }
 
   public VersionRecord version(String id, int version) {
+    return version(id, version, "path.version");
+  }
+
+  /** A version of a workflow; 404 {@code version.not_found} at {@code path} (where the request named it). */
+  public VersionRecord version(String id, int version, String path) {
     workflow(id);
-    return store.version(id, version).orElseThrow(() -> ApiProblem.notFound("path.version", "version.not_found",
+    return store.version(id, version).orElseThrow(() -> DomainException.notFound(path, "version.not_found",
         "workflow '" + id + "' has no version " + version));
   }
 
@@ -119,8 +122,7 @@ public class WorkflowService {
   private WorkflowDefinition valid(String body) {
     ValidationReport report = validator.validate(body);
     if (!report.valid()) {
-      throw new ApiProblem(HttpStatus.BAD_REQUEST, "definition.invalid",
-          report.errors().size() + " problem(s) in the definition", report.errors(), Map.of());
+      throw DomainException.invalid("definition.invalid", report.errors().size() + " problem(s) in the definition", report.errors());
     }
     return report.definition();
   }

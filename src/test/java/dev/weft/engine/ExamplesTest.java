@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.ai.ScriptedModels;
 import dev.weft.definition.Json;
-import dev.weft.definition.validate.ValidationReport;
+import dev.weft.validate.ValidationReport;
 import dev.weft.node.JsonSchemas;
 import dev.weft.node.llm.LlmClassifyNode;
 import dev.weft.node.llm.LlmExtractNode;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.definition.Json;
-import dev.weft.security.WeftPrincipal;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
@@ -32,11 +31,11 @@ import tools.jackson.databind.JsonNode;
 class HumanTaskWorkflowTest {
   private EngineTestSupport t;
 
-  static final WeftPrincipal ANN = new WeftPrincipal("ann", List.of("operator"), List.of("finance"));
-  static final WeftPrincipal BOB = new WeftPrincipal("bob", List.of("operator"), List.of("finance"));
-  static final WeftPrincipal CY = new WeftPrincipal("cy", List.of("operator"), List.of("finance"));
-  static final WeftPrincipal DEE = new WeftPrincipal("dee", List.of("viewer"), List.of("managers"));
-  static final WeftPrincipal EVE = new WeftPrincipal("eve", List.of("viewer"), List.of());
+  static final Actor ANN = new Actor("ann", List.of("operator"), List.of("finance"));
+  static final Actor BOB = new Actor("bob", List.of("operator"), List.of("finance"));
+  static final Actor CY = new Actor("cy", List.of("operator"), List.of("finance"));
+  static final Actor DEE = new Actor("dee", List.of("viewer"), List.of("managers"));
+  static final Actor EVE = new Actor("eve", List.of("viewer"), List.of());
 
   @BeforeEach
   void setUp() {
@@ -71,7 +70,7 @@ class HumanTaskWorkflowTest {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> t.state(run).waiting().contains(nodeId));
   }
 
-  private JsonNode decide(WorkflowStub run, String node, WeftPrincipal who, String action, String comment) {
+  private JsonNode decide(WorkflowStub run, String node, Actor who, String action, String comment) {
     return Updates.send(() -> t.run(run).decide(new HumanInput(node, who, action, comment, null, null)));
   }
 
@@ -93,7 +92,7 @@ class HumanTaskWorkflowTest {
   }
 
   /** The API's check before it sends an update: the same rules as the validator, on the queried state. */
-  private String precheck(WorkflowStub run, String node, WeftPrincipal who, String action) {
+  private String precheck(WorkflowStub run, String node, Actor who, String action) {
     RunState s = t.state(run);
     return refusedCode(() -> HumanTaskRules.check(node, HumanTaskRules.of(s.nodes().get(node)),
         new HumanInput(node, who, action, null, null, null), s.startedBy(), t.registry, 1 << 20));

@@ -11,11 +11,10 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.doThrow;
 
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
 import dev.weft.engine.RunInput;
-import dev.weft.engine.RunLauncher;
 import dev.weft.engine.WeftDataConverter;
 import dev.weft.store.AuditLog;
 import dev.weft.store.VersionRecord;
@@ -145,15 +144,19 @@ class ScheduleServiceTest {
     when(client.createSchedule(anyString(), any(), any())).thenThrow(new ScheduleException(Status.UNIMPLEMENTED.asRuntimeException()));
     when(handle.describe()).thenThrow(new ScheduleException(Status.UNIMPLEMENTED.asRuntimeException()));
     service.sync(version(1, "{\"type\": \"schedule\", \"every\": \"5s\"}"), true);
-    assertThatThrownBy(() -> service.describe("nightly")).isInstanceOfSatisfying(ApiProblem.class,
-        p -> assertThat(p.code()).isEqualTo("schedule.unsupported"));
+    assertThatThrownBy(() -> service.describe("nightly")).isInstanceOfSatisfying(DomainException.class, p -> {
+          assertThat(p.code()).isEqualTo("schedule.unsupported");
+          assertThat(p.kind()).isEqualTo(DomainException.Kind.UNSUPPORTED);
+        });
   }
 
   @Test
   void noScheduleIs404AndAnUnreachableServerStaysAStatusError() {
     when(handle.describe()).thenThrow(new ScheduleException(Status.NOT_FOUND.asRuntimeException()));
-    assertThatThrownBy(() -> service.describe("nightly")).isInstanceOfSatisfying(ApiProblem.class,
-        p -> assertThat(p.code()).isEqualTo("schedule.not_found"));
+    assertThatThrownBy(() -> service.describe("nightly")).isInstanceOfSatisfying(DomainException.class, p -> {
+          assertThat(p.code()).isEqualTo("schedule.not_found");
+          assertThat(p.kind()).isEqualTo(DomainException.Kind.NOT_FOUND);
+        });
     doThrow(new ScheduleException(Status.UNAVAILABLE.asRuntimeException())).when(handle).pause(anyString());
     assertThatThrownBy(() -> service.pause("nightly", null, "ada")).isInstanceOf(io.grpc.StatusRuntimeException.class);
     verify(audit, never()).record(anyString(), anyString(), anyString(), anyString(), any(), any(), any());

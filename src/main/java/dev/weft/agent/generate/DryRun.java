@@ -17,7 +17,7 @@ import dev.weft.engine.NodeStatus;
 import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
 import dev.weft.engine.RunInput;
-import dev.weft.engine.RunLauncher;
+import dev.weft.service.RunLauncher;
 import dev.weft.engine.RunState;
 import dev.weft.engine.RunStatus;
 import dev.weft.engine.RunWorkflow;

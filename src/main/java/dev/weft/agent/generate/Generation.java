@@ -1,6 +1,6 @@
 package dev.weft.agent.generate;
 
-import dev.weft.definition.validate.ValidationReport;
+import dev.weft.validate.ValidationReport;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -1,8 +1,9 @@
 package dev.weft.agent.generate;
 
 import dev.weft.definition.Json;
+import dev.weft.engine.Actor;
 import dev.weft.engine.HumanInput;
-import dev.weft.security.WeftPrincipal;
+import dev.weft.node.Assignees;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,22 +30,22 @@ final class HumanAnswers {
         : actions.contains("stop") ? "stop" : actions.isEmpty() ? null : actions.getFirst();
     if (action == null) return null;
     Set<String> decided = new LinkedHashSet<>(strings(task.get("decidedBy")));
-    WeftPrincipal who = decider(strings(task.get("assignees")), decided);
+    Actor who = decider(strings(task.get("assignees")), decided);
     JsonNode values = "submit".equals(action) ? values(task.get("schema")) : null;
     return new HumanInput(nodeId, who, action, "dry run", values, null);
   }
 
   /** A principal named by the assignees who has not decided yet: a listed id, or a synthetic one with every role and group. */
-  static WeftPrincipal decider(List<String> assignees, Set<String> decided) {
+  static Actor decider(List<String> assignees, Set<String> decided) {
     List<String> groups = assignees.stream().filter(a -> a.startsWith("group:")).map(a -> a.substring(6)).toList();
     for (String a : assignees) {
       if (!a.startsWith("role:") && !a.startsWith("group:") && !a.equals(STARTER) && !decided.contains(a)) {
-        return new WeftPrincipal(a, WeftPrincipal.ROLES, groups);
+        return new Actor(a, Assignees.ROLES, groups);
       }
     }
     for (int i = 1; ; i++) {
       String id = "dry-run-person-" + i;
-      if (!decided.contains(id)) return new WeftPrincipal(id, WeftPrincipal.ROLES, groups);
+      if (!decided.contains(id)) return new Actor(id, Assignees.ROLES, groups);
     }
   }
 

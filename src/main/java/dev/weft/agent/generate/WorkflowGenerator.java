@@ -3,12 +3,12 @@ package dev.weft.agent.generate;
 import dev.weft.ai.AiProperties;
 import dev.weft.ai.LlmClient;
 import dev.weft.ai.LlmReply;
-import dev.weft.api.ApiProblem;
+import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.Violation;
 import dev.weft.definition.WorkflowDefinition;
-import dev.weft.definition.validate.DefinitionValidator;
-import dev.weft.definition.validate.ValidationReport;
+import dev.weft.validate.DefinitionValidator;
+import dev.weft.validate.ValidationReport;
 import dev.weft.engine.EngineSettings;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeFailure;
@@ -60,7 +60,7 @@ public class WorkflowGenerator {
   /**
    * @param workflowId the workflow to modify (its latest version), or null to write a new one
    * @param sampleInput the input of the dry run, or null (the model's sample input is used then)
-   * @throws ApiProblem 400 {@code generate.prompt_blank} / {@code generate.prompt_too_long}, 404 {@code workflow.not_found}
+   * @throws DomainException 400 {@code generate.prompt_blank} / {@code generate.prompt_too_long}, 404 {@code workflow.not_found}
    * @throws NodeFailure {@code llm.*} when the model cannot be asked
    */
   public Generation generate(String description, String workflowId, JsonNode sampleInput, WeftPrincipal caller) {
@@ -101,10 +101,10 @@ public class WorkflowGenerator {
 
   private void checkPrompt(String description) {
     if (description == null || description.isBlank()) {
-      throw ApiProblem.badRequest("/prompt", "generate.prompt_blank", "describe the workflow in prompt");
+      throw DomainException.invalid("/prompt", "generate.prompt_blank", "describe the workflow in prompt");
     }
     if (description.length() > settings.maxPromptChars()) {
-      throw ApiProblem.badRequest("/prompt", "generate.prompt_too_long", "prompt is at most " + settings.maxPromptChars()
+      throw DomainException.invalid("/prompt", "generate.prompt_too_long", "prompt is at most " + settings.maxPromptChars()
           + " characters");
     }
   }

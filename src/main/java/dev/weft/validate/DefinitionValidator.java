@@ -1,4 +1,4 @@
-package dev.weft.definition.validate;
+package dev.weft.validate;
 
 import dev.weft.definition.DefinitionLimits;
 import dev.weft.definition.DefinitionReader;

@@ -1,4 +1,4 @@
-package dev.weft.definition.validate;
+package dev.weft.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,11 +1,16 @@
-package dev.weft.engine;
+package dev.weft.service;
 
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
+import dev.weft.engine.DefinitionSnapshot;
+import dev.weft.engine.RunInput;
+import dev.weft.engine.RunStatus;
+import dev.weft.engine.TemporalNames;
+import dev.weft.engine.WeftSearchAttributes;
 import dev.weft.security.WeftPrincipal;
+import dev.weft.store.Tenants;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.SearchAttributes;
-import dev.weft.store.Tenants;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -18,7 +23,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import tools.jackson.databind.JsonNode;
 
-/** Starts runs of frozen definitions on Temporal. */
+/**
+ * Starts runs of frozen definitions on Temporal: the run's options (task queue, readable id, search
+ * attributes with the tenant) and who started it. Lives beside the services that start runs (the API,
+ * schedules, the agent's dry runs), not in the engine, which only interprets them.
+ */
 public class RunLauncher {
   private final WorkflowClient client;
   private final String taskQueue;

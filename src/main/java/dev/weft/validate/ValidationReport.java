@@ -1,4 +1,4 @@
-package dev.weft.definition.validate;
+package dev.weft.validate;
 
 import dev.weft.definition.Violation;
 import dev.weft.definition.WorkflowDefinition;
