@@ -96,6 +96,28 @@ class NodeTestApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void aCodeNodeRunsInItsSandboxAndAnswersItsLogs() {
+    String def = """
+        {"name": "code test", "nodes": [
+          {"id": "prices", "type": "set", "config": {"values": {"amount": 1}}},
+          {"id": "sum", "type": "code", "config": {"language": "javascript",
+           "source": "console.log('lines', input.lines.length);\\nreturn {total: input.lines.reduce((s, l) => s + l * nodes.prices.output.amount, 0)}"}},
+          {"id": "bad", "type": "code", "config": {"language": "python", "source": "print('checking')\\nreturn open('/etc/passwd').read()"}}
+        ], "edges": [{"from": "prices", "to": "sum"}]}""";
+    Caller ed = editor();
+    Response ok = ed.post("/api/workflows/test-node", "{\"definition\": " + def + ", \"nodeId\": \"sum\", \"input\": {},"
+        + " \"nodes\": {\"prices\": {\"amount\": 2, \"lines\": [1, 2, 3]}}}");
+    assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    assertThat(ok.json().get("output")).isEqualTo(Json.parse("{\"total\": 12}"));
+    assertThat(ok.json().get("logs")).isEqualTo(Json.parse("[\"lines 3\"]"));
+
+    Response bad = ed.post("/api/workflows/test-node", "{\"definition\": " + def + ", \"nodeId\": \"bad\", \"input\": {}, \"nodes\": {}}");
+    assertThat(bad.status()).as(bad.text()).isEqualTo(200);
+    assertThat(bad.json().at("/error/code").stringValue()).isEqualTo("code.forbidden");
+    assertThat(bad.json().get("logs")).isEqualTo(Json.parse("[\"checking\"]"));
+  }
+
+  @Test
   void controlNodesAreEvaluatedWithTheirPorts() {
     Caller ed = editor();
     Response set = ed.post("/api/workflows/test-node", inline("start", "{\"sku\": \"B-1\"}", "{}"));

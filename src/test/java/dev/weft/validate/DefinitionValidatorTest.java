@@ -53,7 +53,7 @@ class DefinitionValidatorTest {
       "trigger.type_unknown", "trigger.path_invalid", "trigger.schedule_invalid", "trigger.cron_invalid", "trigger.timezone_invalid", "node.error_edge_missing", "expr.dynamic_node",
       "switch.case_duplicate", "switch.case_reserved",
       "delay.invalid", "delay.too_long", "delay.until_invalid",
-      "http.url_invalid", "http.idempotency_header_invalid",
+      "http.url_invalid", "http.idempotency_header_invalid", "code.syntax",
       "approval.approver_invalid", "approval.timeout_required", "approval.escalation_required",
       "approval.escalation_unused", "approval.reminder_too_frequent", "approval.quorum_unreachable",
       "form.schema_invalid", "form.too_many_fields", "form.field_invalid", "form.field_type", "form.required_unknown",
