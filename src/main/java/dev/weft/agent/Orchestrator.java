@@ -60,8 +60,12 @@ public class Orchestrator {
     void used(String type, JsonNode usage);
   }
 
+  /** The node types the workflows it writes may use, named in its system prompt. */
+  private final java.util.List<String> nodeTypes;
+
   public Orchestrator(ChatModels models, LlmClient llm, ConversationStore store, AiProperties props,
-      Function<AgentTools.Turn, AgentTools> tools, Usage usage) {
+      Function<AgentTools.Turn, AgentTools> tools, Usage usage, java.util.List<String> nodeTypes) {
+    this.nodeTypes = java.util.List.copyOf(nodeTypes);
     this.models = models;
     this.llm = llm;
     this.store = store;
@@ -129,7 +133,7 @@ public class Orchestrator {
     sink.event("conversation", start);
     ConversationStore.Conversation c = summarizeIfLong(store.find(id).orElseThrow());
     List<Message> messages = new ArrayList<>();
-    messages.add(new SystemMessage(AgentPrompts.system(caller.withImpliedRoles(), Instant.now())));
+    messages.add(new SystemMessage(AgentPrompts.system(caller.withImpliedRoles(), Instant.now(), nodeTypes)));
     if (c.summary() != null) messages.add(new SystemMessage("Summary of the earlier conversation:\n" + c.summary()));
     messages.addAll(history(store.messages(id, c.summarizedThrough())));
     AgentTools turnTools = tools.apply(new AgentTools.Turn(caller, id, turn, message));

@@ -79,6 +79,9 @@ class AgentApiTest extends AiServiceTestSupport {
     // The tool's definition and the result went back to the model in the second request.
     JsonNode second = StubLlm.body(LLM.streamed().get(1));
     assertThat(second.toString()).contains("list_workflows").contains(wf);
+    // The system prompt names the node types from the registry, the code node among them.
+    assertThat(StubLlm.body(LLM.streamed().get(0)).get("messages").get(0).toString())
+        .contains("approval, code, delay").contains("JavaScript or Python");
     assertThat(StubLlm.body(LLM.streamed().get(0)).get("tools").toString())
         .contains("generate_workflow", "save_workflow", "start_run", "get_run", "list_pending_tasks", "decide_approval",
             "pause_run", "resume_run", "cancel_run", "describe_workflow");
