@@ -49,6 +49,18 @@ final class ReplayScenarios {
           {"from": "a", "to": "join"}, {"from": "b", "to": "join"}, {"from": "recover", "to": "join"}, {"from": "few", "to": "join"}
         ]}
         """, "{}"});
+    m.put("code-nodes", new String[] {"""
+        {"name": "code", "nodes": [
+          {"id": "rules", "type": "set", "config": {"values": {"rate": 0.5}, "includeUpstream": true}},
+          {"id": "lines", "type": "code", "config": {"language": "javascript",
+           "source": "console.log('{{ not a template }}');\\nreturn input.lines.map(l => l * nodes.rules.output.rate);"}},
+          {"id": "stats", "type": "code", "onError": "continue", "config": {"language": "python",
+           "source": "return {'n': len(input), 'sum': sum(input)}"}},
+          {"id": "oops", "type": "code", "onError": "continue", "config": {"language": "javascript", "source": "return nope;"}}
+        ], "edges": [
+          {"from": "rules", "to": "lines"}, {"from": "lines", "to": "stats"}, {"from": "lines", "to": "oops"}
+        ]}
+        """, "{\"lines\": [2, 4]}"});
     return m;
   }
 }
