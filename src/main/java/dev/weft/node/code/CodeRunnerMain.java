@@ -71,8 +71,20 @@ public final class CodeRunnerMain {
 
   private static final String PY_PRELUDE = """
       import ast as _ast, builtins as _builtins, json as _json, traceback as _tb
+      # Bound now, so a script that replaces json.dumps or builtins.compile cannot reach the next script's plumbing.
+      _parse, _dumps, _loads, _extract_tb = _ast.parse, _json.dumps, _json.loads, _tb.extract_tb
+      _compile, _exec, _len, _type, _str = compile, exec, len, type, str
+      _pristine = dict(_builtins.__dict__)
+
+      def _restore_builtins():
+          # Undoes what the previous script did to builtins (builtins.len = ...) before anything uses them.
+          d = _builtins.__dict__
+          for k in [k for k in d if k not in _pristine]:
+              del d[k]
+          d.update(_pristine)
 
       def _weft_check(src):
+          _restore_builtins()
           try:
               _weft_compile(src)
               return None
@@ -80,35 +92,36 @@ public final class CodeRunnerMain {
               return [str(e.msg), e.lineno or 0, e.offset or 0]
 
       def _weft_compile(src):
-          tree = _ast.parse(src, "code.py")
-          tpl = _ast.parse("def __weft_main(input, nodes, run, item, index):\\n    pass\\n", "code.py")
+          tree = _parse(src, "code.py")
+          tpl = _parse("def __weft_main(input, nodes, run, item, index):\\n    pass\\n", "code.py")
           tpl.body[0].body = tree.body or [_ast.Pass()]
-          return compile(tpl, "code.py", "exec")
+          return _compile(tpl, "code.py", "exec")
 
       def _weft_run(src, bindings, max_chars):
+          _restore_builtins()
           try:
               code = _weft_compile(src)
           except SyntaxError as e:
               return ["syntax", str(e.msg), e.lineno or 0, e.offset or 0]
-          b = _json.loads(bindings)
+          b = _loads(bindings)
           ns = {"__name__": "__weft__", "__builtins__": _builtins}
-          exec(code, ns)
+          _exec(code, ns)
           try:
               r = ns["__weft_main"](b.get("input"), b.get("nodes"), b.get("run"), b.get("item"), b.get("index"))
           except Exception as e:
               line = 0
-              for fr in _tb.extract_tb(e.__traceback__):
+              for fr in _extract_tb(e.__traceback__):
                   if fr.filename == "code.py":
                       line = fr.lineno
-              return ["error", type(e).__name__, str(e), line]
+              return ["error", _type(e).__name__, _str(e), line]
           try:
-              s = _json.dumps(r, allow_nan=False)
+              s = _dumps(r, allow_nan=False)
           except (OverflowError, MemoryError):
               return ["large", 0]
           except (TypeError, ValueError) as e:
-              return ["output", str(e)]
-          if len(s) > max_chars:
-              return ["large", len(s)]
+              return ["output", _str(e)]
+          if _len(s) > max_chars:
+              return ["large", _len(s)]
           return ["ok", s]
 
       [_weft_run, _weft_check]

@@ -179,6 +179,14 @@ class CodeNodeTest {
   }
 
   @Test
+  void aPythonScriptCannotReplaceThePlumbingOfTheNextOneInTheSameContext() {
+    harness().run("code", py("import json, builtins\njson.dumps = lambda *a, **k: '\"hacked\"'\nbuiltins.compile = None\n"
+        + "builtins.len = lambda x: -1\nbuiltins.planted = 1\nreturn 1"));
+    assertThat(harness().run("code", py("return {'ok': True, 'len': len([1, 2]), 'planted': 'planted' in dir(__builtins__)}")).output())
+        .isEqualTo(Json.parse("{\"ok\": true, \"len\": 2, \"planted\": false}"));
+  }
+
+  @Test
   void theWorkersEnvironmentIsNotVisible() {
     JsonNode env = harness().run("code", py("import os\nreturn dict(os.environ)")).output();
     assertThat(env.has("PATH")).isFalse();
