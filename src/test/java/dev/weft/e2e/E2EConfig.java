@@ -63,15 +63,34 @@ final class E2EConfig {
     return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  /** A free TCP port on 127.0.0.1, never the same one twice in this JVM. */
+  /** The kernel's ephemeral port range (Linux), or the IANA one elsewhere. */
+  private static int[] ephemeralRange() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    } catch (IOException | RuntimeException e) {
+      return new int[] {49_152, 65_535};
+    }
+  }
+
+  /**
+   * A free TCP port on 127.0.0.1, never the same one twice in this JVM, taken below the kernel's ephemeral
+   * range: a port from {@code new ServerSocket(0)} lies inside it, and an outgoing connection of any process
+   * (Weft to PostgreSQL, the CLI to Temporal) could take it before the server that was handed it binds it.
+   */
   static synchronized int freePort() {
-    for (int i = 0; i < 50; i++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        s.setReuseAddress(true);
-        int port = s.getLocalPort();
-        if (HANDED_OUT.add(port)) return port;
+    int[] range = ephemeralRange();
+    int low = 20_000;
+    int high = Math.min(range[0], 32_768) - 1;
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 200; i++) {
+      // With no room below the ephemeral range, let the kernel choose (the old way).
+      int port = high - low < 1_000 ? 0 : random.nextInt(low, high);
+      if (HANDED_OUT.contains(port)) continue;
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        // Taken: try another.
       }
     }
     throw new IllegalStateException("no free port");
