@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a config record holds raw expressions ({@link Expression}), as pointer patterns with {@code *}
- * for any list index or map key, e.g. {@code /cases/* /condition}. Derived once from the record.
+ * Where a config record holds raw expressions ({@link Expression}) and literal fields
+ * ({@link dev.weft.expression.Literal}), as pointer patterns with {@code *} for any list index or map key,
+ * e.g. {@code /cases/* /condition}. Derived once from the record.
  */
 public record ConfigShape(List<ExpressionField> expressionFields, List<ExpressionField> literalFields) {
 
@@ -74,13 +75,8 @@ public record ConfigShape(List<ExpressionField> expressionFields, List<Expressio
 
   public static ConfigShape of(Class<? extends Record> config) {
     List<ExpressionField> fields = new ArrayList<>();
-    collect(config, new ArrayList<>(), fields, 0);
     List<ExpressionField> literals = new ArrayList<>();
-    for (RecordComponent rc : config.getRecordComponents()) {
-      if (rc.getAnnotation(dev.weft.expression.Literal.class) == null) continue;
-      JsonProperty jp = rc.getAnnotation(JsonProperty.class);
-      literals.add(new ExpressionField(List.of(jp != null && !jp.value().isEmpty() ? jp.value() : rc.getName()), false));
-    }
+    collect(config, new ArrayList<>(), fields, literals, 0);
     return new ConfigShape(List.copyOf(fields), List.copyOf(literals));
   }
 
@@ -96,7 +92,8 @@ public record ConfigShape(List<ExpressionField> expressionFields, List<Expressio
     return expressionFields.stream().filter(f -> f.matches(segs)).findFirst();
   }
 
-  private static void collect(Class<?> type, List<String> prefix, List<ExpressionField> out, int depth) {
+  private static void collect(Class<?> type, List<String> prefix, List<ExpressionField> out, List<ExpressionField> literals,
+      int depth) {
     if (!type.isRecord() || depth > 8) return;
     for (RecordComponent rc : type.getRecordComponents()) {
       List<String> path = new ArrayList<>(prefix);
@@ -107,13 +104,18 @@ public record ConfigShape(List<ExpressionField> expressionFields, List<Expressio
         out.add(new ExpressionField(List.copyOf(path), ex.perItem()));
         continue;
       }
-      descend(rc.getGenericType(), path, out, depth);
+      if (rc.getAnnotation(dev.weft.expression.Literal.class) != null) {
+        literals.add(new ExpressionField(List.copyOf(path), false));
+        continue;
+      }
+      descend(rc.getGenericType(), path, out, literals, depth);
     }
   }
 
-  private static void descend(Type t, List<String> path, List<ExpressionField> out, int depth) {
+  private static void descend(Type t, List<String> path, List<ExpressionField> out, List<ExpressionField> literals,
+      int depth) {
     if (t instanceof Class<?> c && c.isRecord()) {
-      collect(c, path, out, depth + 1);
+      collect(c, path, out, literals, depth + 1);
     } else if (t instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
       Type[] args = p.getActualTypeArguments();
       Type element = Collection.class.isAssignableFrom(raw) ? args[0]
@@ -121,7 +123,7 @@ public record ConfigShape(List<ExpressionField> expressionFields, List<Expressio
       if (element != null) {
         List<String> star = new ArrayList<>(path);
         star.add("*");
-        descend(element, star, out, depth);
+        descend(element, star, out, literals, depth);
       }
     }
   }

@@ -42,17 +42,10 @@ public interface NodeContext {
 
   /**
    * The outputs of the nodes this node reads (its expressions' references, {@link NodeType#reads}, and
-   * its taken incoming edges), keyed by node id: each {@code {output, status}}.
+   * its taken incoming edges), keyed by node id: each {@code {output, status}}. Empty outside the engine.
    */
   default Map<String, JsonNode> nodes() {
-    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
-    incoming().forEach((id, output) -> {
-      tools.jackson.databind.node.ObjectNode view = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-      view.set("output", output);
-      view.put("status", "COMPLETED");
-      out.put(id, view);
-    });
-    return out;
+    return Map.of();
   }
 
   /**

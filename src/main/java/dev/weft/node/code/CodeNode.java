@@ -97,7 +97,7 @@ public class CodeNode implements ActivityNodeType<CodeNodeConfig> {
             ? Optional.of(Violation.of("/source", "code.syntax", at(a) + a.message()))
             : Optional.empty();
         checked.put(key, v);
-      } catch (CodeRunners.RunnerFailure e) {
+      } catch (NodeFailure e) {
         // No runner to ask: the script is parsed again when it runs, and fails there with code.syntax.
         return List.of();
       }
@@ -131,12 +131,7 @@ public class CodeNode implements ActivityNodeType<CodeNodeConfig> {
       throw new NodeFailure("code.input_too_large", "what the script sees (input, nodes, run) is "
           + bindings.length() + " characters of JSON, over the limit of " + max + " bytes", false);
     }
-    CodeRunners.Answer a;
-    try {
-      a = runners.run(config.language(), config.source(), bindings, timeout);
-    } catch (CodeRunners.RunnerFailure e) {
-      throw new NodeFailure(e.code(), e.getMessage(), e.retryable());
-    }
+    CodeRunners.Answer a = runners.run(config.language(), config.source(), bindings, timeout);
     List<String> logs = a.logs();
     if ("ok".equals(a.status())) {
       JsonNode output;

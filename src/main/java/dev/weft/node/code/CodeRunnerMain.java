@@ -377,7 +377,7 @@ public final class CodeRunnerMain {
   private ObjectNode failure(PolyglotException e, boolean timedOut, long timeoutMs, String source) {
     if (timedOut) return failed("code.timeout", "the script ran longer than its timeout of " + timeoutMs + " ms", null);
     if (limitHit.get()) {
-      return failed("code.timeout", "the script ran more statements than its limit (" + "an endless loop?)", null);
+      return failed("code.timeout", "the script ran more statements than its limit (an endless loop?)", null);
     }
     if (e.isResourceExhausted()) {
       exitAfterAnswer = true;

@@ -1,5 +1,6 @@
 package dev.weft.node.code;
 
+import dev.weft.node.NodeFailure;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -80,26 +81,6 @@ public class CodeRunners implements AutoCloseable {
     }
   }
 
-  /** A failure of the runner itself (not of the script): {@code code.busy}, {@code code.runner_failed}, ... */
-  public static final class RunnerFailure extends RuntimeException {
-    private final String code;
-    private final boolean retryable;
-
-    RunnerFailure(String code, String message, boolean retryable) {
-      super(message);
-      this.code = code;
-      this.retryable = retryable;
-    }
-
-    public String code() {
-      return code;
-    }
-
-    public boolean retryable() {
-      return retryable;
-    }
-  }
-
   public CodeRunners(CodeSettings settings) {
     this.settings = settings;
     for (CodeLanguage l : CodeLanguage.values()) pools.put(l, new Pool(l));
@@ -132,7 +113,8 @@ public class CodeRunners implements AutoCloseable {
    *
    * @param bindings the JSON text of what it sees
    * @param timeout its deadline, waiting for a free runner included
-   * @throws RunnerFailure when no runner could serve it
+   * @throws NodeFailure when no runner could serve it ({@code code.busy}, {@code code.runner_failed}, or
+   *     {@code code.timeout} / {@code code.memory} when the runner had to be killed or died)
    */
   public Answer run(CodeLanguage language, String source, String bindings, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -192,18 +174,18 @@ public class CodeRunners implements AutoCloseable {
         kill.cancel(false);
         discard(r);
         if (killed.get()) {
-          throw new RunnerFailure("code.timeout", "the script ran longer than its timeout of " + timeout.toMillis()
+          throw new NodeFailure("code.timeout", "the script ran longer than its timeout of " + timeout.toMillis()
               + " ms and its runner was stopped", false);
         }
         int exit = exitCode(r);
-        if (exit == 3) throw new RunnerFailure("code.memory", "the script ran out of memory", false);
-        throw new RunnerFailure("code.runner_failed", "the " + language.wire() + " code runner failed (exit " + exit + "): "
+        if (exit == 3) throw new NodeFailure("code.memory", "the script ran out of memory", false);
+        throw new NodeFailure("code.runner_failed", "the " + language.wire() + " code runner failed (exit " + exit + "): "
             + e.getMessage(), true);
       }
     }
 
     Runner acquire(long deadlineNanos) {
-      if (closed.get()) throw new RunnerFailure("code.runner_failed", "code runners are shut down", true);
+      if (closed.get()) throw new NodeFailure("code.runner_failed", "code runners are shut down", true);
       Runner r = idle.poll();
       while (true) {
         if (r != null && r.process.isAlive()) return r;
@@ -214,18 +196,18 @@ public class CodeRunners implements AutoCloseable {
             return start();
           } catch (IOException | RuntimeException e) {
             count.decrementAndGet();
-            throw new RunnerFailure("code.runner_failed", "could not start a " + language.wire() + " code runner: " + e.getMessage(), true);
+            throw new NodeFailure("code.runner_failed", "could not start a " + language.wire() + " code runner: " + e.getMessage(), true);
           }
         }
         long wait = deadlineNanos - System.nanoTime();
         if (wait <= 0) {
-          throw new RunnerFailure("code.busy", "every " + language.wire() + " code runner stayed busy until the node's timeout", true);
+          throw new NodeFailure("code.busy", "every " + language.wire() + " code runner stayed busy until the node's timeout", true);
         }
         try {
           r = idle.poll(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new RunnerFailure("code.busy", "interrupted while waiting for a code runner", true);
+          throw new NodeFailure("code.busy", "interrupted while waiting for a code runner", true);
         }
       }
     }
