@@ -81,7 +81,7 @@ public final class HumanTaskRules {
       List<Violation> invalid = JsonSchemas.check(node.schema(), h.values(), "/values");
       if (!invalid.isEmpty()) throw HumanFailures.of(HumanFailures.FORM_INVALID, "the values do not match the form", invalid);
     }
-    if (RunWorkflowImpl.ACTION_RETRY.equals(h.action()) && h.config() != null) {
+    if (HumanTasks.ACTION_RETRY.equals(h.action()) && h.config() != null) {
       List<Violation> invalid = registry.checkSchema(node.nodeType(), h.config(), "/config");
       if (!invalid.isEmpty()) throw HumanFailures.of(HumanFailures.CONFIG_INVALID, "the edited config is invalid", invalid);
     }

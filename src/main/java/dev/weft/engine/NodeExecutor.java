@@ -1,0 +1,136 @@
+package dev.weft.engine;
+
+import dev.weft.definition.Durations;
+import dev.weft.definition.NodeDef;
+import dev.weft.definition.RetryDef;
+import dev.weft.node.HumanTask;
+import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeResult;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.ActivityStub;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * How one node execution runs, once the scheduling loop has started it: evaluated in place, on
+ * durable timers (a wait node, with the human tasks it opens) or as an activity whose type is the node
+ * type and whose options (timeout, retry policy, summary) come from the node; and how it ended, as an
+ * {@link Outcome}. Owned by one {@link RunWorkflowImpl} instance. Workflow code: only {@link Workflow}
+ * APIs, no I/O of its own.
+ */
+final class NodeExecutor {
+  /** How one node execution ended. */
+  record Outcome(NodeResult result, int attempts, NodeError error, boolean canceled) {
+    static Outcome ok(NodeResult r, int attempts) {
+      return new Outcome(r, attempts, null, false);
+    }
+
+    static Outcome failed(NodeError e, int attempts) {
+      return new Outcome(null, attempts, e, false);
+    }
+
+    static Outcome cancelled() {
+      return new Outcome(null, 0, null, true);
+    }
+  }
+
+  private final NodeInvoker invoker;
+  private final HumanTasks tasks;
+
+  NodeExecutor(NodeInvoker invoker, HumanTasks tasks) {
+    this.invoker = invoker;
+    this.tasks = tasks;
+  }
+
+  /** Evaluates a control node in the workflow. */
+  Outcome evaluate(NodeDef def, NodeScope scope, int base) {
+    try {
+      return Outcome.ok(invoker.invoke(runId(), def, scope, null), base + 1);
+    } catch (NodeFailure f) {
+      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), base + 1);
+    } catch (RuntimeException e) {
+      return Outcome.failed(new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), base + 1);
+    }
+  }
+
+  /** Runs a wait node on durable timers; a task it opens for people closes when it ends. */
+  Outcome runWait(NodeRun n, NodeDef def, NodeScope scope, int base) {
+    try {
+      return Outcome.ok(invoker.invoke(runId(), def, scope, new NodeInvoker.Clock() {
+        public Instant now() {
+          return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+        }
+
+        public void sleep(Duration d) {
+          Workflow.sleep(d);
+        }
+
+        public HumanTask openTask(HumanTask.Spec spec) {
+          return tasks.open(n, spec);
+        }
+      }), base + 1);
+    } catch (CanceledFailure e) {
+      return Outcome.cancelled();
+    } catch (NodeFailure f) {
+      return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), base + 1);
+    } finally {
+      tasks.closeOpen(n);
+    }
+  }
+
+  /** Runs a node as one activity whose type is the node type, with options from the node. */
+  Outcome runActivity(NodeRun n, NodeDef d, NodeScope scope, int base) {
+    RetryOptions retry = retryOptions(d.retry());
+    ActivityOptions options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(d.timeoutOrDefault())
+        .setRetryOptions(retry)
+        .setSummary(d.name() == null ? d.id() : d.id() + " · " + d.name())
+        .build();
+    ActivityStub stub = Workflow.newUntypedActivityStub(options);
+    try {
+      ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope, base));
+      return Outcome.ok(new NodeResult(out.output(), out.ports(), out.responseStatus()), out.attempt());
+    } catch (ActivityFailure f) {
+      return switch (f.getCause()) {
+        case CanceledFailure c -> Outcome.cancelled();
+        case ApplicationFailure af -> {
+          FailureDetails details = af.getDetails().getSize() == 0 ? null : af.getDetails().get(0, FailureDetails.class);
+          JsonNode extra = details == null || details.details() == null || details.details().isNull() ? null : details.details();
+          yield Outcome.failed(new NodeError(af.getType(), af.getOriginalMessage(), extra),
+              details == null ? base + 1 : details.attempt());
+        }
+        case TimeoutFailure tf -> Outcome.failed(new NodeError("node.timeout",
+            "no result within " + Durations.format(d.timeoutOrDefault()) + " (" + tf.getTimeoutType() + ")", null),
+            base + (f.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED ? retry.getMaximumAttempts() : 1));
+        case null, default -> Outcome.failed(new NodeError("node.error", f.getMessage(), null), base + 1);
+      };
+    } catch (CanceledFailure e) {
+      return Outcome.cancelled();
+    }
+  }
+
+  static RetryOptions retryOptions(RetryDef r) {
+    Duration initial = r == null || r.initialInterval() == null ? RetryDef.DEFAULT_INITIAL_INTERVAL : Durations.parse(r.initialInterval());
+    RetryOptions.Builder b = RetryOptions.newBuilder()
+        .setMaximumAttempts(r == null || r.maxAttempts() == null ? 1 : r.maxAttempts())
+        .setInitialInterval(initial)
+        .setBackoffCoefficient(r == null || r.backoffCoefficient() == null ? 2.0 : r.backoffCoefficient())
+        .setMaximumInterval(r == null || r.maxInterval() == null ? initial.multipliedBy(100) : Durations.parse(r.maxInterval()));
+    if (r != null && r.nonRetryableErrors() != null && !r.nonRetryableErrors().isEmpty()) {
+      b.setDoNotRetry(r.nonRetryableErrors().toArray(String[]::new));
+    }
+    return b.build();
+  }
+
+  private static String runId() {
+    return Workflow.getInfo().getWorkflowId();
+  }
+}
