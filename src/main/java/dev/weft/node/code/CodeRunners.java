@@ -95,7 +95,7 @@ public class CodeRunners implements AutoCloseable {
     for (String name : settings.prewarm()) {
       for (CodeLanguage l : CodeLanguage.values()) {
         if (l.wire().equalsIgnoreCase(name)) {
-          Thread.ofVirtual().name("weft-code-prewarm-" + l.wire()).start(() -> {
+          Thread.ofPlatform().daemon().name("weft-code-prewarm-" + l.wire()).start(() -> {
             try {
               Pool p = pools.get(l);
               p.release(p.acquire(System.nanoTime() + CHECK_TIMEOUT.toNanos()));
@@ -235,7 +235,9 @@ public class CodeRunners implements AutoCloseable {
       Process p = pb.start();
       Runner r = new Runner(p);
       all.add(r);
-      Thread.ofVirtual().name("weft-code-stderr-" + p.pid()).start(() -> drain(p));
+      // A platform thread: a read of a pipe blocks it for the runner's whole life, which on a virtual thread
+      // would hold one of the few carrier threads every virtual thread of the worker shares.
+      Thread.ofPlatform().daemon().name("weft-code-stderr-" + p.pid()).start(() -> drain(p));
       log.info("started a {} code runner (pid {})", language.wire(), p.pid());
       return r;
     }

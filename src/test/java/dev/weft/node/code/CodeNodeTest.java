@@ -187,6 +187,24 @@ class CodeNodeTest {
   }
 
   @Test
+  void runnerPipesAreReadOnPlatformThreadsSoVirtualThreadsKeepTheirCarriers() throws Exception {
+    stillServes("javascript");
+    stillServes("python");
+    // Each runner's stderr is read for its whole life; on virtual threads those reads held the carriers and
+    // starved every other virtual thread of the worker (a model call's timeout bound, SSE streams).
+    assertThat(Thread.getAllStackTraces().keySet()).as("platform threads")
+        .anySatisfy(t -> assertThat(t.getName()).startsWith("weft-code-stderr-"));
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Integer>> tasks = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        tasks.add(executor.submit(() -> n));
+      }
+      for (var t : tasks) assertThat(t.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+    }
+  }
+
+  @Test
   void theWorkersEnvironmentIsNotVisible() {
     JsonNode env = harness().run("code", py("import os\nreturn dict(os.environ)")).output();
     assertThat(env.has("PATH")).isFalse();
