@@ -20,12 +20,17 @@ public final class Graph {
   private final Set<String> hasAnyIncoming = new HashSet<>();
 
   public Graph(WorkflowDefinition def) {
-    for (NodeDef n : def.nodes()) {
+    this(def.nodes(), def.edges());
+  }
+
+  /** The graph of some nodes and edges: a definition's, or a loop body's. */
+  public Graph(List<NodeDef> nodes, List<EdgeDef> edges) {
+    for (NodeDef n : nodes) {
       if (n.id() == null) continue;
       incoming.putIfAbsent(n.id(), new ArrayList<>());
       outgoing.putIfAbsent(n.id(), new ArrayList<>());
     }
-    for (EdgeDef e : def.edges()) {
+    for (EdgeDef e : edges) {
       if (e.to() != null) hasAnyIncoming.add(e.to());
       if (e.from() == null || e.to() == null || !incoming.containsKey(e.to()) || !outgoing.containsKey(e.from())) {
         continue;

@@ -11,7 +11,14 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkflowDefinition(
     String id,
-    String name, String description, TriggerDef trigger, List<NodeDef> nodes, List<EdgeDef> edges) {
+    String name, String description, TriggerDef trigger, List<NodeDef> nodes, List<EdgeDef> edges,
+    /** The workflow started when a run of this one fails (n8n's Error Workflow); {@code null} for none. */
+    OnFailureDef onFailure) {
+
+  public WorkflowDefinition(String id, String name, String description, TriggerDef trigger, List<NodeDef> nodes,
+      List<EdgeDef> edges) {
+    this(id, name, description, trigger, nodes, edges, null);
+  }
 
   public WorkflowDefinition {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
@@ -20,7 +27,7 @@ public record WorkflowDefinition(
 
   /** This definition with its workflow id set. */
   public WorkflowDefinition withId(String workflowId) {
-    return new WorkflowDefinition(workflowId, name, description, trigger, nodes, edges);
+    return new WorkflowDefinition(workflowId, name, description, trigger, nodes, edges, onFailure);
   }
 
   public Optional<NodeDef> node(String id) {

@@ -12,6 +12,11 @@ public record ActivityInput(String runId, NodeDef node, NodeScope scope, Integer
     this(runId, node, scope, 0);
   }
 
+  /** The name of this node execution: the node id, plus the iteration inside a loop ({@code charge[3]}). */
+  public String key() {
+    return scope == null ? node.id() : scope.key(node.id());
+  }
+
   public int base() {
     return attemptBase == null ? 0 : attemptBase;
   }

@@ -54,7 +54,7 @@ public class NodeActivities implements DynamicActivity {
     ActivityInput in = args.get(0, ActivityInput.class);
     int attempt = in.base() + info.getAttempt();
     MDC.put(Mdc.RUN_ID, in.runId());
-    MDC.put(Mdc.NODE_ID, in.node().id());
+    MDC.put(Mdc.NODE_ID, in.key());
     long started = System.currentTimeMillis();
     if (info.getAttempt() > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null, null);
     try {
@@ -64,7 +64,7 @@ public class NodeActivities implements DynamicActivity {
       return new ActivityOutput(output, r.ports(), r.responseStatus(), attempt);
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
-      log.info("node {} of run {} failed on attempt {}: {} {}", in.node().id(), in.runId(), attempt, f.code(), f.getMessage());
+      log.info("node {} of run {} failed on attempt {}: {} {}", in.key(), in.runId(), attempt, f.code(), f.getMessage());
       record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
           new NodeError(f.code(), f.getMessage(), f.details()), null);
       ApplicationFailure.Builder failure = ApplicationFailure.newBuilder()
@@ -72,7 +72,7 @@ public class NodeActivities implements DynamicActivity {
       f.retryAfter().ifPresent(failure::setNextRetryDelay);
       throw failure.build();
     } catch (RuntimeException e) {
-      log.warn("node {} of run {} crashed on attempt {}", in.node().id(), in.runId(), attempt, e);
+      log.warn("node {} of run {} crashed on attempt {}", in.key(), in.runId(), attempt, e);
       record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
           new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), null);
       throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",
@@ -89,7 +89,7 @@ public class NodeActivities implements DynamicActivity {
    */
   private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, JsonNode output, NodeError error,
       JsonNode data) {
-    List<RunEvent> event = List.of(new RunEvent(in.runId(), in.node().id(), in.node().type(), attempt, kind, Instant.now(),
+    List<RunEvent> event = List.of(new RunEvent(in.runId(), in.key(), in.node().type(), attempt, kind, Instant.now(),
         durationMs, null, output, error, data));
     for (int i = 1; ; i++) {
       try {
@@ -97,7 +97,7 @@ public class NodeActivities implements DynamicActivity {
         return;
       } catch (RuntimeException e) {
         if (i == EVENT_WRITE_TRIES) {
-          log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.node().id(), attempt, e.toString());
+          log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.key(), attempt, e.toString());
           return;
         }
         try {
@@ -121,12 +121,12 @@ public class NodeActivities implements DynamicActivity {
   private NodeScope loaded(NodeScope scope) {
     Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
     scope.nodes().forEach((id, v) -> nodes.put(id, new Scope.NodeView(v.status(), ClaimCheck.load(v.output(), store))));
-    return new NodeScope(scope.input(), nodes, scope.run(), scope.takenSources());
+    return scope.withNodes(nodes);
   }
 
   private JsonNode checked(ActivityInput in, int attempt, JsonNode output) {
     int bytes = Json.sizeOf(output);
     if (bytes <= settings.claimCheckBytes()) return output;
-    return ClaimCheck.ref(store.put(in.runId(), in.node().id(), attempt, output), bytes);
+    return ClaimCheck.ref(store.put(in.runId(), in.key(), attempt, output), bytes);
   }
 }

@@ -6,6 +6,7 @@ import dev.weft.expression.ExpressionException;
 import dev.weft.expression.Scope;
 import dev.weft.expression.TemplateResolver;
 import dev.weft.node.ActivityNodeType;
+import dev.weft.node.CompositeNodeType;
 import dev.weft.node.ControlNodeType;
 import dev.weft.node.HumanTask;
 import dev.weft.node.NodeContext;
@@ -32,6 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * node behaves the same wherever it runs.
  */
 public final class NodeInvoker {
+  /** A loop or sub-workflow asked to run alone (test-one-node): only a run schedules them. */
+  public static final String COMPOSITE_ALONE = "node.composite_alone";
   private final NodeRegistry registry;
   private final ExpressionEngine expressions;
   private final TemplateResolver templates;
@@ -96,7 +99,7 @@ public final class NodeInvoker {
 
   private NodeResult resolveAndCall(String runId, NodeDef node, NodeScope scope, Clock clock) {
     NodeRegistry.Entry entry = registry.get(node.type());
-    Scope exprScope = new Scope(scope.input(), scope.nodes(), scope.run());
+    Scope exprScope = scope.expressionScope();
     JsonNode resolved;
     try {
       resolved = templates.resolve(node.config(), "/config", exprScope,
@@ -115,6 +118,8 @@ public final class NodeInvoker {
         case ControlNodeType<C> c -> c.evaluate(bound, ctx);
         case ActivityNodeType<C> a -> sampling == null ? a.execute(bound, ctx) : a.sample(bound, ctx);
         case WaitNodeType<C> w -> w.await(bound, ctx);
+        case CompositeNodeType<C> g -> throw new NodeFailure(COMPOSITE_ALONE,
+            "a " + type.id() + " node runs other nodes: it runs only as part of a run", false);
       };
     } catch (ExpressionException e) {
       throw new NodeFailure(e.code(), e.describe(), false);
@@ -153,12 +158,22 @@ public final class NodeInvoker {
     /**
      * {@code <run id>/<node id>}: the run id is the Temporal workflow id the activity receives in
      * {@link ActivityInput#runId()}, the same for every attempt, after a worker crash and after an
-     * {@code onError: ask} retry, so no workflow command is involved. A loop node (not built yet) will
-     * append its iteration here: {@code <run id>/<node id>[<iteration>]}.
+     * {@code onError: ask} retry, so no workflow command is involved. Inside a loop body the iteration
+     * is part of it: {@code <run id>/<node id>[<index>]}, so each iteration is its own call.
      */
     @Override
     public String idempotencyKey() {
-      return runId + "/" + node.id();
+      return runId + "/" + scope.key(node.id());
+    }
+
+    @Override
+    public JsonNode item() {
+      return scope.index() == null ? null : scope.item() == null ? JsonNodeFactory.instance.nullNode() : scope.item();
+    }
+
+    @Override
+    public Integer index() {
+      return scope.index();
     }
 
     @Override

@@ -61,6 +61,8 @@ final class RunEvents {
     started.put("temporalRunId", Workflow.getInfo().getRunId());
     if (input.trigger() != null) started.put("trigger", input.trigger());
     if (input.startedBy() != null) started.put("startedBy", input.startedBy());
+    // A child run names its parent: the subworkflow node's run, or the failed run of an error workflow.
+    Workflow.getInfo().getParentWorkflowId().ifPresent(p -> started.put("parentRunId", p));
     emit(new RunEvent(runId(), RunEvent.RUN, null, 0, EventKind.RUN_STARTED, startedAt, null,
         Previews.of(input.input(), previewBytes), null, null, started));
   }

@@ -11,8 +11,15 @@ public final class TemporalNames {
   public static final String UPDATE_RESUME = "resume";
   /** The local activity that writes a run's events to the store. */
   public static final String RECORD_EVENTS = "WeftRecordEvents";
+  /** The activity that loads a child run's definition ({@link DefinitionActivities}). */
+  public static final String LOAD_DEFINITION = "WeftLoadDefinition";
   /** {@code Workflow.getVersion} change ids of the interpreter (see docs/engine.md). */
   public static final String CHANGE_RUN_EVENTS = "run-events";
+  /** Loops, sub-workflows, error workflows and continue-as-new (runs recorded before have none of them). */
+  public static final String CHANGE_COMPOSITE = "composite-nodes";
+  /** Trigger of a run started by a {@code subworkflow} node, and of an error workflow's run. */
+  public static final String TRIGGER_SUBWORKFLOW = "subworkflow";
+  public static final String TRIGGER_ERROR = "error";
   /** Failure type of a run that failed because a node failed. */
   public static final String RUN_FAILED = "weft.node_failed";
 

@@ -37,6 +37,8 @@ public final class ExpressionEngine {
   private final ExpressionLimits limits;
   private final Cel base;
   private final Cel withItem;
+  /** Inside a loop body: {@code item} and {@code index} of the iteration. */
+  private final Cel inLoop;
   private final Cache<String, Compiled> cache = CacheBuilder.newBuilder().maximumSize(20_000).build();
 
   /** A checked expression: its program and the node ids it reads through {@code nodes}. */
@@ -67,6 +69,7 @@ public final class ExpressionEngine {
         .addFunctionBindings(MixedArithmetic.bindings())
         .build();
     this.withItem = base.toCelBuilder().addVar("item", SimpleType.DYN).build();
+    this.inLoop = withItem.toCelBuilder().addVar("index", SimpleType.DYN).build();
   }
 
   public ExpressionLimits limits() {
@@ -75,8 +78,13 @@ public final class ExpressionEngine {
 
   /** Compiles and checks an expression; the issues are empty when it is usable. */
   public List<Issue> check(String text, boolean perItem) {
+    return check(text, perItem, false);
+  }
+
+  /** @param inLoop whether the expression stands in a loop body, where {@code item} and {@code index} are declared */
+  public List<Issue> check(String text, boolean perItem, boolean inLoop) {
     try {
-      compile(text, perItem);
+      compile(text, perItem, inLoop);
       return List.of();
     } catch (ExpressionException e) {
       return List.of(new Issue(e.code(), e.getMessage()));
@@ -85,13 +93,22 @@ public final class ExpressionEngine {
 
   /** @throws ExpressionException with a stable code when the expression does not compile */
   public Compiled compile(String text, boolean perItem) {
+    return compile(text, perItem, false);
+  }
+
+  /**
+   * @param inLoop whether the expression stands in a loop body ({@code item} and {@code index} declared;
+   *     in a per-item field {@code item} is the field's item)
+   * @throws ExpressionException with a stable code when the expression does not compile
+   */
+  public Compiled compile(String text, boolean perItem, boolean inLoop) {
     if (text.length() > limits.maxExpressionLength()) {
       throw new ExpressionException(CODE_TOO_LONG, abbreviate(text), null,
           "expression is " + text.length() + " characters; the limit is " + limits.maxExpressionLength());
     }
-    String key = (perItem ? "i:" : "b:") + text;
+    String key = (inLoop ? "l:" : perItem ? "i:" : "b:") + text;
     try {
-      return cache.get(key, () -> doCompile(text, perItem ? withItem : base));
+      return cache.get(key, () -> doCompile(text, inLoop ? this.inLoop : perItem ? withItem : base));
     } catch (ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
       if (e.getCause() instanceof ExpressionException ee) throw ee;
       throw new ExpressionException(CODE_SYNTAX, text, null, String.valueOf(e.getCause()));
@@ -186,7 +203,7 @@ public final class ExpressionEngine {
   public JsonNode evaluate(String text, String path, Scope scope, boolean perItem) {
     Compiled c;
     try {
-      c = compile(text, perItem);
+      c = compile(text, perItem, scope.inLoop());
     } catch (ExpressionException e) {
       throw new ExpressionException(e.code(), text, path, e.getMessage());
     }

@@ -14,25 +14,40 @@ public final class Scope {
   private final Map<String, NodeView> nodes;
   private final JsonNode run;
   private final JsonNode item;
+  /** The loop iteration this scope is in: its item and index; {@code null} outside loop bodies. */
+  private final JsonNode loopItem;
+  private final Integer loopIndex;
   private Map<String, Object> celVars;
 
   /** What an expression can read of one node. */
   public record NodeView(String status, JsonNode output) {}
 
   public Scope(JsonNode input, Map<String, NodeView> nodes, JsonNode run) {
-    this(input, nodes, run, null);
+    this(input, nodes, run, null, null, null);
   }
 
-  private Scope(JsonNode input, Map<String, NodeView> nodes, JsonNode run, JsonNode item) {
+  /** The scope of a node in a loop body: {@code item} and {@code index} are the iteration's. */
+  public Scope(JsonNode input, Map<String, NodeView> nodes, JsonNode run, JsonNode loopItem, Integer loopIndex) {
+    this(input, nodes, run, null, loopItem == null ? tools.jackson.databind.node.NullNode.getInstance() : loopItem, loopIndex);
+  }
+
+  private Scope(JsonNode input, Map<String, NodeView> nodes, JsonNode run, JsonNode item, JsonNode loopItem, Integer loopIndex) {
     this.input = input;
     this.nodes = nodes;
     this.run = run;
     this.item = item;
+    this.loopItem = loopIndex == null ? null : loopItem;
+    this.loopIndex = loopIndex;
   }
 
-  /** The same scope with {@code item} bound; shares the converted variables. */
+  /** Whether this is the scope of a node in a loop body. */
+  public boolean inLoop() {
+    return loopIndex != null;
+  }
+
+  /** The same scope with {@code item} bound (a per-item field's item); shares the converted variables. */
   public Scope withItem(JsonNode value) {
-    Scope s = new Scope(input, nodes, run, value);
+    Scope s = new Scope(input, nodes, run, value, loopItem, loopIndex);
     Map<String, Object> base = new HashMap<>(vars());
     base.put("item", JsonValues.toCel(value));
     s.celVars = base;
@@ -52,6 +67,10 @@ public final class Scope {
       });
       v.put("nodes", ns);
       v.put("run", JsonValues.toCel(run));
+      if (loopIndex != null) {
+        v.put("item", JsonValues.toCel(loopItem));
+        v.put("index", (long) loopIndex);
+      }
       if (item != null) v.put("item", JsonValues.toCel(item));
       celVars = v;
     }

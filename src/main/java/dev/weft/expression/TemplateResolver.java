@@ -37,7 +37,7 @@ public final class TemplateResolver {
   private JsonNode walk(JsonNode node, String rel, String base, Scope scope, Function<String, Boolean> raw,
       Function<String, Boolean> literal) {
     if (node == null) return null;
-    if (node.isString() && literal.apply(rel)) return node;
+    if (literal.apply(rel)) return node;
     if (node.isString()) {
       if (raw.apply(rel)) return JsonNodeFactory.instance.stringNode(Templates.unwrap(node.stringValue()));
       return resolveString(node.stringValue(), base + rel, scope);

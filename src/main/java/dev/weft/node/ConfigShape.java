@@ -52,7 +52,8 @@ public record ConfigShape(List<ExpressionField> expressionFields, List<Expressio
 
   private void walk(JsonNode node, String rel, List<Found> out) {
     if (node == null) return;
-    if (node.isString() && isLiteral(rel)) return;
+    // A literal field is kept as written, whatever its shape: a code node's source, a loop's body graph.
+    if (isLiteral(rel)) return;
     if (node.isString()) {
       String text = node.stringValue();
       Optional<ExpressionField> raw = fieldAt(rel);

@@ -23,11 +23,21 @@ public interface NodeContext {
    * it again. It is derived from data the activity already has, so computing it adds nothing to the
    * workflow's history. The dry run sends nothing and needs no key.
    *
-   * <p>Once loops exist, a node run once per iteration will get {@code <run id>/<node id>[<iteration>]},
+   * <p>A node in a loop body gets {@code <run id>/<node id>[<index>]} ({@code [2][5]} in nested loops),
    * so each iteration is its own call and a retried iteration keeps its key.
    */
   default String idempotencyKey() {
     return runId() + "/" + nodeId();
+  }
+
+  /** Inside a loop body, the iteration's item (forEach) or the previous iteration's result (repeat); else {@code null}. */
+  default JsonNode item() {
+    return null;
+  }
+
+  /** Inside a loop body, the iteration's index from 0; else {@code null}. */
+  default Integer index() {
+    return null;
   }
 
   /** How long the node may run (its {@code timeout}); I/O nodes bound their calls by it. */

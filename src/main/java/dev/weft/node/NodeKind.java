@@ -7,5 +7,10 @@ public enum NodeKind {
   /** A pure function of its inputs: evaluated inside the workflow (deterministic). */
   CONTROL,
   /** Waits on Temporal primitives (durable timers, updates) inside the workflow. */
-  WAIT
+  WAIT,
+  /**
+   * Runs other nodes: a loop's body once per item or until a condition holds, or another saved workflow
+   * as a child workflow. The interpreter schedules it itself ({@link CompositeNodeType}).
+   */
+  COMPOSITE
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * {@link ControlNodeType}, {@link WaitNodeType}) + one config record + its test. The record is the
  * contract: it binds the JSON config, and its JSON schema is derived from it.
  */
-public sealed interface NodeType<C extends Record> permits ActivityNodeType, ControlNodeType, WaitNodeType {
+public sealed interface NodeType<C extends Record> permits ActivityNodeType, ControlNodeType, WaitNodeType, CompositeNodeType {
 
   /** Short, lowercase, stable forever: {@code http}, {@code if}, {@code llm.chat}. */
   String id();

@@ -157,8 +157,13 @@ public class CodeNode implements ActivityNodeType<CodeNodeConfig> {
     ObjectNode nodes = b.putObject("nodes");
     ctx.nodes().forEach(nodes::set);
     b.set("run", ctx.run());
-    b.putNull("item");
-    b.putNull("index");
+    if (ctx.index() == null) {
+      b.putNull("item");
+      b.putNull("index");
+    } else {
+      b.set("item", ctx.item());
+      b.put("index", ctx.index());
+    }
     return Json.MAPPER.writeValueAsString(b);
   }
 
