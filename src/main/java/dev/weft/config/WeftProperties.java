@@ -85,10 +85,12 @@ public record WeftProperties(
       @DefaultValue("weft") String taskQueue,
       @DefaultValue("131072") int claimCheckBytes,
       @DefaultValue("16384") int statePreviewBytes,
-      @DefaultValue("4096") int eventInputBytes) {
+      @DefaultValue("4096") int eventInputBytes,
+      /** A run continues-as-new once its history holds this many events (Temporal warns at 10,240). */
+      @DefaultValue("4000") int historyBudget) {
 
     public EngineSettings settings() {
-      return new EngineSettings(claimCheckBytes, statePreviewBytes, eventInputBytes);
+      return new EngineSettings(claimCheckBytes, statePreviewBytes, eventInputBytes, historyBudget);
     }
   }
 

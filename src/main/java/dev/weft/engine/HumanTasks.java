@@ -39,7 +39,7 @@ final class HumanTasks {
   private final Map<String, NodeRun> runs;
   private final NodeRegistry registry;
   private final EngineSettings settings;
-  /** Open human tasks by node id. */
+  /** Open human tasks by node key (the node id, with the iteration inside a loop body). */
   private final Map<String, Task> tasks = new TreeMap<>();
   private RunInput in;
 
@@ -94,7 +94,7 @@ final class HumanTasks {
       data.put("action", d.action());
       if (d.comment() != null) data.put("comment", d.comment());
       data.put("task", ordinal);
-      events.emit(new RunEvent(runId(), node.def.id(), node.def.type(), d.ordinal(), EventKind.NODE_DECISION, d.at(), null,
+      events.emit(new RunEvent(runId(), node.key, node.def.type(), d.ordinal(), EventKind.NODE_DECISION, d.at(), null,
           d.config(), Previews.of(d.values(), settings.statePreviewBytes()), null, data));
       return Optional.of(d);
     }
@@ -112,7 +112,7 @@ final class HumanTasks {
       data.set("assignees", Json.MAPPER.valueToTree(assignees));
       if (due != null) data.put("due", due.toString());
       data.put("task", ordinal);
-      events.emit(new RunEvent(runId(), node.def.id(), node.def.type(), ordinal, EventKind.NODE_ESCALATED, now(), null, null,
+      events.emit(new RunEvent(runId(), node.key, node.def.type(), ordinal, EventKind.NODE_ESCALATED, now(), null, null,
           null, null, data));
     }
 
@@ -122,7 +122,7 @@ final class HumanTasks {
       data.set("assignees", Json.MAPPER.valueToTree(assignees));
       if (due != null) data.put("due", due.toString());
       data.put("task", ordinal);
-      events.emit(new RunEvent(runId(), node.def.id(), node.def.type(), ++node.reminders, EventKind.NODE_REMINDER, now(), null,
+      events.emit(new RunEvent(runId(), node.key, node.def.type(), ++node.reminders, EventKind.NODE_REMINDER, now(), null,
           null, null, null, data));
     }
 
@@ -158,26 +158,26 @@ final class HumanTasks {
   /** Opens a task for a node, which waits for people until the task closes. */
   HumanTask open(NodeRun n, HumanTask.Spec spec) {
     Task t = new Task(n, spec, ++n.waits);
-    tasks.put(n.def.id(), t);
+    tasks.put(n.key, t);
     n.status = NodeStatus.WAITING;
     ObjectNode data = (ObjectNode) t.view();
     data.remove("decisions");
     if (startedBy() != null) data.put("startedBy", startedBy());
     data.put("workflowId", in.definition().workflowId());
-    events.emit(new RunEvent(runId(), n.def.id(), n.def.type(), t.ordinal, EventKind.NODE_WAITING, now(), null, n.inputPreview,
+    events.emit(new RunEvent(runId(), n.key, n.def.type(), t.ordinal, EventKind.NODE_WAITING, now(), null, n.inputPreview,
         null, null, data));
     return t;
   }
 
   private void close(Task t) {
     t.closed = true;
-    tasks.remove(t.node.def.id(), t);
+    tasks.remove(t.node.key, t);
     if (t.node.status == NodeStatus.WAITING) t.node.status = NodeStatus.RUNNING;
   }
 
   /** Closes the node's open task, if any: the node stopped waiting. */
   void closeOpen(NodeRun n) {
-    Task open = tasks.get(n.def.id());
+    Task open = tasks.get(n.key);
     if (open != null) close(open);
   }
 
@@ -195,12 +195,12 @@ final class HumanTasks {
     // A skipped node continues on its main port: offered only when its edges leave from there.
     boolean skippable = outgoing.stream().allMatch(e -> EdgeDef.MAIN.equals(e.portOrMain()));
     List<String> actions = skippable ? List.of(ACTION_RETRY, ACTION_SKIP, ACTION_STOP) : List.of(ACTION_RETRY, ACTION_STOP);
-    Task t = (Task) open(n, new HumanTask.Spec(HumanTask.Kind.ASK, "Node '" + n.def.id() + "' failed: " + error.code(),
+    Task t = (Task) open(n, new HumanTask.Spec(HumanTask.Kind.ASK, "Node '" + n.key + "' failed: " + error.code(),
         error.message(), List.of(ASK_ASSIGNEES), actions, true, null, null, details));
     try {
       HumanTask.Decision d = t.next(null).orElseThrow();
       ObjectNode answer = Json.object();
-      answer.put("nodeId", n.def.id());
+      answer.put("nodeId", n.key);
       answer.put("action", d.action());
       answer.put("outcome", switch (d.action()) {
         case ACTION_RETRY -> "retrying";

@@ -28,17 +28,22 @@ import tools.jackson.databind.JsonNode;
  */
 final class NodeExecutor {
   /** How one node execution ended. */
-  record Outcome(NodeResult result, int attempts, NodeError error, boolean canceled) {
+  record Outcome(NodeResult result, int attempts, NodeError error, boolean canceled, LoopProgress suspended) {
     static Outcome ok(NodeResult r, int attempts) {
-      return new Outcome(r, attempts, null, false);
+      return new Outcome(r, attempts, null, false, null);
     }
 
     static Outcome failed(NodeError e, int attempts) {
-      return new Outcome(null, attempts, e, false);
+      return new Outcome(null, attempts, e, false, null);
     }
 
     static Outcome cancelled() {
-      return new Outcome(null, 0, null, true);
+      return new Outcome(null, 0, null, true, null);
+    }
+
+    /** A loop stopped at a safe point for a continue-as-new, with its progress. */
+    static Outcome suspended(LoopProgress p) {
+      return new Outcome(null, 0, null, false, p);
     }
   }
 

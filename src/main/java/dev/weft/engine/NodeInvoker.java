@@ -84,6 +84,33 @@ public final class NodeInvoker {
     return registry;
   }
 
+  /** Whether this is a dry run's invoker: activities answer samples, and loops iterate over a few items. */
+  public boolean isSampling() {
+    return sampling != null;
+  }
+
+  /**
+   * A node's config with its templates resolved against {@code scope} and bound to its record: how the
+   * interpreter reads the config of a node it runs itself (a sub-workflow's input).
+   *
+   * @throws NodeFailure when an expression does not evaluate, or the resolved config does not bind
+   */
+  public Record resolveConfig(NodeDef node, NodeScope scope) {
+    NodeRegistry.Entry entry = registry.get(node.type());
+    try {
+      JsonNode resolved = templates.resolve(node.config(), "/config", scope.expressionScope(),
+          rel -> entry.shape().fieldAt(rel).isPresent(), entry.shape()::isLiteral);
+      return registry.bind(entry.type(), resolved);
+    } catch (ExpressionException e) {
+      throw new NodeFailure(e.code(), e.describe(), false);
+    }
+  }
+
+  /** What a node receives from upstream (see {@link NodeContext#upstream}). */
+  public JsonNode upstream(NodeScope scope) {
+    return new Context(null, null, scope, null, null).upstream();
+  }
+
   /**
    * @param clock needed for wait nodes only
    * @throws NodeFailure for expected failures, including expression errors ({@code expr.*})

@@ -17,9 +17,11 @@ public record NodeState(
     JsonNode output,
     NodeError error,
     /** The open human task of a waiting node: kind, title, assignees, actions, since, due, decisions so far. */
-    JsonNode task) {
+    JsonNode task,
+    /** A loop's iterations: {@code {total, completed, failed, running}}. */
+    JsonNode iterations) {
 
   public NodeState withOutput(JsonNode newOutput) {
-    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error, task);
+    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error, task, iterations);
   }
 }

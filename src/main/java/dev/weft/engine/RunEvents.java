@@ -22,6 +22,9 @@ final class RunEvents {
   /** Events of the current scheduling round, written in one local activity before the run blocks. */
   private final List<RunEvent> pending = new ArrayList<>();
   private boolean recording;
+  /** Writes one batch at a time, in order, when several workflow threads flush (loop iterations). */
+  private boolean ordered;
+  private boolean flushing;
   private final RunEventActivities eventWriter = Workflow.newLocalActivityStub(RunEventActivities.class,
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -82,7 +85,7 @@ final class RunEvents {
       data = Json.object();
       data.set("ports", Json.MAPPER.valueToTree(n.ports));
     }
-    emit(new RunEvent(runId(), n.def.id(), n.def.type(), attempt, kind, now(), duration, input, out, error, data));
+    emit(new RunEvent(runId(), n.key, n.def.type(), attempt, kind, now(), duration, input, out, error, data));
   }
 
   void control(EventKind kind, int ordinal, ControlInput c) {
@@ -92,12 +95,29 @@ final class RunEvents {
     emit(new RunEvent(runId(), RunEvent.RUN, null, ordinal, kind, now(), null, null, null, null, data));
   }
 
+  /**
+   * Flushes from several threads one batch after the other, so the store receives events in the order
+   * they happened (runs with loops; runs recorded before them replay as they were).
+   */
+  void ordered(boolean on) {
+    this.ordered = on;
+  }
+
   /** Writes this round's events; the run waits here while the store is unreachable. */
   void flush() {
     if (pending.isEmpty()) return;
+    if (ordered && flushing) {
+      Workflow.await(() -> !flushing);
+      if (pending.isEmpty()) return;
+    }
     List<RunEvent> batch = List.copyOf(pending);
     pending.clear();
-    eventWriter.record(batch);
+    flushing = true;
+    try {
+      eventWriter.record(batch);
+    } finally {
+      flushing = false;
+    }
   }
 
   private static String runId() {

@@ -1,5 +1,6 @@
 package dev.weft.engine;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -7,9 +8,21 @@ import tools.jackson.databind.JsonNode;
  * id) and how ({@code api}, {@code webhook}, {@code schedule}); both {@code null} in runs recorded
  * before they were kept. Self-approval checks read {@code startedBy}.
  */
-public record RunInput(DefinitionSnapshot definition, JsonNode input, String startedBy, String trigger) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunInput(DefinitionSnapshot definition, JsonNode input, String startedBy, String trigger,
+    /** The state carried over from the previous Temporal run of a run that continued-as-new; else null. */
+    RunCarry carried) {
 
   public RunInput(DefinitionSnapshot definition, JsonNode input) {
-    this(definition, input, null, null);
+    this(definition, input, null, null, null);
+  }
+
+  public RunInput(DefinitionSnapshot definition, JsonNode input, String startedBy, String trigger) {
+    this(definition, input, startedBy, trigger, null);
+  }
+
+  /** The same run's input for its next Temporal run. */
+  public RunInput continued(RunCarry carry) {
+    return new RunInput(definition, input, startedBy, trigger, carry);
   }
 }

@@ -32,7 +32,7 @@ final class RunStateView {
     runs.forEach((id, r) -> {
       JsonNode task = tasks.view(id);
       nodes.put(id, new NodeState(r.def.type(), r.status, r.attempts, r.startedAt, r.endedAt,
-          r.status.done() ? r.ports : null, preview(r.output), r.error, task));
+          r.status.done() ? r.ports : null, preview(r.output), r.error, task, r.loop == null ? null : r.loop.view()));
       if (task != null) waiting.add(id);
     });
     return new RunState(in == null ? null : Workflow.getInfo().getWorkflowId(), in == null ? null : in.definition().workflowId(),

@@ -1,10 +1,11 @@
 package dev.weft.engine;
 
 import dev.weft.definition.EdgeDef;
-import dev.weft.definition.Graph;
 import dev.weft.definition.Json;
 import dev.weft.definition.NodeDef;
 import dev.weft.definition.OnError;
+import dev.weft.definition.SubGraph;
+import dev.weft.node.loop.LoopNodeConfig;
 import dev.weft.node.HumanTask;
 import dev.weft.node.WaitNodeType;
 import dev.weft.definition.WorkflowDefinition;
@@ -22,12 +23,10 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
@@ -61,106 +60,84 @@ public class RunWorkflowImpl implements RunWorkflow {
   private JsonNode output;
   private Integer responseStatus;
   private NodeError runError;
-  private Graph graph;
-  private final Map<String, NodeRun> runs = new LinkedHashMap<>();
-  private final Map<EdgeDef, Boolean> edgeTaken = new HashMap<>();
+  /** The run's own graph; loop iterations are frames nested in it. */
+  private Frame top;
+  /** Every node execution of the frames alive now, by key ({@code charge}, {@code charge[3]}): what the state shows. */
+  private final Map<String, NodeRun> live = new LinkedHashMap<>();
   private boolean paused;
   private int pauses;
   private int resumes;
-  /** Set by {@link #resume} to wake the scheduling loop. */
-  private boolean wake;
+  /** Bumped by {@link #pause}, {@link #resume} and a drain to wake every frame's scheduling loop. */
+  private int wakes;
+  /** Runs recorded before loops, sub-workflows and continue-as-new existed replay without them. */
+  private boolean composite;
+  /** Set when the run's history reached its budget: nothing new starts, and the run continues-as-new once nothing runs. */
+  private boolean draining;
+  /** Wait nodes (timers, human tasks) in flight: a run does not cut them, so it drains only without them (or when it must). */
+  private int waitsInFlight;
+  /** How many Temporal runs this run continued from. */
+  private int continued;
   /** The run's bookkeeping besides scheduling, created and owned by this instance. */
   private final RunEvents events;
   private final HumanTasks tasks;
   private final RunVisibility visibility;
   private final RunStateView view;
   private final NodeExecutor nodes;
+  private final Loops loops;
+  private final ChildRuns children;
 
   public RunWorkflowImpl(NodeInvoker invoker, ExpressionEngine expressions, EngineSettings settings) {
     this.invoker = invoker;
     this.expressions = expressions;
     this.settings = settings;
     this.events = new RunEvents(settings.statePreviewBytes());
-    this.tasks = new HumanTasks(events, this::flush, runs, invoker.registry(), settings);
+    this.tasks = new HumanTasks(events, this::flush, live, invoker.registry(), settings);
     this.visibility = new RunVisibility(tasks);
-    this.view = new RunStateView(runs, tasks, settings.statePreviewBytes());
+    this.view = new RunStateView(live, tasks, settings.statePreviewBytes());
     this.nodes = new NodeExecutor(invoker, tasks);
+    this.loops = new Loops(this, expressions, invoker.isSampling());
+    this.children = new ChildRuns(invoker);
   }
 
   @Override
   public RunResult run(RunInput input) {
     this.in = input;
     tasks.start(input);
-    this.startedAt = now();
+    RunCarry carry = input.carried();
+    this.startedAt = carry == null ? now() : carry.startedAt();
     // The workflow's own log lines carry the run id like the activities' (MDC is thread-local: no effect on replay).
     MDC.put(Mdc.RUN_ID, runId());
     // Runs recorded before the event log existed replay without it.
     events.recording(Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1);
+    composite = Workflow.getVersion(TemporalNames.CHANGE_COMPOSITE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    events.ordered(composite);
     visibility.start();
-    events.runStarted(input, startedAt);
     WorkflowDefinition def = input.definition().definition();
-    this.graph = new Graph(def);
-    NodeRegistry registry = invoker.registry();
-    for (NodeDef n : def.nodes()) runs.put(n.id(), NodeRun.of(n, registry, expressions));
-    List<String> order = runs.keySet().stream().sorted().toList();
-    Map<String, Promise<Outcome>> running = new TreeMap<>();
-    NodeRun failed = null;
+    top = new Frame(def.nodes(), def.edges(), null, null, null, null, this::newRun);
+    top.runs.values().forEach(r -> live.put(r.key, r));
+    if (carry == null) {
+      events.runStarted(input, startedAt);
+    } else {
+      resumeFrom(carry);
+    }
+    FrameEnd end;
     try {
-      while (true) {
-        boolean progressed = true;
-        // A paused run starts nothing new; what runs finishes.
-        while (progressed && failed == null && !paused) {
-          progressed = false;
-          for (String id : order) {
-            NodeRun n = runs.get(id);
-            if (n.status != NodeStatus.PENDING || !resolved(id)) continue;
-            progressed = true;
-            if (!graph.incoming(id).isEmpty() && graph.incoming(id).stream().noneMatch(this::taken)) {
-              skip(n);
-              continue;
-            }
-            Promise<Outcome> p = start(n);
-            if (p == null) {
-              if (handle(n, evaluateInline(n))) {
-                failed = n;
-                break;
-              }
-            } else {
-              running.put(id, p);
-            }
-          }
-        }
-        if (failed != null || (running.isEmpty() && (!paused || !anyReady()))) break;
-        flush();
-        Workflow.await(() -> wake || running.values().stream().anyMatch(Promise::isCompleted));
-        wake = false;
-        for (Iterator<Map.Entry<String, Promise<Outcome>>> it = running.entrySet().iterator(); it.hasNext(); ) {
-          Map.Entry<String, Promise<Outcome>> e = it.next();
-          // Read before remove(): a TreeMap may reuse a removed entry for its successor.
-          String id = e.getKey();
-          Promise<Outcome> p = e.getValue();
-          if (!p.isCompleted()) continue;
-          it.remove();
-          if (handle(runs.get(id), p.get()) && failed == null) failed = runs.get(id);
-        }
-        // A cancelled run schedules nothing more, even when its nodes absorbed the cancellation.
-        if (CancellationScope.current().isCancelRequested()) throw new CanceledFailure("run cancelled");
-      }
+      end = schedule(top);
     } catch (CanceledFailure e) {
       status = RunStatus.CANCELED;
       endedAt = now();
-      running.keySet().forEach(id -> finish(runs.get(id), NodeStatus.CANCELED));
       runEnded(EventKind.RUN_CANCELED);
       throw e;
     }
-    if (failed != null) {
-      running.keySet().forEach(id -> runs.get(id).scope.cancel());
-      running.forEach((id, p) -> handle(runs.get(id), p.get()));
+    if (end.suspended()) continueAsNew(end.carry());
+    if (end.failed() != null) {
+      NodeRun failed = end.failed();
       status = RunStatus.FAILED;
-      runError = new NodeError(failed.error.code(), "node '" + failed.def.id() + "' failed: " + failed.error.message(),
+      runError = new NodeError(failed.error.code(), "node '" + failed.key + "' failed: " + failed.error.message(),
           failed.error.details());
       endedAt = now();
       runEnded(EventKind.RUN_FAILED);
+      if (composite) children.startErrorWorkflow(in, failed, runError, startedAt);
       throw ApplicationFailure.newNonRetryableFailure(runError.message(), TemporalNames.RUN_FAILED, runError);
     }
     if (output == null) output = terminalOutputs();
@@ -172,14 +149,161 @@ public class RunWorkflowImpl implements RunWorkflow {
     return new RunResult(output, responseStatus);
   }
 
+  /**
+   * Schedules one frame until its nodes all ended, one failed it, or the run drains for a
+   * continue-as-new and nothing of it runs any more. Ready nodes start in id order; control nodes are
+   * evaluated in place, the others run concurrently. A cancelled run marks the frame's running nodes
+   * cancelled and rethrows.
+   */
+  FrameEnd schedule(Frame f) {
+    NodeRun failed = null;
+    f.wakeSeen = wakes;
+    try {
+      while (true) {
+        boolean progressed = true;
+        // A paused (or draining) run starts nothing new; what runs finishes.
+        while (progressed && failed == null && !holding()) {
+          progressed = false;
+          for (String id : f.order) {
+            NodeRun n = f.runs.get(id);
+            if (n.status != NodeStatus.PENDING || !f.resolved(id)) continue;
+            progressed = true;
+            if (!f.graph.incoming(id).isEmpty() && f.graph.incoming(id).stream().noneMatch(f::taken)) {
+              skip(f, n);
+              continue;
+            }
+            Promise<Outcome> p = start(f, n);
+            if (p == null) {
+              if (handle(f, n, nodes.evaluate(n.def, scope(f, n), 0))) {
+                failed = n;
+                break;
+              }
+            } else {
+              f.running.put(id, p);
+            }
+          }
+        }
+        if (failed != null) break;
+        if (f.running.isEmpty()) {
+          if (!f.anyReady()) break;
+          // Nothing of this frame runs, and what is ready waits for the next Temporal run.
+          if (draining) return new FrameEnd(null, null, f.carry(), false);
+        }
+        flush();
+        Workflow.await(() -> wakes != f.wakeSeen || f.running.values().stream().anyMatch(Promise::isCompleted));
+        f.wakeSeen = wakes;
+        for (Iterator<Map.Entry<String, Promise<Outcome>>> it = f.running.entrySet().iterator(); it.hasNext(); ) {
+          Map.Entry<String, Promise<Outcome>> e = it.next();
+          // Read before remove(): a TreeMap may reuse a removed entry for its successor.
+          String id = e.getKey();
+          Promise<Outcome> p = e.getValue();
+          if (!p.isCompleted()) continue;
+          it.remove();
+          Outcome o = p.get();
+          if (o.suspended() != null) {
+            // A loop stopped for the continue-as-new: it starts again, from its progress, in the next run.
+            NodeRun n = f.runs.get(id);
+            n.status = NodeStatus.PENDING;
+            n.loop = o.suspended();
+          } else if (handle(f, f.runs.get(id), o) && failed == null) {
+            failed = f.runs.get(id);
+          }
+        }
+        // A cancelled run schedules nothing more, even when its nodes absorbed the cancellation.
+        if (CancellationScope.current().isCancelRequested()) throw new CanceledFailure("run cancelled");
+        checkBudget();
+      }
+    } catch (CanceledFailure e) {
+      f.running.keySet().forEach(id -> finish(f, f.runs.get(id), NodeStatus.CANCELED));
+      throw e;
+    }
+    if (failed != null) {
+      f.running.keySet().forEach(id -> f.runs.get(id).scope.cancel());
+      f.running.forEach((id, p) -> handle(f, f.runs.get(id), p.get()));
+      f.running.clear();
+      return new FrameEnd(failed, null, null, false);
+    }
+    return new FrameEnd(null, f.result(), null, false);
+  }
+
+  /** A frame's node: bookkeeping, and its place in what the state shows. */
+  private NodeRun newRun(NodeDef d) {
+    return NodeRun.of(d, invoker.registry(), expressions, null);
+  }
+
+  /** A loop body's frame for one iteration, its nodes shown while it runs; restored from a carry when cut half-way. */
+  Frame iteration(SubGraph body, Frame parent, int index, JsonNode item, RunCarry.FrameCarry restore) {
+    String suffix = (parent.iteration == null ? "" : parent.iteration) + "[" + index + "]";
+    Frame f = new Frame(body.nodes(), body.edges(), parent, suffix, item, index,
+        d -> NodeRun.of(d, invoker.registry(), expressions, suffix));
+    if (restore != null) f.restore(restore);
+    f.runs.values().forEach(r -> live.put(r.key, r));
+    return f;
+  }
+
+  /** Runs one iteration's frame to its end; its nodes leave the state with it (their events stay). */
+  FrameEnd iterate(Frame f) {
+    try {
+      return schedule(f);
+    } catch (CanceledFailure e) {
+      return FrameEnd.CANCELED;
+    } finally {
+      f.runs.values().forEach(r -> live.remove(r.key, r));
+    }
+  }
+
+  /** Whether new nodes are held back: by a pause, or by a drain before a continue-as-new. */
+  boolean holding() {
+    return paused || draining;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  int wakes() {
+    return wakes;
+  }
+
+  /**
+   * Starts draining when the run's history reached its budget (or Temporal suggests a continue-as-new):
+   * at once when no timer or human task is in flight, since those cannot be cut; otherwise at twice the
+   * budget, waiting for them.
+   */
+  void checkBudget() {
+    if (!composite || draining) return;
+    io.temporal.workflow.WorkflowInfo info = Workflow.getInfo();
+    long length = info.getHistoryLength();
+    boolean soft = length >= settings.historyBudget() || info.isContinueAsNewSuggested();
+    if (!soft || (waitsInFlight > 0 && length < 2L * settings.historyBudget())) return;
+    draining = true;
+    wakes++;
+  }
+
+  /** The next Temporal run of this run goes on from {@code graph}; events are written and updates answered first. */
+  private void continueAsNew(RunCarry.FrameCarry graph) {
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    flush();
+    RunCarry carry = new RunCarry(startedAt, output, responseStatus, paused, pauses, resumes, continued + 1, graph);
+    log.info("run {} continues as new after {} history events", runId(), Workflow.getInfo().getHistoryLength());
+    Workflow.continueAsNew(io.temporal.workflow.ContinueAsNewOptions.newBuilder()
+        .setTypedSearchAttributes(Workflow.getTypedSearchAttributes())
+        .build(), in.continued(carry));
+  }
+
+  private void resumeFrom(RunCarry carry) {
+    output = carry.output();
+    responseStatus = carry.responseStatus();
+    paused = carry.paused();
+    pauses = carry.pauses();
+    resumes = carry.resumes();
+    continued = carry.continued();
+    top.restore(carry.graph());
+  }
+
   /** The status people see (see {@link RunVisibility#effectiveStatus}). */
   private RunStatus effectiveStatus() {
     return visibility.effectiveStatus(status, paused);
-  }
-
-  /** Whether some node could start now (it is held back by a pause). */
-  private boolean anyReady() {
-    return runs.entrySet().stream().anyMatch(e -> e.getValue().status == NodeStatus.PENDING && resolved(e.getKey()));
   }
 
   @Override
@@ -201,8 +325,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   @Override
   public RunStatus pause(ControlInput c) {
     paused = true;
-    // The scheduling loop wakes, writes the event and holds back new nodes from now on.
-    wake = true;
+    // The scheduling loops wake, write the event and hold back new nodes from now on.
+    wakes++;
     events.control(EventKind.RUN_PAUSED, ++pauses, c);
     return effectiveStatus();
   }
@@ -216,34 +340,28 @@ public class RunWorkflowImpl implements RunWorkflow {
   @Override
   public RunStatus resume(ControlInput c) {
     paused = false;
-    wake = true;
+    wakes++;
     events.control(EventKind.RUN_RESUMED, ++resumes, c);
     return effectiveStatus();
   }
 
-  private boolean resolved(String id) {
-    return graph.incoming(id).stream().allMatch(edgeTaken::containsKey);
-  }
-
-  private boolean taken(EdgeDef e) {
-    return Boolean.TRUE.equals(edgeTaken.get(e));
-  }
-
-  private void skip(NodeRun n) {
+  private void skip(Frame f, NodeRun n) {
     n.status = NodeStatus.SKIPPED;
     events.node(n, EventKind.NODE_SKIPPED, 0, null, null, null);
-    graph.outgoing(n.def.id()).forEach(e -> edgeTaken.put(e, false));
+    f.graph.outgoing(n.def.id()).forEach(e -> f.edgeTaken.put(e, false));
   }
 
   /** Starts a node; {@code null} means it is a control node to evaluate in place. */
-  private Promise<Outcome> start(NodeRun n) {
+  private Promise<Outcome> start(Frame f, NodeRun n) {
+    // A loop resumed after a continue-as-new goes on: it started in an earlier Temporal run.
+    boolean resuming = n.loop != null;
     n.status = NodeStatus.RUNNING;
-    n.startedAt = now();
-    NodeScope scope = scope(n);
+    if (!resuming) n.startedAt = now();
+    NodeScope scope = scope(f, n);
     boolean offload = n.kind == NodeKind.ACTIVITY
         || (n.kind == NodeKind.CONTROL && scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output())));
     n.offloaded = offload;
-    if (events.recording()) {
+    if (events.recording() && !resuming) {
       n.inputPreview = Previews.of(Json.MAPPER.valueToTree(scope), settings.eventInputBytes());
       // A node that asks people says it waits when its task opens, with the task.
       if (n.kind != NodeKind.WAIT) {
@@ -256,7 +374,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     if (n.kind == NodeKind.CONTROL && !offload && !asks) return null;
     @SuppressWarnings("unchecked")
     Promise<Outcome>[] holder = new Promise[1];
-    n.scope = Workflow.newCancellationScope(() -> holder[0] = Async.function(() -> execute(n, scope, offload)));
+    n.scope = Workflow.newCancellationScope(() -> holder[0] = Async.function(() -> execute(f, n, scope, offload)));
     n.scope.run();
     return holder[0];
   }
@@ -269,17 +387,18 @@ public class RunWorkflowImpl implements RunWorkflow {
    * Runs a node (again, with an edited config, when an operator asks for a retry after
    * {@code onError: ask}) until it completes, fails for good or is cancelled.
    */
-  private Outcome execute(NodeRun n, NodeScope scope, boolean offload) {
+  private Outcome execute(Frame f, NodeRun n, NodeScope scope, boolean offload) {
     NodeDef def = n.def;
     int base = 0;
     while (true) {
       Outcome o = offload ? nodes.runActivity(n, def, scope, base)
-          : n.kind == NodeKind.WAIT ? nodes.runWait(n, def, scope, base)
+          : n.kind == NodeKind.WAIT ? runWait(n, def, scope, base)
+          : n.kind == NodeKind.COMPOSITE ? runComposite(f, n, def, scope, base)
           : nodes.evaluate(def, scope, base);
       if (o.canceled() || o.error() == null || n.def.onErrorMode() != OnError.ASK) return o;
       HumanTask.Decision d;
       try {
-        d = tasks.askOperators(n, o.error(), o.attempts(), def, graph.outgoing(n.def.id()));
+        d = tasks.askOperators(n, o.error(), o.attempts(), def, f.graph.outgoing(n.def.id()));
       } catch (CanceledFailure e) {
         return Outcome.cancelled();
       }
@@ -302,15 +421,31 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
   }
 
-  private Outcome evaluateInline(NodeRun n) {
-    return nodes.evaluate(n.def, scope(n), 0);
+  /** A wait node, counted while in flight: a drain does not cut timers and human tasks. */
+  private Outcome runWait(NodeRun n, NodeDef def, NodeScope scope, int base) {
+    waitsInFlight++;
+    try {
+      return nodes.runWait(n, def, scope, base);
+    } finally {
+      waitsInFlight--;
+    }
   }
 
-  /** Records how a node ended and resolves its outgoing edges; true when the run must fail. */
-  private boolean handle(NodeRun n, Outcome o) {
+  /** A loop's iterations, or a child run. */
+  private Outcome runComposite(Frame f, NodeRun n, NodeDef def, NodeScope scope, int base) {
+    if (n.composite == null) {
+      return Outcome.failed(new NodeError("config.invalid", "the config of " + n.def.type() + " node '" + n.key
+          + "' does not bind; save the workflow again to see why", null), base + 1);
+    }
+    return n.composite instanceof LoopNodeConfig ? loops.run(f, n, scope)
+        : children.run(n, def, scope, base, in, startedAt);
+  }
+
+  /** Records how a node ended and resolves its outgoing edges; true when its frame must fail. */
+  private boolean handle(Frame f, NodeRun n, Outcome o) {
     n.attempts = Math.max(n.attempts, o.attempts());
     if (o.canceled()) {
-      finish(n, NodeStatus.CANCELED);
+      finish(f, n, NodeStatus.CANCELED);
       return false;
     }
     if (o.error() == null) {
@@ -321,11 +456,11 @@ public class RunWorkflowImpl implements RunWorkflow {
         output = r.output();
         responseStatus = r.responseStatus();
       }
-      finish(n, NodeStatus.COMPLETED);
+      finish(f, n, NodeStatus.COMPLETED);
       return false;
     }
     n.error = o.error();
-    log.info("node {} failed: {} {}", n.def.id(), o.error().code(), o.error().message());
+    log.info("node {} failed: {} {}", n.key, o.error().code(), o.error().message());
     switch (n.def.onErrorMode()) {
       case CONTINUE -> {
         n.output = errorObject(o.error());
@@ -338,11 +473,11 @@ public class RunWorkflowImpl implements RunWorkflow {
       // ask: the operators chose stop; the run fails with the node's error.
       case FAIL, ASK -> n.ports = List.of();
     }
-    finish(n, NodeStatus.FAILED);
+    finish(f, n, NodeStatus.FAILED);
     return n.ports.isEmpty();
   }
 
-  private void finish(NodeRun n, NodeStatus s) {
+  private void finish(Frame f, NodeRun n, NodeStatus s) {
     n.status = s;
     n.endedAt = now();
     switch (s) {
@@ -351,8 +486,8 @@ public class RunWorkflowImpl implements RunWorkflow {
       case CANCELED -> events.node(n, EventKind.NODE_CANCELED, Math.max(1, n.attempts), null, null, null);
       default -> { }
     }
-    for (EdgeDef e : graph.outgoing(n.def.id())) {
-      edgeTaken.put(e, s == NodeStatus.COMPLETED || s == NodeStatus.FAILED ? n.ports.contains(e.portOrMain()) : false);
+    for (EdgeDef e : f.graph.outgoing(n.def.id())) {
+      f.edgeTaken.put(e, s == NodeStatus.COMPLETED || s == NodeStatus.FAILED ? n.ports.contains(e.portOrMain()) : false);
     }
   }
 
@@ -369,25 +504,31 @@ public class RunWorkflowImpl implements RunWorkflow {
    * taken edges, the input when used). Sent to activities, it keeps history small; and a control node
    * runs as an activity only when something it reads is claim-checked.
    */
-  private NodeScope scope(NodeRun n) {
+  private NodeScope scope(Frame f, NodeRun n) {
     List<String> taken = new ArrayList<>();
-    for (EdgeDef e : graph.incoming(n.def.id())) {
-      if (taken(e) && !taken.contains(e.from())) taken.add(e.from());
+    for (EdgeDef e : f.graph.incoming(n.def.id())) {
+      if (f.taken(e) && !taken.contains(e.from())) taken.add(e.from());
     }
     Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
-    for (NodeRun r : runs.values()) {
-      boolean needed = n.refs.contains(r.def.id()) || taken.contains(r.def.id());
-      if (needed && r.status.done()) nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
+    // A body's nodes read their own frame first, then the frames around it (the nodes before the loop).
+    for (Frame fr = f; fr != null; fr = fr.parent) {
+      for (NodeRun r : fr.runs.values()) {
+        boolean needed = n.refs.contains(r.def.id()) || (fr == f && taken.contains(r.def.id()));
+        if (needed && r.status.done() && !nodes.containsKey(r.def.id())) {
+          nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
+        }
+      }
     }
     boolean withInput = n.readsInput || taken.isEmpty();
-    return new NodeScope(withInput ? in.input() : null, nodes, runInfo(), taken);
+    return new NodeScope(withInput ? in.input() : null, nodes, runInfo(), taken, f.index == null ? null : f.item, f.index,
+        f.iteration);
   }
 
   /**
    * Writes this round's events (and publishes a changed status as search attributes); the run waits
    * here while the store is unreachable. Called before any workflow thread blocks.
    */
-  private void flush() {
+  void flush() {
     visibility.publish(effectiveStatus());
     events.flush();
   }
@@ -412,8 +553,8 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   private JsonNode terminalOutputs() {
     ObjectNode o = Json.object();
-    for (NodeRun r : runs.values()) {
-      if (graph.outgoing(r.def.id()).isEmpty() && r.output != null
+    for (NodeRun r : top.runs.values()) {
+      if (top.graph.outgoing(r.def.id()).isEmpty() && r.output != null
           && (r.status == NodeStatus.COMPLETED || r.status == NodeStatus.FAILED)) {
         o.set(r.def.id(), r.output);
       }

@@ -1,0 +1,247 @@
+package dev.weft.engine;
+
+import dev.weft.definition.Json;
+import dev.weft.engine.NodeExecutor.Outcome;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.expression.ExpressionException;
+import dev.weft.expression.Scope;
+import dev.weft.node.NodeResult;
+import dev.weft.node.loop.LoopMode;
+import dev.weft.node.loop.LoopNodeConfig;
+import dev.weft.node.loop.OnItemError;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How a {@code loop} node runs: each iteration is a {@link Frame} of the body graph, scheduled by the
+ * run's own loop ({@link RunWorkflowImpl#schedule}) in its own workflow thread and cancellation scope.
+ * {@code forEach} keeps at most {@code concurrency} iterations in flight and puts each result in its
+ * item's slot; {@code repeat} runs one after the other until {@code until} holds. When the run drains
+ * for a continue-as-new, no iteration starts, the ones in flight stop at their own safe point, and the
+ * loop answers {@link Outcome#suspended} with its progress. Owned by one {@link RunWorkflowImpl}.
+ */
+final class Loops {
+  /** A dry run iterates over this many items at most. */
+  static final int DRY_RUN_ITEMS = 3;
+
+  private final RunWorkflowImpl run;
+  private final ExpressionEngine expressions;
+  private final boolean sampling;
+
+  Loops(RunWorkflowImpl run, ExpressionEngine expressions, boolean sampling) {
+    this.run = run;
+    this.expressions = expressions;
+    this.sampling = sampling;
+  }
+
+  Outcome run(Frame f, NodeRun n, NodeScope scope) {
+    LoopNodeConfig c = (LoopNodeConfig) n.composite;
+    LoopProgress p = n.loop != null ? n.loop : new LoopProgress();
+    n.loop = p;
+    try {
+      return c.mode() == LoopMode.REPEAT ? repeat(f, n, c, scope, p) : forEach(f, n, c, scope, p);
+    } catch (CanceledFailure e) {
+      return Outcome.cancelled();
+    } catch (ExpressionException e) {
+      return failed(e.code(), e.describe(), null);
+    }
+  }
+
+  private Outcome forEach(Frame f, NodeRun n, LoopNodeConfig c, NodeScope scope, LoopProgress p) {
+    JsonNode items = expressions.evaluate(c.items(), "/config/items", scope.expressionScope(), false);
+    if (!items.isArray()) {
+      return failed("loop.items_not_list", "`items` at /config/items (" + c.items() + ") gave "
+          + (items.isNull() ? "null" : items.getNodeType().name().toLowerCase()) + ", not a list", null);
+    }
+    if (items.size() > LoopNodeConfig.MAX_ITEMS) {
+      return failed("loop.too_many_items", "`items` gave " + items.size() + " items; a loop takes at most "
+          + LoopNodeConfig.MAX_ITEMS + " (split the list upstream, or nest loops)", null);
+    }
+    int size = sampling ? Math.min(items.size(), DRY_RUN_ITEMS) : items.size();
+    p.total = size;
+    while (p.results.size() < size) p.results.add(null);
+    int concurrency = c.concurrencyOrDefault();
+    OnItemError onError = c.onItemErrorOrDefault();
+    Map<Integer, Promise<FrameEnd>> inflight = new TreeMap<>();
+    Map<Integer, CancellationScope> scopes = new TreeMap<>();
+    NodeError failure = null;
+    int[] seen = {run.wakes()};
+    while (true) {
+      while (failure == null && !run.holding() && inflight.size() < concurrency) {
+        int i;
+        RunCarry.FrameCarry restore = null;
+        if (!p.partial.isEmpty()) {
+          i = p.partial.keySet().iterator().next();
+          restore = p.partial.remove(i);
+        } else if (p.next < size) {
+          i = p.next++;
+        } else {
+          break;
+        }
+        Frame body = run.iteration(c.body(), f, i, items.get(i), restore);
+        start(i, body, inflight, scopes);
+        p.running++;
+        run.checkBudget();
+      }
+      if (inflight.isEmpty()) {
+        if (failure != null || (p.partial.isEmpty() && p.next >= size)) break;
+        if (run.draining()) return Outcome.suspended(p);
+      }
+      run.flush();
+      Workflow.await(() -> run.wakes() != seen[0] || inflight.values().stream().anyMatch(Promise::isCompleted));
+      seen[0] = run.wakes();
+      for (Iterator<Map.Entry<Integer, Promise<FrameEnd>>> it = inflight.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Integer, Promise<FrameEnd>> e = it.next();
+        int i = e.getKey();
+        Promise<FrameEnd> pr = e.getValue();
+        if (!pr.isCompleted()) continue;
+        it.remove();
+        scopes.remove(i);
+        p.running--;
+        FrameEnd end = pr.get();
+        if (end.canceled()) continue;
+        if (end.suspended()) {
+          p.partial.put(i, end.carry());
+        } else if (end.failed() == null) {
+          p.results.set(i, end.result());
+          p.completed++;
+        } else {
+          p.failed++;
+          NodeError err = iterationError(i, end.failed());
+          switch (onError) {
+            case FAIL -> {
+              if (failure == null) {
+                failure = err;
+                scopes.values().forEach(CancellationScope::cancel);
+              }
+            }
+            case CONTINUE -> p.results.set(i, RunWorkflowImpl.errorObject(err));
+            case COLLECT -> {
+              ObjectNode o = Json.object();
+              o.put("index", i);
+              o.set("item", items.get(i));
+              o.set("error", RunWorkflowImpl.errorObject(err));
+              p.errors.add(o);
+            }
+          }
+        }
+      }
+      if (CancellationScope.current().isCancelRequested()) {
+        Workflow.await(() -> inflight.values().stream().allMatch(Promise::isCompleted));
+        return Outcome.cancelled();
+      }
+      run.checkBudget();
+    }
+    if (failure != null) return Outcome.failed(failure, 1);
+    ArrayNode results = Json.MAPPER.createArrayNode();
+    p.results.forEach(r -> results.add(r == null ? Json.MAPPER.nullNode() : r));
+    if (onError != OnItemError.COLLECT) return Outcome.ok(NodeResult.of(results), 1);
+    ObjectNode out = Json.object();
+    out.set("results", results);
+    out.set("errors", Json.MAPPER.valueToTree(p.errors));
+    return Outcome.ok(NodeResult.of(out), 1);
+  }
+
+  private Outcome repeat(Frame f, NodeRun n, LoopNodeConfig c, NodeScope scope, LoopProgress p) {
+    int max = c.maxIterations();
+    p.total = max;
+    boolean exhausted = false;
+    while (true) {
+      int i = p.next;
+      RunCarry.FrameCarry restore = p.partial.remove(i);
+      if (restore == null) {
+        if (i >= max) {
+          exhausted = true;
+          break;
+        }
+        run.checkBudget();
+        if (run.holding()) {
+          if (run.draining()) return Outcome.suspended(p);
+          int seen = run.wakes();
+          run.flush();
+          Workflow.await(() -> run.wakes() != seen);
+          continue;
+        }
+      }
+      JsonNode previous = p.last == null ? Json.MAPPER.nullNode() : p.last;
+      Frame body = run.iteration(c.body(), f, i, previous, restore);
+      Map<Integer, Promise<FrameEnd>> inflight = new TreeMap<>();
+      start(i, body, inflight, new TreeMap<>());
+      p.running = 1;
+      FrameEnd end = inflight.get(i).get();
+      p.running = 0;
+      if (end.canceled()) return Outcome.cancelled();
+      if (end.suspended()) {
+        p.partial.put(i, end.carry());
+        return Outcome.suspended(p);
+      }
+      if (end.failed() != null) {
+        p.failed++;
+        return Outcome.failed(iterationError(i, end.failed()), 1);
+      }
+      p.next++;
+      p.completed++;
+      p.last = end.result();
+      if (Boolean.TRUE.equals(c.collect())) p.results.add(end.result());
+      if (until(c, body)) break;
+    }
+    ObjectNode out = Json.object();
+    out.set("result", p.last == null ? Json.MAPPER.nullNode() : p.last);
+    out.put("iterations", p.completed);
+    out.put("exhausted", exhausted);
+    if (Boolean.TRUE.equals(c.collect())) {
+      ArrayNode all = out.putArray("results");
+      p.results.forEach(all::add);
+    }
+    return Outcome.ok(NodeResult.of(out), 1);
+  }
+
+  /** {@code until} in the scope of the iteration that just ended: its nodes, the nodes before the loop, item and index. */
+  private boolean until(LoopNodeConfig c, Frame body) {
+    ExpressionEngine.Compiled compiled = expressions.compile(c.until(), false, true);
+    Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
+    for (Frame fr = body; fr != null; fr = fr.parent) {
+      for (NodeRun r : fr.runs.values()) {
+        if (compiled.referencedNodes().contains(r.def.id()) && r.status.done() && !nodes.containsKey(r.def.id())) {
+          nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
+        }
+      }
+    }
+    JsonNode v = expressions.evaluate(c.until(), "/config/until", new Scope(null, nodes, null, body.item, body.index), false);
+    if (!v.isBoolean()) {
+      throw new ExpressionException("expr.not_boolean", c.until(), "/config/until",
+          "gave " + (v.isNull() ? "null" : v.getNodeType().name().toLowerCase()) + ", not a boolean");
+    }
+    return v.booleanValue();
+  }
+
+  private void start(int i, Frame body, Map<Integer, Promise<FrameEnd>> inflight, Map<Integer, CancellationScope> scopes) {
+    CancellationScope s = Workflow.newCancellationScope(() -> inflight.put(i, Async.function(() -> run.iterate(body))));
+    scopes.put(i, s);
+    s.run();
+  }
+
+  /** An iteration's failure as the loop reports it: the node's code, with the item's index and the node's name. */
+  private static NodeError iterationError(int i, NodeRun failedNode) {
+    NodeError e = failedNode.error;
+    ObjectNode d = Json.object();
+    d.put("index", i);
+    d.put("node", failedNode.key);
+    if (e.details() != null) d.set("details", e.details());
+    return new NodeError(e.code(), "item " + i + ": node '" + failedNode.key + "' failed: " + e.message(), d);
+  }
+
+  private static Outcome failed(String code, String message, JsonNode details) {
+    return Outcome.failed(new NodeError(code, message, details), 1);
+  }
+}
