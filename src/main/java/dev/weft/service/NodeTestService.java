@@ -107,7 +107,7 @@ public class NodeTestService implements AutoCloseable {
     String target = definition.path("id").isString() ? definition.get("id").stringValue() : "inline";
     return audited(caller, target, nodeId, details, () -> {
       checkInput(input);
-      ValidationReport report = workflows.validate(Json.MAPPER.writeValueAsString(definition));
+      ValidationReport report = workflows.validate(Json.MAPPER.writeValueAsString(definition), caller);
       if (!report.valid()) {
         throw DomainException.invalid("definition.invalid", report.errors().size() + " problem(s) in the definition",
             report.errors());
