@@ -124,8 +124,8 @@ public class AgentTools {
             "the user has not confirmed saving this draft: show it to them and ask; save only after they say so");
       }
       String body = Json.MAPPER.writeValueAsString(d.definition());
-      WorkflowService.Saved saved = d.workflowId() == null ? s.workflows().create(body, caller.id())
-          : s.workflows().update(d.workflowId(), body, caller.id());
+      WorkflowService.Saved saved = d.workflowId() == null ? s.workflows().create(body, caller)
+          : s.workflows().update(d.workflowId(), body, caller);
       s.conversations().markSaved(turn.conversationId(), d.id(), saved.workflow().id());
       ObjectNode o = Json.object();
       o.put("workflowId", saved.workflow().id());

@@ -62,7 +62,8 @@ public class NodeTestController {
 
   private static final String WHAT_RUNS = " The node really runs, through the same invoker as in a run: an http node calls "
       + "its URL, an LLM node its model; control nodes are evaluated; delay, approval and form nodes cannot be tested "
-      + "(400 node.not_testable). A node failure is a 200 answer with error {code, message, details}; a node that overruns "
+      + "(400 node.not_testable); loop and subworkflow nodes run other nodes and are refused (422 node.test_unsupported: run "
+      + "the workflow instead). A node failure is a 200 answer with error {code, message, details}; a node that overruns "
       + "its timeout fails with node.timeout. Editors only, at most weft.api.test-node.per-minute tests a minute per "
       + "principal (429 rate.limited with Retry-After). Audited as workflow.test_node, without any values.";
 

@@ -38,8 +38,8 @@ public final class OpenApiProblems {
       Map.entry("POST /api/runs/{runId}/nodes/{nodeId}/submit", "409"),
       Map.entry("POST /hooks/{path}", "502"),
       Map.entry("DELETE /api/keys/{id}", "409"),
-      Map.entry("POST /api/workflows/{id}/nodes/{nodeId}/test", "429"),
-      Map.entry("POST /api/workflows/test-node", "429"),
+      Map.entry("POST /api/workflows/{id}/nodes/{nodeId}/test", "422 429"),
+      Map.entry("POST /api/workflows/test-node", "422 429"),
       Map.entry("GET /api/workflows/{id}/schedule", "501"),
       Map.entry("POST /api/workflows/{id}/schedule/pause", "501"),
       Map.entry("POST /api/workflows/{id}/schedule/unpause", "501"));

@@ -124,9 +124,11 @@ public class RunController {
     return n;
   }
 
-  @Operation(summary = "List runs", description = "Newest first; filter by workflowId and status; page with cursor.")
+  @Operation(summary = "List runs", description = "Newest first; filter by workflowId, status and parentRunId (the runs "
+      + "a run started: its subworkflow nodes' child runs, its error workflow's run); page with cursor.")
   @GetMapping("/api/runs")
   Map<String, Object> list(@RequestParam(required = false) String workflowId, @RequestParam(required = false) RunStatus status,
+      @Parameter(description = "only the runs this run started") @RequestParam(required = false) String parentRunId,
       @Parameter(description = "page size, 1 to weft.api.max-page-size (500)", schema = @Schema(minimum = "1", maximum = "500")) @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
     int n = paging.limit(limit);
     Instant before = null;
@@ -136,7 +138,7 @@ public class RunController {
       before = Paging.instant(parts[0]);
       beforeRun = parts[1];
     }
-    List<RunRecord> page = index.list(workflowId, status, before, beforeRun, n);
+    List<RunRecord> page = index.list(workflowId, status, parentRunId, before, beforeRun, n);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runs", page.stream().map(RunController::summary).toList());
     if (page.size() == n) {
@@ -153,6 +155,7 @@ public class RunController {
     m.put("version", r.version());
     m.put("status", r.status());
     m.put("trigger", r.trigger());
+    if (r.parentRunId() != null) m.put("parentRunId", r.parentRunId());
     m.put("startedAt", r.startedAt());
     if (r.endedAt() != null) m.put("endedAt", r.endedAt());
     return m;

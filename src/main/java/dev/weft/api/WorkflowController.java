@@ -51,7 +51,7 @@ public class WorkflowController {
   ResponseEntity<Map<String, Object>> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
       @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
-    WorkflowService.Saved saved = workflows.create(body, caller.id());
+    WorkflowService.Saved saved = workflows.create(body, caller);
     return ResponseEntity.created(URI.create("/api/workflows/" + saved.workflow().id())).body(view(saved.workflow(), saved.version()));
   }
 
@@ -82,7 +82,7 @@ public class WorkflowController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
       @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
-    WorkflowService.Saved saved = workflows.update(id, body, caller.id());
+    WorkflowService.Saved saved = workflows.update(id, body, caller);
     Map<String, Object> out = view(saved.workflow(), saved.version());
     out.put("changed", saved.changed());
     return out;
@@ -160,12 +160,13 @@ public class WorkflowController {
     return view(workflows.workflow(id), workflows.version(id, version));
   }
 
-  @Operation(summary = "Validate without saving", description = "Always 200: {valid, errors[]}.")
+  @Operation(summary = "Validate without saving", description = "Always 200: {valid, errors[]}: what saving it as the "
+      + "caller would report, the checks against saved workflows (subworkflow targets, onFailure) included.")
   @PostMapping(path = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> validate(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
-      @RequestBody String body) {
-    ValidationReport report = workflows.validate(body);
+      @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
+    ValidationReport report = workflows.validate(body, caller);
     return Map.of("valid", report.valid(), "errors", report.errors());
   }
 

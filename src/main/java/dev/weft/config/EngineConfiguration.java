@@ -6,6 +6,7 @@ import dev.weft.engine.NodeInvoker;
 import dev.weft.engine.PayloadStore;
 import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
+import dev.weft.service.ChildDefinitions;
 import dev.weft.service.RunLauncher;
 import dev.weft.engine.RunWorkflow;
 import dev.weft.engine.RunWorkflowImpl;
@@ -15,6 +16,7 @@ import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;
 import dev.weft.node.http.HttpNode;
+import dev.weft.store.WorkflowStore;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
@@ -107,13 +109,14 @@ public class EngineConfiguration {
    */
   @Bean
   WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, TemporalProperties temporal,
-      NodeInvoker invoker, ExpressionEngine expressions, PayloadStore store, RunEventSink events) {
+      NodeInvoker invoker, ExpressionEngine expressions, PayloadStore store, RunEventSink events, WorkflowStore workflows) {
     WorkerFactory factory = WorkerFactory.newInstance(client, TemporalConfiguration.workerFactoryOptions(temporal.worker()));
     Worker worker = factory.newWorker(props.engine().taskQueue(), TemporalConfiguration.workerOptions(temporal.worker()));
     worker.registerWorkflowImplementationFactory(RunWorkflow.class,
         () -> new RunWorkflowImpl(invoker, expressions, props.engine().settings()));
     worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings(), events));
     worker.registerActivitiesImplementations(new RunEventActivitiesImpl(events));
+    worker.registerActivitiesImplementations(new ChildDefinitions(workflows));
     return factory;
   }
 

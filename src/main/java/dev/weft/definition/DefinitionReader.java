@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  * missing or unknown fields) with its JSON pointer instead of stopping at the first.
  */
 public final class DefinitionReader {
-  private static final Set<String> ROOT_FIELDS = Set.of("id", "name", "description", "trigger", "nodes", "edges");
+  private static final Set<String> ROOT_FIELDS = Set.of("id", "name", "description", "trigger", "nodes", "edges", "onFailure");
+  private static final Set<String> ON_FAILURE_FIELDS = Set.of("workflowId");
   private static final Set<String> NODE_FIELDS = Set.of("id", "type", "name", "config", "timeout", "retry", "onError");
   private static final Set<String> EDGE_FIELDS = Set.of("from", "port", "to");
   private static final Set<String> RETRY_FIELDS =
@@ -82,7 +83,19 @@ public final class DefinitionReader {
         for (int i = 0; i < es.size(); i++) edges.add(edge(es.get(i), "/edges/" + i, v));
       }
     }
-    return new ParsedDefinition(new WorkflowDefinition(id, name, description, trigger, nodes, edges), raw, v);
+    OnFailureDef onFailure = onFailure(raw.get("onFailure"), v);
+    return new ParsedDefinition(new WorkflowDefinition(id, name, description, trigger, nodes, edges, onFailure), raw, v);
+  }
+
+  private static OnFailureDef onFailure(JsonNode f, List<Violation> v) {
+    if (f == null || f.isNull()) return null;
+    if (!f.isObject()) {
+      v.add(Violation.of("/onFailure", "json.type", "onFailure must be an object {workflowId}"));
+      return null;
+    }
+    unknownFields(f, "/onFailure", ON_FAILURE_FIELDS, v);
+    String workflowId = string(f, "/onFailure", "workflowId", true, v);
+    return workflowId == null ? null : new OnFailureDef(workflowId);
   }
 
   private static ParsedDefinition failed(List<Violation> v) {

@@ -41,7 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Tests one node of a definition, outside any run: its config's templates resolve against a given run
  * input and given upstream outputs, and the node really runs through the same {@link NodeInvoker} the
  * interpreter and the activity use (an {@code http} node calls its URL, an LLM node its model; control
- * nodes are evaluated). Nodes that wait for time or people cannot be tested. Nothing is written but
+ * nodes are evaluated). Nodes that wait for time or people cannot be tested, nor nodes that run other
+ * nodes ({@code loop}, {@code subworkflow}). Nothing is written but
  * the audit entry; a node's failure is an answer, not a refusal.
  */
 public class NodeTestService implements AutoCloseable {
@@ -106,7 +107,7 @@ public class NodeTestService implements AutoCloseable {
     String target = definition.path("id").isString() ? definition.get("id").stringValue() : "inline";
     return audited(caller, target, nodeId, details, () -> {
       checkInput(input);
-      ValidationReport report = workflows.validate(Json.MAPPER.writeValueAsString(definition));
+      ValidationReport report = workflows.validate(Json.MAPPER.writeValueAsString(definition), caller);
       if (!report.valid()) {
         throw DomainException.invalid("definition.invalid", report.errors().size() + " problem(s) in the definition",
             report.errors());
@@ -121,9 +122,15 @@ public class NodeTestService implements AutoCloseable {
     NodeDef node = def.node(nodeId).orElseThrow(() -> DomainException.notFound(nodePath, "node.not_found",
         "workflow '" + workflowId + "' has no node '" + nodeId + "'"));
     details.put("nodeType", node.type());
-    if (invoker.registry().get(node.type()).type().kind() == NodeKind.WAIT) {
+    NodeKind kind = invoker.registry().get(node.type()).type().kind();
+    if (kind == NodeKind.WAIT) {
       throw DomainException.invalid(nodePath, "node.not_testable", "node '" + nodeId + "' is a " + node.type()
           + " node: it waits (for time, a decision or a form) and runs only in a run");
+    }
+    if (kind == NodeKind.COMPOSITE) {
+      throw DomainException.of(DomainException.Kind.UNPROCESSABLE, nodePath, "node.test_unsupported", "node '" + nodeId
+          + "' is a " + node.type() + " node: it runs other nodes (a loop's body, another workflow) and cannot be tested "
+          + "on its own; run the workflow instead");
     }
     // The scope the interpreter would build once the given nodes had completed.
     Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();

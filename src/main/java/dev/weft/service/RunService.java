@@ -168,20 +168,29 @@ public class RunService {
 
   /**
    * The run's state in the shape of the {@code state} query: from the store once the run has ended
-   * (its last event carries it), from the workflow while it is open.
+   * (its last event carries it), from the workflow while it is open; followed by what the index knows
+   * of how it started, {@code trigger} and (when a run started it) {@code parentRunId}.
    */
   public JsonNode state(String runId) {
     Optional<RunRecord> row = runs.find(runId);
     if (row.isPresent() && row.get().state() == null && reconcile(row.get())) row = runs.find(runId);
-    if (row.isPresent() && row.get().state() != null) return storedState(runId, row.get().state());
+    if (row.isPresent() && row.get().state() != null) return started(storedState(runId, row.get().state()), row.get());
     try {
       RunState s = client.newUntypedWorkflowStub(runId).query(TemporalNames.QUERY_STATE, RunState.class);
-      return Json.MAPPER.valueToTree(s);
+      return started(Json.MAPPER.valueToTree(s), row.orElse(null));
     } catch (WorkflowNotFoundException e) {
       // Gone between the check above and the query: reconciling records it as lost.
       if (row.isPresent() && reconcile(row.get())) return state(runId);
       throw DomainException.notFound("path.runId", "run.not_found", "no run '" + runId + "'");
     }
+  }
+
+  /** {@code state} with the run's trigger and parent from the index, unless it names them itself. */
+  private static JsonNode started(JsonNode state, RunRecord r) {
+    if (r == null || !(state instanceof ObjectNode o)) return state;
+    if (!o.has("trigger") && r.trigger() != null) o.put("trigger", r.trigger());
+    if (!o.has("parentRunId") && r.parentRunId() != null) o.put("parentRunId", r.parentRunId());
+    return o;
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.weft.service;
 
 import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
+import dev.weft.definition.Violation;
 import dev.weft.definition.WorkflowDefinition;
+import dev.weft.security.WeftPrincipal;
 import dev.weft.validate.DefinitionValidator;
 import dev.weft.validate.ValidationReport;
 import dev.weft.store.AuditLog;
@@ -10,43 +12,56 @@ import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.store.WorkflowStore;
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Saving workflows: every definition is validated in full before a version is written. */
+/**
+ * Saving workflows: every definition is validated in full before a version is written, by the validator
+ * and against the store (the workflows its subworkflow nodes and onFailure name, {@link WorkflowReferences}).
+ */
 public class WorkflowService {
   private final DefinitionValidator validator;
   private final WorkflowStore store;
   private final AuditLog audit;
   private final ScheduleService schedules;
+  private final WorkflowReferences references;
 
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
     this.validator = validator;
     this.store = store;
     this.audit = audit;
     this.schedules = schedules;
+    this.references = new WorkflowReferences(store);
   }
 
   /** A saved version, and whether this call changed anything. */
   public record Saved(WorkflowRecord workflow, VersionRecord version, boolean changed) {}
 
-  public ValidationReport validate(String body) {
-    return validator.validate(body);
+  /**
+   * Every violation saving {@code body} as {@code caller} would meet, as {@code POST /api/workflows}
+   * would save it (under its {@code id}, else the id its name gives).
+   */
+  public ValidationReport validate(String body, WeftPrincipal caller) {
+    ValidationReport report = validator.validate(body);
+    return withReferences(report, idOf(report.definition()), caller);
   }
 
-  public Saved create(String body, String principal) {
-    WorkflowDefinition def = valid(body);
-    String id = def.id() != null ? def.id() : slug(def.name());
-    def = def.withId(id);
+  public Saved create(String body, WeftPrincipal caller) {
+    ValidationReport report = validator.validate(body);
+    String id = idOf(report.definition());
+    WorkflowDefinition def = valid(withReferences(report, id, caller)).withId(id);
+    String principal = caller.id();
     VersionRecord v = store.create(id, def, RunLauncher.contentHash(def), principal);
     audit.record(principal, "workflow.create", "workflow", id, null, null, Json.MAPPER.valueToTree(Map.of("version", 1)));
     schedules.sync(v, false);
     return new Saved(workflow(id), v, true);
   }
 
-  public Saved update(String id, String body, String principal) {
-    WorkflowDefinition def = valid(body);
+  public Saved update(String id, String body, WeftPrincipal caller) {
+    String principal = caller.id();
+    WorkflowDefinition def = valid(withReferences(validator.validate(body), id, caller));
     if (def.id() != null && !def.id().equals(id)) {
       throw DomainException.invalid("/id", "definition.id_mismatch",
           "the definition's id '" + def.id() + "' is not the workflow '" + id + "' of the URL");
@@ -119,8 +134,24 @@ public class WorkflowService {
     return store.list(includeArchived, limit, offset);
   }
 
-  private WorkflowDefinition valid(String body) {
-    ValidationReport report = validator.validate(body);
+  /** The id a definition is saved under: its own, else one from its name; null without either. */
+  private static String idOf(WorkflowDefinition def) {
+    if (def == null) return null;
+    if (def.id() != null) return def.id();
+    return def.name() == null || def.name().isBlank() ? null : slug(def.name());
+  }
+
+  /** The report with the violations of the definition's references to saved workflows added. */
+  private ValidationReport withReferences(ValidationReport report, String id, WeftPrincipal caller) {
+    if (report.definition() == null) return report;
+    List<Violation> found = references.check(report.definition(), id, caller);
+    if (found.isEmpty()) return report;
+    List<Violation> all = new ArrayList<>(report.errors());
+    all.addAll(found);
+    return new ValidationReport(report.definition(), all);
+  }
+
+  private static WorkflowDefinition valid(ValidationReport report) {
     if (!report.valid()) {
       throw DomainException.invalid("definition.invalid", report.errors().size() + " problem(s) in the definition", report.errors());
     }

@@ -170,12 +170,14 @@ public class EventStore implements RunEventSink {
   private void index(RunEvent e) {
     switch (e.kind()) {
       case RUN_STARTED -> jdbc.sql("""
-          INSERT INTO runs (tenant_id, run_id, temporal_run_id, workflow_id, version, status, trigger, started_at)
-          VALUES (:t, :run, :trun, :wf, :v, 'RUNNING', COALESCE(CAST(:trigger AS text), 'api'), :at)
-          ON CONFLICT (tenant_id, run_id) DO UPDATE SET temporal_run_id = COALESCE(runs.temporal_run_id, EXCLUDED.temporal_run_id)""")
+          INSERT INTO runs (tenant_id, run_id, temporal_run_id, workflow_id, version, status, trigger, started_at, parent_run_id)
+          VALUES (:t, :run, :trun, :wf, :v, 'RUNNING', COALESCE(CAST(:trigger AS text), 'api'), :at, :parent)
+          ON CONFLICT (tenant_id, run_id) DO UPDATE SET temporal_run_id = COALESCE(runs.temporal_run_id, EXCLUDED.temporal_run_id),
+            parent_run_id = COALESCE(runs.parent_run_id, EXCLUDED.parent_run_id)""")
           .param("t", Tenants.DEFAULT).param("run", e.runId()).param("trun", text(e.data(), "temporalRunId"))
           .param("wf", text(e.data(), "workflowId")).param("v", e.data().path("version").asInt())
           .param("trigger", text(e.data(), "trigger")).param("at", Jsonb.timestamp(e.at()))
+          .param("parent", text(e.data(), "parentRunId"))
           .update();
       case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED, RUN_TERMINATED -> jdbc.sql("""
           UPDATE runs SET status = :status, ended_at = :at, state = :state::json WHERE tenant_id = :t AND run_id = :run""")

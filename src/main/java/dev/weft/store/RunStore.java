@@ -47,15 +47,23 @@ public class RunStore {
    * previous page (its last run's start time and id).
    */
   public List<RunRecord> list(String workflowId, RunStatus status, Instant beforeStart, String beforeRunId, int limit) {
+    return list(workflowId, status, null, beforeStart, beforeRunId, limit);
+  }
+
+  /** As {@link #list(String, RunStatus, Instant, String, int)}, optionally only the runs {@code parentRunId} started. */
+  public List<RunRecord> list(String workflowId, RunStatus status, String parentRunId, Instant beforeStart, String beforeRunId,
+      int limit) {
     return jdbc.sql("""
         SELECT * FROM runs
         WHERE tenant_id = :t
           AND (CAST(:wf AS TEXT) IS NULL OR workflow_id = :wf)
           AND (CAST(:status AS TEXT) IS NULL OR status = :status)
+          AND (CAST(:parent AS TEXT) IS NULL OR parent_run_id = :parent)
           AND (CAST(:before AS TIMESTAMPTZ) IS NULL OR (started_at, run_id) < (:before, :beforeRun))
         ORDER BY started_at DESC, run_id DESC
         LIMIT :limit""")
         .param("t", Tenants.DEFAULT).param("wf", workflowId).param("status", status == null ? null : status.name())
+        .param("parent", parentRunId)
         .param("before", Jsonb.timestamp(beforeStart)).param("beforeRun", beforeRunId == null ? "" : beforeRunId)
         .param("limit", limit)
         .query(RunStore::run).list();
@@ -71,6 +79,6 @@ public class RunStore {
     return new RunRecord(rs.getString("run_id"), rs.getString("temporal_run_id"), rs.getString("workflow_id"),
         rs.getInt("version"), RunStatus.valueOf(rs.getString("status")), rs.getString("trigger"),
         rs.getString("idempotency_key"), rs.getString("request_hash"), Jsonb.instant(rs, "started_at"),
-        Jsonb.instant(rs, "ended_at"), Jsonb.read(rs, "state"));
+        Jsonb.instant(rs, "ended_at"), Jsonb.read(rs, "state"), rs.getString("parent_run_id"));
   }
 }

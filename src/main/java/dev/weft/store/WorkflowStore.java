@@ -5,6 +5,7 @@ import dev.weft.definition.TriggerDef;
 import dev.weft.definition.WorkflowDefinition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
@@ -87,6 +88,15 @@ public class WorkflowStore {
   public Optional<VersionRecord> version(String id, int version) {
     return jdbc.sql("SELECT * FROM workflow_versions WHERE tenant_id = :t AND workflow_id = :id AND version = :v")
         .param("t", Tenants.DEFAULT).param("id", id).param("v", version).query(WorkflowStore::version).optional();
+  }
+
+  /** The latest version of workflow {@code id} saved at or before {@code asOf}; empty when none was. */
+  public Optional<VersionRecord> versionAt(String id, Instant asOf) {
+    return jdbc.sql("""
+        SELECT * FROM workflow_versions WHERE tenant_id = :t AND workflow_id = :id AND created_at <= :at
+        ORDER BY version DESC LIMIT 1""")
+        .param("t", Tenants.DEFAULT).param("id", id).param("at", Jsonb.timestamp(asOf))
+        .query(WorkflowStore::version).optional();
   }
 
   public List<VersionRecord> versions(String id) {

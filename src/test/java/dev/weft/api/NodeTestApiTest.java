@@ -178,6 +178,45 @@ class NodeTestApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void loopAndSubworkflowNodesAreRefusedWithoutRunningAnything() {
+    String target = save(uniqueId("target"));
+    String composite = """
+        {"name": "Composite",
+         "nodes": [
+           {"id": "start", "type": "set", "config": {"values": {"items": [1, 2]}}},
+           {"id": "each", "type": "loop", "config": {"mode": "forEach", "items": "nodes.start.output.items",
+             "body": {"nodes": [{"id": "double", "type": "set", "config": {"values": {"n": "{{ item }}"}}}], "edges": []}}},
+           {"id": "child", "type": "subworkflow", "config": {"workflowId": "%s", "input": {"sku": "x"}}}
+         ],
+         "edges": [{"from": "start", "to": "each"}, {"from": "each", "to": "child"}]}""".formatted(target);
+    String principal = uniqueId("composer");
+    Caller ed = as(createKey(principal, "editor"));
+
+    Response loop = ed.post("/api/workflows/test-node", "{\"definition\": " + composite + ", \"nodeId\": \"each\"}");
+    assertThat(loop.status()).as(loop.text()).isEqualTo(422);
+    assertThat(loop.contentType()).startsWith("application/problem+json");
+    assertThat(loop.json().get("code").stringValue()).isEqualTo("node.test_unsupported");
+    assertThat(loop.json().at("/errors/0/path").stringValue()).isEqualTo("/nodeId");
+    assertThat(loop.json().get("detail").stringValue()).contains("'each'", "loop", "run the workflow instead");
+
+    ObjectNode saved = (ObjectNode) Json.parse(composite);
+    saved.put("id", uniqueId("composite"));
+    String id = saved.get("id").stringValue();
+    assertThat(post("/api/workflows", saved.toString()).status()).isEqualTo(201);
+    Response child = ed.post("/api/workflows/" + id + "/nodes/child/test", "{}");
+    assertThat(child.status()).as(child.text()).isEqualTo(422);
+    assertThat(child.json().get("code").stringValue()).isEqualTo("node.test_unsupported");
+    assertThat(child.json().at("/errors/0/path").stringValue()).isEqualTo("path.nodeId");
+    assertThat(child.json().get("detail").stringValue()).contains("subworkflow", "run the workflow instead");
+
+    // Refused before anything ran: no run of the target was started, and the refusals are audited as such.
+    assertThat(get("/api/runs?workflowId=" + target).json().get("runs").size()).isZero();
+    JsonNode entries = get("/api/audit?principal=" + principal + "&action=workflow.test_node").json().get("entries");
+    assertThat(entries.findValuesAsString("code")).containsExactly("node.test_unsupported", "node.test_unsupported");
+    assertThat(entries.findValuesAsString("outcome")).containsExactly("refused", "refused");
+  }
+
+  @Test
   void anInvalidDefinitionIs400WithTheValidatorsViolations() {
     String broken = """
         {"name": "Broken", "nodes": [{"id": "a", "type": "nope", "config": {}}, {"id": "b", "type": "set", "config": {"values": {}}}],

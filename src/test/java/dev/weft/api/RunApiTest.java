@@ -7,22 +7,31 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import dev.weft.definition.Json;
+import dev.weft.engine.EventKind;
+import dev.weft.engine.RunEvent;
+import dev.weft.engine.RunState;
 import dev.weft.engine.RunStatus;
 import dev.weft.engine.RunWorkflow;
 import dev.weft.service.RunService;
+import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
 import dev.weft.store.RunStore;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
 import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Runs over REST: start, wait, state, events, idempotency, versions, webhooks and cancel. */
 class RunApiTest extends ServiceTestSupport {
   @Autowired WorkflowClient client;
   @Autowired RunStore index;
   @Autowired RunService runs;
+  @Autowired EventStore events;
 
   private JsonNode queried(String runId) {
     return Json.MAPPER.valueToTree(client.newWorkflowStub(RunWorkflow.class, runId).state());
@@ -42,9 +51,13 @@ class RunApiTest extends ServiceTestSupport {
     assertThat(state.at("/nodes/shout/status").stringValue()).isEqualTo("SKIPPED");
     assertThat(r.header("Location")).isEqualTo("/api/runs/" + runId);
 
-    // Closed: read from the store, exactly what the state query answers.
+    // Closed: read from the store, exactly what the state query answers, followed by how the run started.
     assertThat(get("/api/runs/" + runId).json()).isEqualTo(state);
-    assertThat(get("/api/runs/" + runId).text()).isEqualTo(Json.MAPPER.writeValueAsString(queried(runId)));
+    ObjectNode queried = (ObjectNode) queried(runId);
+    assertThat(queried.has("trigger")).isFalse();
+    queried.put("trigger", "api");
+    assertThat(get("/api/runs/" + runId).text()).isEqualTo(Json.MAPPER.writeValueAsString(queried));
+    assertThat(state.has("parentRunId")).as("started by no run").isFalse();
 
     List<String> kinds = get("/api/runs/" + runId + "/events").json().get("events").valueStream()
         .map(e -> e.get("kind").stringValue() + (e.has("nodeId") ? ":" + e.get("nodeId").stringValue() : "")).toList();
@@ -243,6 +256,58 @@ class RunApiTest extends ServiceTestSupport {
     assertThat(get("/api/runs?workflowId=" + id).json().at("/runs/0/status").stringValue()).isEqualTo("TERMINATED");
     assertThat(get("/api/runs/" + runId + "/events").json().get("events").findValuesAsString("kind")).endsWith("run_terminated");
     assertThat(post("/api/runs/" + runId + "/cancel", null).status()).isEqualTo(409);
+  }
+
+  @Test
+  void childAndErrorRunsKnowTheirParentAndAreListedByIt() {
+    String id = create("examples/hello.json", "kin");
+    String parent = id + "-" + UUID.randomUUID().toString().replace("-", "");
+    // Not <parent>/<node>: a run id with a slash cannot be named in GET /api/runs/{runId} (Tomcat refuses %2F).
+    String child = parent + "-call";
+    String errorRun = id + "-" + UUID.randomUUID().toString().replace("-", "");
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    // What the interpreter writes for a child run and an error workflow's run: run_started names the parent.
+    events.record(List.of(started(child, id, "subworkflow", parent, at), started(errorRun, id, "error", parent, at.plusMillis(1))));
+    RunState end = new RunState(child, id, 1, RunStatus.COMPLETED, at, at.plusSeconds(1), Json.object(), Json.object(), null,
+        Map.of(), List.of(), "ada");
+    events.record(List.of(new RunEvent(child, RunEvent.RUN, null, 0, EventKind.RUN_COMPLETED, at.plusSeconds(1), null, null,
+        null, null, Json.MAPPER.valueToTree(end))));
+
+    JsonNode listed = get("/api/runs?parentRunId=" + parent).json().get("runs");
+    assertThat(listed.findValuesAsString("runId")).containsExactly(errorRun, child);
+    assertThat(listed.findValuesAsString("parentRunId")).containsExactly(parent, parent);
+    assertThat(listed.findValuesAsString("trigger")).containsExactly("error", "subworkflow");
+    assertThat(get("/api/runs?parentRunId=" + parent + "&status=COMPLETED").json().get("runs").findValuesAsString("runId"))
+        .containsExactly(child);
+    assertThat(get("/api/runs?parentRunId=" + parent + "&limit=1").json().get("nextCursor")).isNotNull();
+    assertThat(get("/api/runs?parentRunId=" + child).json().get("runs").size()).isZero();
+    JsonNode all = get("/api/runs?workflowId=" + id).json().get("runs");
+    assertThat(all.findValuesAsString("runId")).containsExactly(errorRun, child);
+
+    JsonNode view = get("/api/runs/" + child).json();
+    assertThat(view.get("status").stringValue()).isEqualTo("COMPLETED");
+    assertThat(view.get("parentRunId").stringValue()).isEqualTo(parent);
+    assertThat(view.get("trigger").stringValue()).isEqualTo("subworkflow");
+    assertThat(index.find(errorRun).orElseThrow().parentRunId()).isEqualTo(parent);
+
+    // A run started through the API has no parent, and says so by leaving it out.
+    Response started = post("/api/workflows/" + id + "/runs?wait=PT30S", "{\"input\": {\"name\": \"x\"}}");
+    String own = started.json().get("runId").stringValue();
+    assertThat(started.json().get("trigger").stringValue()).isEqualTo("api");
+    assertThat(started.json().has("parentRunId")).isFalse();
+    JsonNode ownSummary = get("/api/runs?workflowId=" + id).json().get("runs").get(0);
+    assertThat(ownSummary.get("runId").stringValue()).isEqualTo(own);
+    assertThat(ownSummary.has("parentRunId")).isFalse();
+  }
+
+  private static RunEvent started(String runId, String workflowId, String trigger, String parent, Instant at) {
+    ObjectNode data = Json.object();
+    data.put("workflowId", workflowId);
+    data.put("version", 1);
+    data.put("trigger", trigger);
+    data.put("startedBy", "ada");
+    data.put("parentRunId", parent);
+    return new RunEvent(runId, RunEvent.RUN, null, 0, EventKind.RUN_STARTED, at, null, Json.object(), null, null, data);
   }
 
   @Test
