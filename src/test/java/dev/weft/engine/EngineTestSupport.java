@@ -17,7 +17,11 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,6 +34,8 @@ final class EngineTestSupport implements AutoCloseable {
   final DefinitionValidator validator;
   final InMemoryPayloadStore store = new InMemoryPayloadStore();
   final RecordingEventSink events = new RecordingEventSink();
+  /** Saved workflows that subworkflow nodes and error workflows start, by id: each version in order. */
+  final Map<String, List<DefinitionSnapshot>> saved = new ConcurrentHashMap<>();
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final Worker worker;
@@ -64,7 +70,35 @@ final class EngineTestSupport implements AutoCloseable {
   void register(Worker w) {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
-    w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events));
+    w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
+        new SavedDefinitions());
+  }
+
+  /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */
+  DefinitionSnapshot save(String workflowId, String definitionJson) {
+    ValidationReport report = validator.validate(definitionJson);
+    if (!report.valid()) throw new AssertionError("invalid test definition: " + report.errors());
+    List<DefinitionSnapshot> versions = saved.computeIfAbsent(workflowId, k -> new CopyOnWriteArrayList<>());
+    DefinitionSnapshot s = new DefinitionSnapshot(workflowId, versions.size() + 1,
+        RunLauncher.contentHash(report.definition()), report.definition().withId(workflowId));
+    versions.add(s);
+    return s;
+  }
+
+  /** {@link DefinitionActivities} over {@link #saved}. */
+  private final class SavedDefinitions implements DefinitionActivities {
+    @Override
+    public DefinitionSnapshot load(String workflowId, Integer version, java.time.Instant asOf) {
+      List<DefinitionSnapshot> versions = saved.get(workflowId);
+      if (versions == null || versions.isEmpty()) {
+        throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("no workflow '" + workflowId + "'", UNKNOWN);
+      }
+      if (version == null) return versions.getLast();
+      if (version > versions.size()) {
+        throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("no version " + version, UNKNOWN_VERSION);
+      }
+      return versions.get(version - 1);
+    }
   }
 
   /** A time-skipping test environment speaking Weft's data converter. */
@@ -96,6 +130,24 @@ final class EngineTestSupport implements AutoCloseable {
 
   RunState state(WorkflowStub stub) {
     return client.newWorkflowStub(RunWorkflow.class, stub.getExecution().getWorkflowId()).state();
+  }
+
+  /**
+   * Every Temporal run of a run, in order: the first, then each one it continued-as-new into, following
+   * the {@code WorkflowExecutionContinuedAsNew} events.
+   */
+  List<io.temporal.common.WorkflowExecutionHistory> chain(WorkflowStub stub) {
+    String workflowId = stub.getExecution().getWorkflowId();
+    String runId = stub.getExecution().getRunId();
+    List<io.temporal.common.WorkflowExecutionHistory> out = new java.util.ArrayList<>();
+    while (runId != null) {
+      io.temporal.common.WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
+      out.add(h);
+      var last = h.getLastEvent();
+      runId = last.hasWorkflowExecutionContinuedAsNewEventAttributes()
+          ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
+    }
+    return out;
   }
 
   @Override

@@ -22,13 +22,16 @@ final class TestNodes {
   /** Calls per run and node, across attempts. */
   static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
   static final Map<String, CyclicBarrier> BARRIERS = new ConcurrentHashMap<>();
+  /** {@code test.track} executions running now, and the most that ever ran at once. */
+  static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+  static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
   /** Released when a test ends, so blocked activity threads finish. */
   static volatile CountDownLatch release = new CountDownLatch(1);
 
   private TestNodes() {}
 
   static List<NodeType<?>> all() {
-    return List.of(new Echo(), new Flaky(), new Barrier(), new Block(), new Big());
+    return List.of(new Echo(), new Flaky(), new Barrier(), new Block(), new Big(), new Track());
   }
 
   static int calls(String runId, String nodeId) {
@@ -37,6 +40,8 @@ final class TestNodes {
   }
 
   static void reset() {
+    IN_FLIGHT.set(0);
+    MAX_IN_FLIGHT.set(0);
     release.countDown();
     release = new CountDownLatch(1);
     CALLS.clear();
@@ -174,6 +179,36 @@ final class TestNodes {
         o.put("text", "x".repeat(80));
       }
       return NodeResult.of(list);
+    }
+  }
+
+  record TrackConfig(JsonNode value, Integer holdMs) {}
+
+  /** Returns its value (else its upstream) after holding a moment, counting how many run at once. */
+  static final class Track implements ActivityNodeType<TrackConfig> {
+    public String id() {
+      return "test.track";
+    }
+
+    public Class<TrackConfig> configClass() {
+      return TrackConfig.class;
+    }
+
+    public String description() {
+      return "track";
+    }
+
+    public NodeResult execute(TrackConfig c, NodeContext ctx) {
+      int now = IN_FLIGHT.incrementAndGet();
+      MAX_IN_FLIGHT.accumulateAndGet(now, Math::max);
+      try {
+        if (c.holdMs() != null) Thread.sleep(c.holdMs());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        IN_FLIGHT.decrementAndGet();
+      }
+      return NodeResult.of(c.value() == null ? ctx.upstream() : c.value());
     }
   }
 }
