@@ -20,9 +20,11 @@ import dev.weft.node.llm.LlmChatNode;
 import dev.weft.node.llm.LlmClassifyNode;
 import dev.weft.node.llm.LlmExtractNode;
 import dev.weft.node.llm.LlmSummarizeNode;
+import dev.weft.node.loop.LoopNode;
 import dev.weft.node.merge.MergeNode;
 import dev.weft.node.respond.RespondNode;
 import dev.weft.node.set.SetNode;
+import dev.weft.node.subworkflow.SubworkflowNode;
 import dev.weft.node.switching.SwitchNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class TestRegistries {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
         new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS), new ApprovalNode(), new FormNode(),
         new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm),
-        new CodeNode(TestCodeRunners.shared()));
+        new CodeNode(TestCodeRunners.shared()), new LoopNode(), new SubworkflowNode());
   }
 
   public static NodeRegistry registry(NodeType<?>... extra) {
