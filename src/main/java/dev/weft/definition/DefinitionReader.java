@@ -19,6 +19,7 @@ public final class DefinitionReader {
   private static final Set<String> RETRY_FIELDS =
       Set.of("maxAttempts", "initialInterval", "backoffCoefficient", "maxInterval", "nonRetryableErrors");
   private static final Set<String> TRIGGER_FIELDS = Set.of("type", "path", "wait", "cron", "every", "timezone");
+  private static final Set<String> SUBGRAPH_FIELDS = Set.of("nodes", "edges");
 
   private final DefinitionLimits limits;
 
@@ -96,6 +97,32 @@ public final class DefinitionReader {
     unknownFields(f, "/onFailure", ON_FAILURE_FIELDS, v);
     String workflowId = string(f, "/onFailure", "workflowId", true, v);
     return workflowId == null ? null : new OnFailureDef(workflowId);
+  }
+
+  /**
+   * Reads a graph nested in a node's config (a loop's {@code body}: {@code {nodes, edges}}) at
+   * {@code path}, with the same checks as the definition's own nodes and edges. Absent or {@code null}
+   * lists are empty (the node type says whether that is allowed). Nested graphs count toward the
+   * definition's limits, which the validator checks over the whole definition.
+   *
+   * @return the graph, or {@code null} when {@code body} is not an object
+   */
+  public SubGraph readSubGraph(JsonNode body, String path, List<Violation> v) {
+    if (body == null || !body.isObject()) return null;
+    unknownFields(body, path, SUBGRAPH_FIELDS, v);
+    List<NodeDef> nodes = new ArrayList<>();
+    JsonNode ns = body.get("nodes");
+    if (ns != null && !ns.isNull()) {
+      if (!ns.isArray()) v.add(Violation.of(path + "/nodes", "json.type", "nodes must be an array"));
+      else for (int i = 0; i < ns.size(); i++) nodes.add(node(ns.get(i), path + "/nodes/" + i, v));
+    }
+    List<EdgeDef> edges = new ArrayList<>();
+    JsonNode es = body.get("edges");
+    if (es != null && !es.isNull()) {
+      if (!es.isArray()) v.add(Violation.of(path + "/edges", "json.type", "edges must be an array"));
+      else for (int i = 0; i < es.size(); i++) edges.add(edge(es.get(i), path + "/edges/" + i, v));
+    }
+    return new SubGraph(nodes, edges);
   }
 
   private static ParsedDefinition failed(List<Violation> v) {

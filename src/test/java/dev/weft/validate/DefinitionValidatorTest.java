@@ -58,7 +58,9 @@ class DefinitionValidatorTest {
       "approval.escalation_unused", "approval.reminder_too_frequent", "approval.quorum_unreachable",
       "form.schema_invalid", "form.too_many_fields", "form.field_invalid", "form.field_type", "form.required_unknown",
       "form.assignee_invalid",
-      "llm.unknown_model", "llm.label_duplicate", "llm.label_reserved", "llm.schema_invalid");
+      "llm.unknown_model", "llm.label_duplicate", "llm.label_reserved", "llm.schema_invalid",
+      "loop.items_required", "loop.until_required", "loop.max_iterations_required", "loop.field_unused", "loop.body_empty",
+      "loop.reads_later_node", "loop.body_private", "loop.too_deep", "loop.ask_unsupported");
 
   /** What a test asserts about a violation: never its message text. */
   record Finding(String code, String path) implements Comparable<Finding> {
