@@ -97,8 +97,8 @@ public record WeftProperties(
   /** Limits on definitions and expressions. */
   public record Limits(
       @DefaultValue("1048576") int maxDefinitionBytes,
-      @DefaultValue("500") int maxNodes,
-      @DefaultValue("2000") int maxEdges,
+      @DefaultValue("2500") int maxNodes,
+      @DefaultValue("5000") int maxEdges,
       @DefaultValue("200") int maxNameLength,
       @DefaultValue("4096") int maxExpressionLength,
       @DefaultValue("10000") int maxExpressionIterations,

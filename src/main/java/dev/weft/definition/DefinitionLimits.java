@@ -5,7 +5,7 @@ package dev.weft.definition;
  * the nodes and edges of loop bodies included.
  */
 public record DefinitionLimits(int maxBytes, int maxNodes, int maxEdges, int maxNameLength) {
-  public static final DefinitionLimits DEFAULTS = new DefinitionLimits(1_048_576, 500, 2_000, 200);
+  public static final DefinitionLimits DEFAULTS = new DefinitionLimits(1_048_576, 2_500, 5_000, 200);
 
   /**
    * How deeply loops may nest: a loop in a loop's body is level 2; a loop deeper than this is
