@@ -77,6 +77,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   private int waitsInFlight;
   /** How many Temporal runs this run continued from. */
   private int continued;
+  /** The history budget of this Temporal run (see {@link #checkBudget}). */
+  private int historyBudget;
   /** The run's bookkeeping besides scheduling, created and owned by this instance. */
   private final RunEvents events;
   private final HumanTasks tasks;
@@ -111,6 +113,9 @@ public class RunWorkflowImpl implements RunWorkflow {
     events.recording(Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1);
     composite = Workflow.getVersion(TemporalNames.CHANGE_COMPOSITE, Workflow.DEFAULT_VERSION, 1) >= 1;
     events.ordered(composite);
+    // The budget is the worker's setting when the run (or its continuation) started, kept in history:
+    // changing the setting never changes where a run in flight continues-as-new on replay.
+    if (composite) historyBudget = Workflow.sideEffect(Integer.class, settings::historyBudget);
     visibility.start();
     WorkflowDefinition def = input.definition().definition();
     top = new Frame(def.nodes(), def.edges(), null, null, null, null, this::newRun);
@@ -274,8 +279,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     if (!composite || draining) return;
     io.temporal.workflow.WorkflowInfo info = Workflow.getInfo();
     long length = info.getHistoryLength();
-    boolean soft = length >= settings.historyBudget() || info.isContinueAsNewSuggested();
-    if (!soft || (waitsInFlight > 0 && length < 2L * settings.historyBudget())) return;
+    boolean soft = length >= historyBudget || info.isContinueAsNewSuggested();
+    if (!soft || (waitsInFlight > 0 && length < 2L * historyBudget)) return;
     draining = true;
     wakes++;
   }
