@@ -4,6 +4,7 @@ import dev.weft.validate.DefinitionValidator;
 import dev.weft.engine.NodeActivities;
 import dev.weft.engine.NodeInvoker;
 import dev.weft.engine.PayloadStore;
+import dev.weft.engine.PayloadActivitiesImpl;
 import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
 import dev.weft.service.ChildDefinitions;
@@ -116,6 +117,7 @@ public class EngineConfiguration {
         () -> new RunWorkflowImpl(invoker, expressions, props.engine().settings()));
     worker.registerActivitiesImplementations(new NodeActivities(invoker, store, props.engine().settings(), events));
     worker.registerActivitiesImplementations(new RunEventActivitiesImpl(events));
+    worker.registerActivitiesImplementations(new PayloadActivitiesImpl(expressions, store));
     worker.registerActivitiesImplementations(new ChildDefinitions(workflows));
     return factory;
   }

@@ -37,11 +37,27 @@ final class Loops {
   private final RunWorkflowImpl run;
   private final ExpressionEngine expressions;
   private final boolean sampling;
+  private final EngineSettings settings;
+  private final PayloadActivities payloads = Workflow.newLocalActivityStub(PayloadActivities.class,
+      io.temporal.activity.LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(java.time.Duration.ofSeconds(60))
+          .setRetryOptions(io.temporal.common.RetryOptions.newBuilder()
+              .setInitialInterval(java.time.Duration.ofSeconds(1))
+              .setMaximumInterval(java.time.Duration.ofMinutes(1))
+              .setMaximumAttempts(Integer.MAX_VALUE)
+              .build())
+          .build());
 
-  Loops(RunWorkflowImpl run, ExpressionEngine expressions, boolean sampling) {
+  Loops(RunWorkflowImpl run, ExpressionEngine expressions, boolean sampling, EngineSettings settings) {
     this.run = run;
     this.expressions = expressions;
     this.sampling = sampling;
+    this.settings = settings;
+  }
+
+  /** The claim-check local activities (the store retries until it answers; a bad expression fails at once). */
+  PayloadActivities payloads() {
+    return payloads;
   }
 
   Outcome run(Frame f, NodeRun n, NodeScope scope) {
@@ -58,7 +74,20 @@ final class Loops {
   }
 
   private Outcome forEach(Frame f, NodeRun n, LoopNodeConfig c, NodeScope scope, LoopProgress p) {
-    JsonNode items = expressions.evaluate(c.items(), "/config/items", scope.expressionScope(), false);
+    JsonNode items;
+    if (scope.nodes().values().stream().anyMatch(v -> ClaimCheck.isRef(v.output()))) {
+      // The list is in an output stored outside history: evaluated where the store is.
+      try {
+        items = payloads.items(runId(), c.items(), scope);
+      } catch (io.temporal.failure.ActivityFailure af) {
+        if (af.getCause() instanceof io.temporal.failure.ApplicationFailure cause) {
+          return failed(cause.getType(), cause.getOriginalMessage(), null);
+        }
+        throw af;
+      }
+    } else {
+      items = expressions.evaluate(c.items(), "/config/items", scope.expressionScope(), false);
+    }
     if (!items.isArray()) {
       return failed("loop.items_not_list", "`items` at /config/items (" + c.items() + ") gave "
           + (items.isNull() ? "null" : items.getNodeType().name().toLowerCase()) + ", not a list", null);
@@ -145,11 +174,21 @@ final class Loops {
     if (failure != null) return Outcome.failed(failure, 1);
     ArrayNode results = Json.MAPPER.createArrayNode();
     p.results.forEach(r -> results.add(r == null ? Json.MAPPER.nullNode() : r));
-    if (onError != OnItemError.COLLECT) return Outcome.ok(NodeResult.of(results), 1);
+    if (onError != OnItemError.COLLECT) return done(n, results);
     ObjectNode out = Json.object();
     out.set("results", results);
     out.set("errors", Json.MAPPER.valueToTree(p.errors));
-    return Outcome.ok(NodeResult.of(out), 1);
+    return done(n, out);
+  }
+
+  /** The loop's output; a large one is stored outside history and referenced, like a large activity output. */
+  private Outcome done(NodeRun n, JsonNode output) {
+    if (Json.sizeOf(output) <= settings.claimCheckBytes()) return Outcome.ok(NodeResult.of(output), 1);
+    return Outcome.ok(NodeResult.of(payloads.store(runId(), n.key, output)), 1);
+  }
+
+  private static String runId() {
+    return Workflow.getInfo().getWorkflowId();
   }
 
   private Outcome repeat(Frame f, NodeRun n, LoopNodeConfig c, NodeScope scope, LoopProgress p) {
@@ -203,7 +242,7 @@ final class Loops {
       ArrayNode all = out.putArray("results");
       p.results.forEach(all::add);
     }
-    return Outcome.ok(NodeResult.of(out), 1);
+    return done(n, out);
   }
 
   /** {@code until} in the scope of the iteration that just ended: its nodes, the nodes before the loop, item and index. */

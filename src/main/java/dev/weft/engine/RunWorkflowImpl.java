@@ -97,7 +97,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     this.visibility = new RunVisibility(tasks);
     this.view = new RunStateView(live, tasks, settings.statePreviewBytes());
     this.nodes = new NodeExecutor(invoker, tasks);
-    this.loops = new Loops(this, expressions, invoker.isSampling());
+    this.loops = new Loops(this, expressions, invoker.isSampling(), settings);
     this.children = new ChildRuns(invoker);
   }
 
@@ -105,7 +105,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   public RunResult run(RunInput input) {
     this.in = input;
     tasks.start(input);
-    RunCarry carry = input.carried();
+    RunCarry carry = input.carriedRef() != null
+        ? Json.MAPPER.treeToValue(loops.payloads().load(input.carriedRef()), RunCarry.class) : input.carried();
     this.startedAt = carry == null ? now() : carry.startedAt();
     // The workflow's own log lines carry the run id like the activities' (MDC is thread-local: no effect on replay).
     MDC.put(Mdc.RUN_ID, runId());
@@ -291,9 +292,13 @@ public class RunWorkflowImpl implements RunWorkflow {
     flush();
     RunCarry carry = new RunCarry(startedAt, output, responseStatus, paused, pauses, resumes, continued + 1, graph);
     log.info("run {} continues as new after {} history events", runId(), Workflow.getInfo().getHistoryLength());
+    // A large carry (a long loop's results) travels by reference, like large node outputs.
+    JsonNode tree = Json.MAPPER.valueToTree(carry);
+    boolean large = Json.sizeOf(tree) > settings.claimCheckBytes();
+    JsonNode ref = large ? loops.payloads().store(runId(), "$carry." + (continued + 1), tree) : null;
     Workflow.continueAsNew(io.temporal.workflow.ContinueAsNewOptions.newBuilder()
         .setTypedSearchAttributes(Workflow.getTypedSearchAttributes())
-        .build(), in.continued(carry));
+        .build(), in.continued(large ? null : carry, ref));
   }
 
   private void resumeFrom(RunCarry carry) {

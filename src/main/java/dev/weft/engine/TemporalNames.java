@@ -13,6 +13,10 @@ public final class TemporalNames {
   public static final String RECORD_EVENTS = "WeftRecordEvents";
   /** The activity that loads a child run's definition ({@link DefinitionActivities}). */
   public static final String LOAD_DEFINITION = "WeftLoadDefinition";
+  /** The interpreter's claim-check local activities ({@link PayloadActivities}). */
+  public static final String LOOP_ITEMS = "WeftLoopItems";
+  public static final String STORE_VALUE = "WeftStoreValue";
+  public static final String LOAD_VALUE = "WeftLoadValue";
   /** {@code Workflow.getVersion} change ids of the interpreter (see docs/engine.md). */
   public static final String CHANGE_RUN_EVENTS = "run-events";
   /** Loops, sub-workflows, error workflows and continue-as-new (runs recorded before have none of them). */

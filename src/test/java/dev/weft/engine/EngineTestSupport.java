@@ -71,7 +71,7 @@ final class EngineTestSupport implements AutoCloseable {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
-        new SavedDefinitions());
+        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store));
   }
 
   /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */

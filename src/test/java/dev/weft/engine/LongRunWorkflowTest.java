@@ -140,4 +140,28 @@ class LongRunWorkflowTest {
     assertThat(end.startedAt()).isEqualTo(events.getFirst().at());
     assertThat(Json.MAPPER.valueToTree(end.nodes().get("each")).path("status").asString()).isEqualTo("COMPLETED");
   }
+
+  @Test
+  void largeListsAndLargeCarriesTravelByReference() {
+    // Outputs above 2,000 bytes are claim-checked; the history budget forces continue-as-new.
+    t = new EngineTestSupport(new EngineSettings(2_000, 16_384, 4_096, 300));
+    WorkflowStub run = t.start("""
+        {"name": "big", "nodes": [
+          {"id": "rows", "type": "test.big", "config": {"items": 60}},
+          {"id": "each", "type": "loop", "config": {"mode": "forEach", "items": "nodes.rows.output", "concurrency": 4, "body": {
+            "nodes": [{"id": "work", "type": "test.echo", "config": {"value": {"n": "{{ item.n }}", "text": "{{ item.text }}"}}}]}}},
+          {"id": "count", "type": "set", "config": {"values": {"n": "{{ size(nodes.each.output) }}",
+            "last": "{{ nodes.each.output[59].n }}"}}}
+        ], "edges": [{"from": "rows", "to": "each"}, {"from": "each", "to": "count"}]}
+        """, "{}");
+    JsonNode out = run.getResult(RunResult.class).output();
+    assertThat(out.path("count").path("n").asInt()).isEqualTo(60);
+    assertThat(out.path("count").path("last").asInt()).isEqualTo(59);
+    List<WorkflowExecutionHistory> chain = t.chain(run);
+    assertThat(chain).hasSizeGreaterThanOrEqualTo(2);
+    // The loop's output stands in the state as a reference, and a continued run got its state by reference.
+    assertThat(ClaimCheck.isRef(t.state(run).nodes().get("each").output())).isTrue();
+    assertThat(chain.get(1).getEvents().getFirst().getWorkflowExecutionStartedEventAttributes().getInput().toString())
+        .contains("carriedRef");
+  }
 }

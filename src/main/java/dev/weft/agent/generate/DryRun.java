@@ -14,6 +14,7 @@ import dev.weft.engine.NodeActivities;
 import dev.weft.engine.NodeInvoker;
 import dev.weft.engine.NodeState;
 import dev.weft.engine.NodeStatus;
+import dev.weft.engine.PayloadActivitiesImpl;
 import dev.weft.engine.RunEventActivitiesImpl;
 import dev.weft.engine.RunEventSink;
 import dev.weft.engine.RunInput;
@@ -90,8 +91,9 @@ final class DryRun {
         .build())) {
       Worker worker = env.newWorker(QUEUE);
       worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
-      worker.registerActivitiesImplementations(new NodeActivities(invoker, new InMemoryPayloadStore(), settings),
-          new RunEventActivitiesImpl(RunEventSink.NONE));
+      InMemoryPayloadStore payloads = new InMemoryPayloadStore();
+      worker.registerActivitiesImplementations(new NodeActivities(invoker, payloads, settings),
+          new RunEventActivitiesImpl(RunEventSink.NONE), new PayloadActivitiesImpl(expressions, payloads));
       env.start();
       return drive(env, def, input, sampling);
     }
