@@ -96,7 +96,7 @@ class LongRunWorkflowTest {
     WorkflowStub run = t.start("""
         {"name": "bounded", "nodes": [
           {"id": "each", "type": "loop", "config": {"mode": "forEach", "items": "input.items", "concurrency": 20, "body": {
-            "nodes": [{"id": "work", "type": "test.track", "config": {"holdMs": 15}}]}}}
+            "nodes": [{"id": "work", "type": "test.track", "config": {"value": "{{ item }}", "holdMs": 15}}]}}}
         ]}
         """, numbers(1_000));
     JsonNode out = run.getResult(RunResult.class).output();
