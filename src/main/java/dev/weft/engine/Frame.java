@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import dev.weft.definition.Json;
+import dev.weft.expression.Scope;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One graph being scheduled: the run's own, or one iteration of a loop body (nested in the frame of its
@@ -61,21 +64,48 @@ final class Frame {
   }
 
   /**
+   * The scope of a node of this frame: only what it reads (the nodes its expressions reference, in this
+   * frame first and then in the frames around it, the sources of its taken edges, the input when used)
+   * and, in a loop body, the iteration. Sent to activities, it keeps history small; and a control node
+   * runs as an activity only when something it reads is claim-checked.
+   */
+  NodeScope scope(NodeRun n, JsonNode input, JsonNode runInfo) {
+    List<String> taken = new ArrayList<>();
+    for (EdgeDef e : graph.incoming(n.def.id())) {
+      if (taken(e) && !taken.contains(e.from())) taken.add(e.from());
+    }
+    Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
+    for (Frame fr = this; fr != null; fr = fr.parent) {
+      for (NodeRun r : fr.runs.values()) {
+        boolean needed = n.refs.contains(r.def.id()) || (fr == this && taken.contains(r.def.id()));
+        if (needed && r.status.done() && !nodes.containsKey(r.def.id())) {
+          nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
+        }
+      }
+    }
+    boolean withInput = n.readsInput || taken.isEmpty();
+    return new NodeScope(withInput ? input : null, nodes, runInfo, taken, index == null ? null : item, index, iteration);
+  }
+
+  /** The outputs of the terminal nodes (no outgoing edge) that completed or failed with an output, by id. */
+  ObjectNode terminalOutputs() {
+    ObjectNode o = Json.object();
+    for (NodeRun r : runs.values()) {
+      if (graph.outgoing(r.def.id()).isEmpty() && r.output != null
+          && (r.status == NodeStatus.COMPLETED || r.status == NodeStatus.FAILED)) {
+        o.set(r.def.id(), r.output);
+      }
+    }
+    return o;
+  }
+
+  /**
    * The frame's result as a loop sees it: the output of its one terminal node (no outgoing edge) that
    * completed or failed with an output, or an object of them by id when there are several.
    */
   JsonNode result() {
-    Map<String, JsonNode> out = new LinkedHashMap<>();
-    for (NodeRun r : runs.values()) {
-      if (graph.outgoing(r.def.id()).isEmpty() && r.output != null
-          && (r.status == NodeStatus.COMPLETED || r.status == NodeStatus.FAILED)) {
-        out.put(r.def.id(), r.output);
-      }
-    }
-    if (out.size() == 1) return out.values().iterator().next();
-    var o = dev.weft.definition.Json.object();
-    out.forEach(o::set);
-    return o;
+    ObjectNode out = terminalOutputs();
+    return out.size() == 1 ? out.values().iterator().next() : out;
   }
 
   /** The frame at a safe point (nothing in flight), keeping only the outputs still to be read. */

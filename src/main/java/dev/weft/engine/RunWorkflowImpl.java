@@ -11,7 +11,6 @@ import dev.weft.node.WaitNodeType;
 import dev.weft.definition.WorkflowDefinition;
 import dev.weft.engine.NodeExecutor.Outcome;
 import dev.weft.expression.ExpressionEngine;
-import dev.weft.expression.Scope;
 import dev.weft.node.NodeKind;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeResult;
@@ -22,7 +21,6 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,14 +69,8 @@ public class RunWorkflowImpl implements RunWorkflow {
   private int wakes;
   /** Runs recorded before loops, sub-workflows and continue-as-new existed replay without them. */
   private boolean composite;
-  /** Set when the run's history reached its budget: nothing new starts, and the run continues-as-new once nothing runs. */
-  private boolean draining;
-  /** Wait nodes (timers, human tasks) in flight: a run does not cut them, so it drains only without them (or when it must). */
-  private int waitsInFlight;
-  /** How many Temporal runs this run continued from. */
-  private int continued;
-  /** The history budget of this Temporal run (see {@link #checkBudget}). */
-  private int historyBudget;
+  /** When the run drains and continues-as-new. */
+  private final RunLength length;
   /** The run's bookkeeping besides scheduling, created and owned by this instance. */
   private final RunEvents events;
   private final HumanTasks tasks;
@@ -98,6 +90,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     this.view = new RunStateView(live, tasks, settings.statePreviewBytes());
     this.nodes = new NodeExecutor(invoker, tasks);
     this.loops = new Loops(this, expressions, invoker.isSampling(), settings);
+    this.length = new RunLength(settings);
     this.children = new ChildRuns(invoker);
   }
 
@@ -105,8 +98,7 @@ public class RunWorkflowImpl implements RunWorkflow {
   public RunResult run(RunInput input) {
     this.in = input;
     tasks.start(input);
-    RunCarry carry = input.carriedRef() != null
-        ? Json.MAPPER.treeToValue(loops.payloads().load(input.carriedRef()), RunCarry.class) : input.carried();
+    RunCarry carry = RunLength.carried(input, loops.payloads());
     this.startedAt = carry == null ? now() : carry.startedAt();
     // The workflow's own log lines carry the run id like the activities' (MDC is thread-local: no effect on replay).
     MDC.put(Mdc.RUN_ID, runId());
@@ -114,9 +106,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     events.recording(Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1);
     composite = Workflow.getVersion(TemporalNames.CHANGE_COMPOSITE, Workflow.DEFAULT_VERSION, 1) >= 1;
     events.ordered(composite);
-    // The budget is the worker's setting when the run (or its continuation) started, kept in history:
-    // changing the setting never changes where a run in flight continues-as-new on replay.
-    if (composite) historyBudget = Workflow.sideEffect(Integer.class, settings::historyBudget);
+    length.start(composite, carry);
     visibility.start();
     WorkflowDefinition def = input.definition().definition();
     top = new Frame(def.nodes(), def.edges(), null, null, null, null, this::newRun);
@@ -146,7 +136,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       if (composite) children.startErrorWorkflow(in, failed, runError, startedAt);
       throw ApplicationFailure.newNonRetryableFailure(runError.message(), TemporalNames.RUN_FAILED, runError);
     }
-    if (output == null) output = terminalOutputs();
+    if (output == null) output = top.terminalOutputs();
     // Updates still answering (a decision the last node took) finish before the run does.
     Workflow.await(Workflow::isEveryHandlerFinished);
     status = RunStatus.COMPLETED;
@@ -193,7 +183,7 @@ public class RunWorkflowImpl implements RunWorkflow {
         if (f.running.isEmpty()) {
           if (!f.anyReady()) break;
           // Nothing of this frame runs, and what is ready waits for the next Temporal run.
-          if (draining) return new FrameEnd(null, null, f.carry(), false);
+          if (length.draining()) return new FrameEnd(null, null, f.carry(), false);
         }
         flush();
         Workflow.await(() -> wakes != f.wakeSeen || f.running.values().stream().anyMatch(Promise::isCompleted));
@@ -260,45 +250,28 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   /** Whether new nodes are held back: by a pause, or by a drain before a continue-as-new. */
   boolean holding() {
-    return paused || draining;
+    return paused || length.draining();
   }
 
   boolean draining() {
-    return draining;
+    return length.draining();
   }
 
   int wakes() {
     return wakes;
   }
 
-  /**
-   * Starts draining when the run's history reached its budget (or Temporal suggests a continue-as-new):
-   * at once when no timer or human task is in flight, since those cannot be cut; otherwise at twice the
-   * budget, waiting for them.
-   */
+  /** Starts draining when the run's history reached its budget (see {@link RunLength}), and wakes every frame. */
   void checkBudget() {
-    if (!composite || draining) return;
-    io.temporal.workflow.WorkflowInfo info = Workflow.getInfo();
-    long length = info.getHistoryLength();
-    boolean soft = length >= historyBudget || info.isContinueAsNewSuggested();
-    if (!soft || (waitsInFlight > 0 && length < 2L * historyBudget)) return;
-    draining = true;
-    wakes++;
+    if (length.check()) wakes++;
   }
 
   /** The next Temporal run of this run goes on from {@code graph}; events are written and updates answered first. */
   private void continueAsNew(RunCarry.FrameCarry graph) {
     Workflow.await(Workflow::isEveryHandlerFinished);
     flush();
-    RunCarry carry = new RunCarry(startedAt, output, responseStatus, paused, pauses, resumes, continued + 1, graph);
-    log.info("run {} continues as new after {} history events", runId(), Workflow.getInfo().getHistoryLength());
-    // A large carry (a long loop's results) travels by reference, like large node outputs.
-    JsonNode tree = Json.MAPPER.valueToTree(carry);
-    boolean large = Json.sizeOf(tree) > settings.claimCheckBytes();
-    JsonNode ref = large ? loops.payloads().store(runId(), "$carry." + (continued + 1), tree) : null;
-    Workflow.continueAsNew(io.temporal.workflow.ContinueAsNewOptions.newBuilder()
-        .setTypedSearchAttributes(Workflow.getTypedSearchAttributes())
-        .build(), in.continued(large ? null : carry, ref));
+    length.continueAsNew(in, new RunCarry(startedAt, output, responseStatus, paused, pauses, resumes, length.next(), graph),
+        loops.payloads());
   }
 
   private void resumeFrom(RunCarry carry) {
@@ -307,7 +280,6 @@ public class RunWorkflowImpl implements RunWorkflow {
     paused = carry.paused();
     pauses = carry.pauses();
     resumes = carry.resumes();
-    continued = carry.continued();
     top.restore(carry.graph());
   }
 
@@ -433,11 +405,11 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   /** A wait node, counted while in flight: a drain does not cut timers and human tasks. */
   private Outcome runWait(NodeRun n, NodeDef def, NodeScope scope, int base) {
-    waitsInFlight++;
+    length.waitStarted();
     try {
       return nodes.runWait(n, def, scope, base);
     } finally {
-      waitsInFlight--;
+      length.waitEnded();
     }
   }
 
@@ -502,36 +474,12 @@ public class RunWorkflowImpl implements RunWorkflow {
   }
 
   static JsonNode errorObject(NodeError e) {
-    ObjectNode o = Json.object();
-    o.put("code", e.code());
-    o.put("message", e.message());
-    if (e.details() != null) o.set("details", e.details());
-    return o;
+    return e.toJson();
   }
 
-  /**
-   * The scope of a node: only what it reads (the nodes its expressions reference, the sources of its
-   * taken edges, the input when used). Sent to activities, it keeps history small; and a control node
-   * runs as an activity only when something it reads is claim-checked.
-   */
+
   private NodeScope scope(Frame f, NodeRun n) {
-    List<String> taken = new ArrayList<>();
-    for (EdgeDef e : f.graph.incoming(n.def.id())) {
-      if (f.taken(e) && !taken.contains(e.from())) taken.add(e.from());
-    }
-    Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
-    // A body's nodes read their own frame first, then the frames around it (the nodes before the loop).
-    for (Frame fr = f; fr != null; fr = fr.parent) {
-      for (NodeRun r : fr.runs.values()) {
-        boolean needed = n.refs.contains(r.def.id()) || (fr == f && taken.contains(r.def.id()));
-        if (needed && r.status.done() && !nodes.containsKey(r.def.id())) {
-          nodes.put(r.def.id(), new Scope.NodeView(r.status.name(), r.output));
-        }
-      }
-    }
-    boolean withInput = n.readsInput || taken.isEmpty();
-    return new NodeScope(withInput ? in.input() : null, nodes, runInfo(), taken, f.index == null ? null : f.item, f.index,
-        f.iteration);
+    return f.scope(n, in.input(), runInfo());
   }
 
   /**
@@ -558,17 +506,6 @@ public class RunWorkflowImpl implements RunWorkflow {
     o.put("workflowId", in.definition().workflowId());
     o.put("version", in.definition().version());
     o.put("startedAt", startedAt.toString());
-    return o;
-  }
-
-  private JsonNode terminalOutputs() {
-    ObjectNode o = Json.object();
-    for (NodeRun r : top.runs.values()) {
-      if (top.graph.outgoing(r.def.id()).isEmpty() && r.output != null
-          && (r.status == NodeStatus.COMPLETED || r.status == NodeStatus.FAILED)) {
-        o.set(r.def.id(), r.output);
-      }
-    }
     return o;
   }
 

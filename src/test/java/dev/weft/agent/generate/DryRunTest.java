@@ -73,6 +73,30 @@ class DryRunTest {
     assertThat(node(r, "small").get("status").stringValue()).isEqualTo("COMPLETED");
   }
 
+  @Test
+  void loopsIterateOverAFewSampleItemsAndSubworkflowsAnswerASample() {
+    DryRun.Result r = run("""
+        {"name": "each order", "nodes": [
+          {"id": "each", "type": "loop", "config": {"mode": "forEach", "items": "input.orders", "concurrency": 5, "body": {
+            "nodes": [
+              {"id": "price", "type": "http", "config": {"url": "https://erp.example/prices/{{ item.sku }}"}},
+              {"id": "line", "type": "set", "config": {"values": {"sku": "{{ item.sku }}", "at": "{{ index }}",
+                "status": "{{ nodes.price.output.status }}"}}}
+            ],
+            "edges": [{"from": "price", "to": "line"}]}}},
+          {"id": "notify", "type": "subworkflow", "config": {"workflowId": "notify-team", "input": {"lines": "{{ nodes.each.output }}"}}},
+          {"id": "done", "type": "set", "config": {"values": {"n": "{{ size(nodes.each.output) }}"}}}
+        ], "edges": [{"from": "each", "to": "notify"}, {"from": "notify", "to": "done"}]}
+        """, "{\"orders\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}, {\"sku\": \"c\"}, {\"sku\": \"d\"}, {\"sku\": \"e\"}]}");
+    assertThat(r.violations()).as(r.report().toString()).isEmpty();
+    assertThat(r.report().get("status").stringValue()).isEqualTo("completed");
+    JsonNode each = node(r, "each").get("output");
+    assertThat(each.size()).as("sample items").isEqualTo(3);
+    assertThat(each.get(2).get("sku").stringValue()).isEqualTo("c");
+    assertThat(node(r, "notify").at("/output/sampled").asBoolean()).isTrue();
+    assertThat(node(r, "done").at("/output/n").asInt()).isEqualTo(3);
+  }
+
   /** What the prompt shows the model as good answers passes the dry run with its sample input. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.FieldSource("dev.weft.agent.generate.GenerationPrompt#EXAMPLES")
