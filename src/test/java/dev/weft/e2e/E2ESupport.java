@@ -53,7 +53,7 @@ abstract class E2ESupport {
     Files.deleteIfExists(temporal.dbFile());
     temporal.start();
     weft = new WeftProcess(dir, temporal.address(), "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-        "postgres", "postgres", stub.url("/v1"));
+        "postgres", "postgres", stub.url("/v1"), weftEnv());
     rest = new Rest(weft::baseUrl);
     weft.start(rest);
     log.info("e2e environment of {} up in {} ms: PostgreSQL :{}, Temporal {} (UI {}), Weft {}", getClass().getSimpleName(),
@@ -80,6 +80,11 @@ abstract class E2ESupport {
         log.warn("cleanup step failed", e);
       }
     }
+  }
+
+  /** Settings of this test class's Weft process, as environment variables. */
+  protected java.util.Map<String, String> weftEnv() {
+    return java.util.Map.of();
   }
 
   /** Prints the tails of the process logs when a test fails, so CI output shows why. */

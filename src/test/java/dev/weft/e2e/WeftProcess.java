@@ -20,8 +20,15 @@ final class WeftProcess {
 
   /** @param modelBaseUrl an OpenAI-compatible endpoint (up to /v1) for the {@code default} model profile */
   WeftProcess(Path dir, String temporalAddress, String jdbcUrl, String dbUser, String dbPassword, String modelBaseUrl) {
+    this(dir, temporalAddress, jdbcUrl, dbUser, dbPassword, modelBaseUrl, Map.of());
+  }
+
+  /** @param extraEnv more environment for the process (settings of one test class) */
+  WeftProcess(Path dir, String temporalAddress, String jdbcUrl, String dbUser, String dbPassword, String modelBaseUrl,
+      Map<String, String> extraEnv) {
     this.dir = dir;
-    this.env = Map.ofEntries(
+    this.env = new java.util.HashMap<>(extraEnv);
+    this.env.putAll(Map.ofEntries(
         // The profile as JSON, as a container platform would pass it; the key only by the name of its variable.
         Map.entry("SPRING_APPLICATION_JSON", """
             {"weft": {"ai": {"models": {"default": {"provider": "openai", "base-url": "%s", "model": "e2e-model",
@@ -34,7 +41,7 @@ final class WeftProcess {
         Map.entry("SPRING_DATASOURCE_PASSWORD", dbPassword),
         Map.entry("SERVER_PORT", String.valueOf(port)),
         Map.entry("SERVER_ADDRESS", "127.0.0.1"),
-        Map.entry("WEFT_ADMIN_KEY", E2EConfig.ADMIN_KEY));
+        Map.entry("WEFT_ADMIN_KEY", E2EConfig.ADMIN_KEY)));
   }
 
   String baseUrl() {
