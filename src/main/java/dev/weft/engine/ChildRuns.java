@@ -93,6 +93,8 @@ final class ChildRuns {
         .setCancellationType(ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setParentClosePolicy(c.waits() ? ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL
             : ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON);
+    // A node's own timeout bounds its child run (all of it, continue-as-new included).
+    if (def.timeout() != null) options.setWorkflowExecutionTimeout(def.timeoutOrDefault());
     searchAttributes(snapshot, options);
     RunWorkflow child = Workflow.newChildWorkflowStub(RunWorkflow.class, options.build());
     Promise<RunResult> result = Async.function(child::run,
@@ -141,7 +143,8 @@ final class ChildRuns {
       return Outcome.failed(new NodeError(TERMINATED, "child run " + childId + " was terminated", details), attempt);
     }
     if (cause instanceof TimeoutFailure) {
-      return Outcome.failed(new NodeError(FAILED, "child run " + childId + " timed out", details), attempt);
+      return Outcome.failed(new NodeError("node.timeout", "child run " + childId + " did not end within the node's timeout",
+          details), attempt);
     }
     return Outcome.failed(new NodeError(START_FAILED, "child run " + childId + " could not run: " + f.getMessage(), details),
         attempt);

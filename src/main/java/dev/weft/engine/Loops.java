@@ -105,6 +105,25 @@ final class Loops {
     Map<Integer, CancellationScope> scopes = new TreeMap<>();
     NodeError failure = null;
     int[] seen = {run.wakes()};
+    try {
+      return forEach(n, c, items, size, p, concurrency, onError, inflight, scopes, f, seen);
+    } catch (CanceledFailure e) {
+      // A cancelled run: the iterations in flight end first (their nodes are marked cancelled), then the loop.
+      settle(inflight);
+      return Outcome.cancelled();
+    }
+  }
+
+  /** Waits, outside the cancelled scope, until every iteration in flight has ended. */
+  private static void settle(Map<Integer, Promise<FrameEnd>> inflight) {
+    Workflow.newDetachedCancellationScope(
+        () -> Workflow.await(() -> inflight.values().stream().allMatch(Promise::isCompleted))).run();
+  }
+
+  private Outcome forEach(NodeRun n, LoopNodeConfig c, JsonNode items, int size, LoopProgress p, int concurrency,
+      OnItemError onError, Map<Integer, Promise<FrameEnd>> inflight, Map<Integer, CancellationScope> scopes, Frame f,
+      int[] seen) {
+    NodeError failure = null;
     while (true) {
       while (failure == null && !run.holding() && inflight.size() < concurrency) {
         int i;
@@ -166,7 +185,7 @@ final class Loops {
         }
       }
       if (CancellationScope.current().isCancelRequested()) {
-        Workflow.await(() -> inflight.values().stream().allMatch(Promise::isCompleted));
+        settle(inflight);
         return Outcome.cancelled();
       }
       run.checkBudget();
@@ -217,7 +236,13 @@ final class Loops {
       Map<Integer, Promise<FrameEnd>> inflight = new TreeMap<>();
       start(i, body, inflight, new TreeMap<>());
       p.running = 1;
-      FrameEnd end = inflight.get(i).get();
+      FrameEnd end;
+      try {
+        end = inflight.get(i).get();
+      } catch (CanceledFailure e) {
+        settle(inflight);
+        return Outcome.cancelled();
+      }
       p.running = 0;
       if (end.canceled()) return Outcome.cancelled();
       if (end.suspended()) {

@@ -114,7 +114,12 @@ final class RunEvents {
     pending.clear();
     flushing = true;
     try {
-      eventWriter.record(batch);
+      if (ordered) {
+        // A cancelled loop iteration still writes what it did: outside its cancelled scope.
+        Workflow.newDetachedCancellationScope(() -> eventWriter.record(batch)).run();
+      } else {
+        eventWriter.record(batch);
+      }
     } finally {
       flushing = false;
     }

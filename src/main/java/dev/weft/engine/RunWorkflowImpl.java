@@ -210,6 +210,14 @@ public class RunWorkflowImpl implements RunWorkflow {
         checkBudget();
       }
     } catch (CanceledFailure e) {
+      // Loops and child runs end first, outside the cancelled scope: their iterations' nodes are marked
+      // cancelled and their children are cancelled before the run ends.
+      List<Promise<Outcome>> composites = f.running.entrySet().stream()
+          .filter(r -> f.runs.get(r.getKey()).kind == NodeKind.COMPOSITE).map(Map.Entry::getValue).toList();
+      if (!composites.isEmpty()) {
+        Workflow.newDetachedCancellationScope(() -> Workflow.await(() -> composites.stream().allMatch(Promise::isCompleted)))
+            .run();
+      }
       f.running.keySet().forEach(id -> finish(f, f.runs.get(id), NodeStatus.CANCELED));
       throw e;
     }

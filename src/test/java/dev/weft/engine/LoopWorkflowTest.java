@@ -178,4 +178,26 @@ class LoopWorkflowTest {
     assertThat(out.get(0).path("yes").isMissingNode() ? out.get(0) : out.get(0).get("yes")).isNotNull();
     assertThat(Json.MAPPER.writeValueAsString(out)).contains("\"id\":\"e1\",\"ok\":true").contains("\"id\":\"e2\",\"ok\":false");
   }
+
+  @Test
+  void cancellingARunCancelsTheIterationsInFlight() {
+    WorkflowStub run = t.start("""
+        {"name": "cancel", "nodes": [
+          {"id": "each", "type": "loop", "config": {"mode": "forEach", "items": "[1, 2, 3]", "concurrency": 2, "body": {
+            "nodes": [{"id": "nap", "type": "delay", "config": {"duration": "30d"}}]}}}
+        ]}
+        """, "{}");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> t.state(run).nodes().containsKey("nap[1]"));
+    run.cancel();
+    assertThatThrownBy(() -> run.getResult(RunResult.class)).isInstanceOf(WorkflowFailedException.class);
+    RunState state = t.state(run);
+    assertThat(state.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(state.nodes().get("each").status()).isEqualTo(NodeStatus.CANCELED);
+    List<RunEvent> events = t.events.of(run.getExecution().getWorkflowId());
+    assertThat(events.stream().filter(e -> e.kind() == EventKind.NODE_CANCELED).map(RunEvent::nodeId))
+        .as(events.stream().map(e -> e.nodeId() + ":" + e.kind()).toList().toString())
+        .contains("nap[0]", "nap[1]", "each").doesNotContain("nap[2]");
+    assertThat(events.getLast().kind()).isEqualTo(EventKind.RUN_CANCELED);
+  }
 }

@@ -166,4 +166,20 @@ class SubworkflowWorkflowTest {
     assertThat(history(errorRunId).getEvents())
         .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED);
   }
+
+  @Test
+  void theNodesTimeoutBoundsItsChildRun() {
+    t.save("slow", """
+        {"name": "slow", "nodes": [{"id": "nap", "type": "delay", "config": {"duration": "2d"}}]}
+        """);
+    WorkflowStub run = t.start("""
+        {"name": "bounded", "nodes": [
+          {"id": "call", "type": "subworkflow", "timeout": "1h", "config": {"workflowId": "slow"}}
+        ]}
+        """, "{}");
+    assertThatThrownBy(() -> run.getResult(RunResult.class)).isInstanceOf(WorkflowFailedException.class);
+    NodeError e = t.state(run).nodes().get("call").error();
+    assertThat(e.code()).isEqualTo("node.timeout");
+    assertThat(e.message()).contains(run.getExecution().getWorkflowId() + ".call");
+  }
 }
