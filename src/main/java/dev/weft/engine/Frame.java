@@ -121,7 +121,8 @@ final class Frame {
     Map<String, RunCarry.NodeCarry> nodes = new LinkedHashMap<>();
     runs.forEach((id, r) -> nodes.put(id, new RunCarry.NodeCarry(r.status, r.attempts, r.startedAt, r.endedAt,
         r.status.done() ? r.ports : null, needed.contains(id) ? r.output : null, r.error, r.waits, r.decisions, r.reminders,
-        r.loop == null ? null : r.loop.carry())));
+        // Only a loop cut half-way carries its progress; an ended one has its output.
+        r.loop == null || r.status.done() ? null : r.loop.carry())));
     List<Boolean> taken = new ArrayList<>();
     for (EdgeDef e : edges) taken.add(edgeTaken.get(e));
     return new RunCarry.FrameCarry(nodes, taken);
