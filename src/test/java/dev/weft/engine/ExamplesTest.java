@@ -1,6 +1,7 @@
 package dev.weft.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.ai.ScriptedModels;
 import dev.weft.definition.Json;
@@ -8,6 +9,7 @@ import dev.weft.validate.ValidationReport;
 import dev.weft.node.JsonSchemas;
 import dev.weft.node.llm.LlmClassifyNode;
 import dev.weft.node.llm.LlmExtractNode;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,19 +24,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.ai.chat.prompt.Prompt;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The examples under examples/ are documentation that must not rot: each one is valid, and each one
  * that needs no network completes when run with its {@code .input.json}. Their {@code llm.*} nodes get
  * a scripted model: the first label when asked to classify, a value synthesised from the schema when
- * asked to extract, and a fixed text otherwise.
+ * asked to extract, and a fixed text otherwise. An example with an {@code "id"} is saved under it first,
+ * so the {@code subworkflow} nodes and {@code onFailure} of the others can run it.
  */
 class ExamplesTest {
   private static EngineTestSupport t;
 
   @BeforeAll
-  static void setUp() {
-    t = new EngineTestSupport(ScriptedModels.client(ExamplesTest::answer));
+  static void setUp() throws IOException {
+    t = withSavedExamples();
+  }
+
+  /** A test environment in which every example with an {@code "id"} is saved under it. */
+  private static EngineTestSupport withSavedExamples() throws IOException {
+    EngineTestSupport s = new EngineTestSupport(ScriptedModels.client(ExamplesTest::answer));
+    for (Path file : examples().toList()) {
+      String json = Files.readString(file);
+      JsonNode id = Json.parse(json).get("id");
+      if (id != null && id.isString()) s.save(id.stringValue(), json);
+    }
+    return s;
   }
 
   @AfterAll
@@ -117,5 +132,81 @@ class ExamplesTest {
 
     assertThat(r.output()).isEqualTo(Json.parse("""
         {"rows": 4, "mean": 140.0, "median": 110.0, "large": ["a-1", "a-4"]}"""));
+  }
+
+  @Test
+  void thePaginatedFetchFollowsTheCursorsAndFlattensThePages() throws IOException {
+    WorkflowStub run = t.start(Files.readString(Path.of("examples/paginated-fetch.json")),
+        Files.readString(Path.of("examples/paginated-fetch.input.json")));
+
+    JsonNode all = run.getResult(RunResult.class).output().get("all");
+
+    assertThat(all.get("count").asInt()).isEqualTo(5);
+    assertThat(all.get("pages").asInt()).isEqualTo(3);
+    assertThat(all.get("complete").asBoolean()).isTrue();
+    assertThat(all.get("items").findValuesAsString("id")).containsExactly("c-1", "c-2", "c-3", "c-4", "c-5");
+    JsonNode pages = t.state(run).nodes().get("pages").output();
+    assertThat(pages.get("results").findValues("cursor")).extracting(JsonNode::asInt).containsExactly(0, 1, 2);
+    assertThat(pages.get("iterations").asInt()).isEqualTo(3);
+    assertThat(pages.get("exhausted").asBoolean()).isFalse();
+  }
+
+  @Test
+  void theForEachExamplePricesEveryLineInItemOrder() throws IOException {
+    WorkflowStub run = t.start(Files.readString(Path.of("examples/order-items-foreach.json")),
+        Files.readString(Path.of("examples/order-items-foreach.input.json")));
+
+    JsonNode out = run.getResult(RunResult.class).output();
+
+    assertThat(out.get("orderId").stringValue()).isEqualTo("A-1017");
+    assertThat(out.get("lines").findValuesAsString("sku")).containsExactly("pen", "notebook", "stapler", "paper", "tape");
+    assertThat(out.get("lines").get(1)).isEqualTo(Json.parse("{\"line\": 2, \"sku\": \"notebook\", \"qty\": 3, \"total\": 11.34}"));
+    assertThat(out.get("total").asDouble()).isEqualTo(68.83);
+    // Each iteration's node is named with its index.
+    assertThat(t.events.of(run.getExecution().getWorkflowId()).stream().map(RunEvent::nodeId))
+        .contains("line[0]", "line[4]");
+  }
+
+  @Test
+  void theParentRunsTheSavedChildAsAChildRun() throws IOException {
+    WorkflowStub run = t.start(Files.readString(Path.of("examples/parent-child.json")),
+        Files.readString(Path.of("examples/parent-child.input.json")));
+
+    JsonNode out = run.getResult(RunResult.class).output();
+
+    assertThat(out.get("invoiceId").stringValue()).isEqualTo("INV-2041");
+    assertThat(out.get("tax")).isEqualTo(Json.parse("""
+        {"net": 120, "country": "DE", "rate": 0.19, "tax": 22.8, "gross": 142.8}"""));
+    String childId = run.getExecution().getWorkflowId() + ".tax";
+    RunState child = t.client.newWorkflowStub(RunWorkflow.class, childId).state();
+    assertThat(child.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(child.workflowId()).isEqualTo("child-tax");
+  }
+
+  /**
+   * In its own test environment: the error workflow outlives the child run that started it, and the
+   * time-skipping test server (temporal-testing 1.38.0) keeps time skipping locked once an abandoned
+   * child completes after its parent closed, so later runs there would wait for their timers in real
+   * time (expense-approval's 72 h, for one).
+   */
+  @Test
+  void aFailingChildFailsTheParentsNodeAndStartsItsErrorWorkflow() throws IOException {
+    try (EngineTestSupport own = withSavedExamples()) {
+      WorkflowStub run = own.start(Files.readString(Path.of("examples/parent-child.json")),
+          "{\"invoiceId\": \"INV-2042\", \"net\": 50, \"country\": \"XX\"}");
+
+      assertThatThrownBy(() -> run.getResult(RunResult.class)).isInstanceOf(WorkflowFailedException.class);
+
+      String childId = run.getExecution().getWorkflowId() + ".tax";
+      NodeError e = own.state(run).nodes().get("tax").error();
+      assertThat(e.code()).isEqualTo("expr.eval");
+      assertThat(e.message()).startsWith("child run " + childId + " failed: node 'rate' failed");
+      assertThat(e.details().get("childRunId").stringValue()).isEqualTo(childId);
+      // The child's workflow names error-report in onFailure: the failed child started it.
+      WorkflowStub report = own.client.newUntypedWorkflowStub(childId + ".onfailure");
+      JsonNode text = report.getResult(RunResult.class).output().get("report");
+      assertThat(text.get("code").stringValue()).isEqualTo("expr.eval");
+      assertThat(text.get("text").stringValue()).startsWith("Run " + childId + " of child-tax v1 failed at node rate: expr.eval");
+    }
   }
 }

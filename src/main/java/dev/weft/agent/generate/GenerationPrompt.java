@@ -23,7 +23,7 @@ final class GenerationPrompt {
   static final String FORMAT_RESOURCE = "ai/definition-format.md";
   /** The examples, from the repository's examples/ folder: the name of NAME.json and NAME.input.json. */
   static final List<String> EXAMPLES = List.of("hello", "expense-approval", "webhook-signup", "order-totals-js",
-      "csv-stats-python");
+      "csv-stats-python", "paginated-fetch", "order-items-foreach", "parent-child");
 
   private final String system;
 
