@@ -257,7 +257,7 @@ final class Loops {
       p.completed++;
       p.last = end.result();
       if (Boolean.TRUE.equals(c.collect())) p.results.add(end.result());
-      if (until(c, body)) break;
+      if (until(c, body, scope)) break;
     }
     ObjectNode out = Json.object();
     out.set("result", p.last == null ? Json.MAPPER.nullNode() : p.last);
@@ -270,8 +270,11 @@ final class Loops {
     return done(n, out);
   }
 
-  /** {@code until} in the scope of the iteration that just ended: its nodes, the nodes before the loop, item and index. */
-  private boolean until(LoopNodeConfig c, Frame body) {
+  /**
+   * {@code until} in the scope of the iteration that just ended: its nodes, the nodes before the loop,
+   * the run's input and metadata, item and index.
+   */
+  private boolean until(LoopNodeConfig c, Frame body, NodeScope scope) {
     ExpressionEngine.Compiled compiled = expressions.compile(c.until(), false, true);
     Map<String, Scope.NodeView> nodes = new LinkedHashMap<>();
     for (Frame fr = body; fr != null; fr = fr.parent) {
@@ -281,7 +284,8 @@ final class Loops {
         }
       }
     }
-    JsonNode v = expressions.evaluate(c.until(), "/config/until", new Scope(null, nodes, null, body.item, body.index), false);
+    JsonNode v = expressions.evaluate(c.until(), "/config/until",
+        new Scope(scope.input() != null ? scope.input() : run.input(), nodes, scope.run(), body.item, body.index), false);
     if (!v.isBoolean()) {
       throw new ExpressionException("expr.not_boolean", c.until(), "/config/until",
           "gave " + (v.isNull() ? "null" : v.getNodeType().name().toLowerCase()) + ", not a boolean");

@@ -256,6 +256,11 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
   }
 
+  /** The run's input (what {@code input} is in expressions). */
+  JsonNode input() {
+    return in.input();
+  }
+
   /** Whether new nodes are held back: by a pause, or by a drain before a continue-as-new. */
   boolean holding() {
     return paused || length.draining();
@@ -387,10 +392,14 @@ public class RunWorkflowImpl implements RunWorkflow {
           : nodes.evaluate(def, scope, base);
       if (o.canceled() || o.error() == null || n.def.onErrorMode() != OnError.ASK) return o;
       HumanTask.Decision d;
+      // An open question is a wait like an approval: a drain does not cut it.
+      length.waitStarted();
       try {
         d = tasks.askOperators(n, o.error(), o.attempts(), def, f.graph.outgoing(n.def.id()));
       } catch (CanceledFailure e) {
         return Outcome.cancelled();
+      } finally {
+        length.waitEnded();
       }
       switch (d.action()) {
         case HumanTasks.ACTION_RETRY -> {

@@ -200,4 +200,19 @@ class LoopWorkflowTest {
         .contains("nap[0]", "nap[1]", "each").doesNotContain("nap[2]");
     assertThat(events.getLast().kind()).isEqualTo(EventKind.RUN_CANCELED);
   }
+
+  @Test
+  void untilReadsTheRunsInputAndMetadata() {
+    WorkflowStub run = t.start("""
+        {"name": "until input", "nodes": [
+          {"id": "first", "type": "set", "config": {"values": {"go": true}}},
+          {"id": "again", "type": "loop", "config": {"mode": "repeat", "maxIterations": 10,
+            "until": "index >= input.max - 1 && run.workflowId == 'wf'",
+            "body": {"nodes": [{"id": "tick", "type": "set", "config": {"values": {"i": "{{ index }}"}}}]}}}
+        ], "edges": [{"from": "first", "to": "again"}]}
+        """, "{\"max\": 4}");
+    JsonNode out = output(run).get("again");
+    assertThat(out.path("iterations").asInt()).isEqualTo(4);
+    assertThat(out.path("exhausted").asBoolean()).isFalse();
+  }
 }
