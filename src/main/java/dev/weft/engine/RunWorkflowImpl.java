@@ -36,9 +36,12 @@ import tools.jackson.databind.node.ObjectNode;
  * branches concurrently. A node runs once every incoming edge is resolved and at least one is taken;
  * a node whose incoming edges are all dead is skipped, and so is everything only it leads to.
  *
- * <p>This class is the scheduling loop and the Temporal handlers; each run's bookkeeping lives in
- * helpers this instance creates and owns: {@link NodeExecutor} (how one node execution runs),
- * {@link HumanTasks} (open tasks, decisions, {@code onError: ask}), {@link RunEvents} (the event log),
+ * <p>This class is the scheduling loop and the Temporal handlers. The loop schedules a {@link Frame}:
+ * the run's own graph, or one iteration of a loop body (each in its own workflow thread). Each run's
+ * bookkeeping lives in helpers this instance creates and owns: {@link NodeExecutor} (how one node
+ * execution runs), {@link Loops} (a loop node's iterations), {@link ChildRuns} (sub-workflows and the
+ * error workflow), {@link RunLength} (the history budget and continue-as-new), {@link HumanTasks}
+ * (open tasks, decisions, {@code onError: ask}), {@link RunEvents} (the event log),
  * {@link RunVisibility} (search attributes) and {@link RunStateView} (the {@code state} query).
  *
  * <p>Deterministic by construction: no I/O, clocks or randomness here but {@link Workflow}'s own, and
