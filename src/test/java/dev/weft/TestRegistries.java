@@ -15,6 +15,7 @@ import dev.weft.node.form.FormNode;
 import dev.weft.node.filter.FilterNode;
 import dev.weft.node.http.HttpNode;
 import dev.weft.node.http.HttpNodeSettings;
+import dev.weft.node.http.OutboundGuard;
 import dev.weft.node.ifelse.IfNode;
 import dev.weft.node.llm.LlmChatNode;
 import dev.weft.node.llm.LlmClassifyNode;
@@ -33,6 +34,13 @@ import java.util.List;
 public final class TestRegistries {
   private TestRegistries() {}
 
+  /**
+   * The {@code http} node's settings in tests: the defaults, with loopback {@code 127.0.0.1} allowed by the
+   * outbound guard, since tests call stubs there.
+   */
+  public static final HttpNodeSettings LOCAL_HTTP =
+      HttpNodeSettings.DEFAULTS.withOutbound(new OutboundGuard(List.of("127.0.0.1/32"), true));
+
   /** The built-in types; the {@code llm.*} ones with {@link TestModels#offline()} profiles. */
   public static List<NodeType<?>> builtins() {
     return builtins(TestModels.offline());
@@ -40,7 +48,7 @@ public final class TestRegistries {
 
   public static List<NodeType<?>> builtins(LlmClient llm) {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
-        new DelayNode(), new HttpNode(HttpNodeSettings.DEFAULTS), new ApprovalNode(), new FormNode(),
+        new DelayNode(), new HttpNode(LOCAL_HTTP), new ApprovalNode(), new FormNode(),
         new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm),
         new CodeNode(TestCodeRunners.shared()), new LoopNode(), new SubworkflowNode());
   }

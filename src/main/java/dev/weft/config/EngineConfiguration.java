@@ -42,7 +42,7 @@ public class EngineConfiguration {
 
   @Bean
   HttpNode httpNode(WeftProperties props) {
-    return new HttpNode(props.http().settings());
+    return new HttpNode(props.http().settings(props.outbound()));
   }
 
   @Bean

@@ -4,6 +4,7 @@ import dev.weft.definition.DefinitionLimits;
 import dev.weft.engine.EngineSettings;
 import dev.weft.expression.ExpressionLimits;
 import dev.weft.node.http.HttpNodeSettings;
+import dev.weft.node.http.OutboundGuard;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,6 +17,7 @@ public record WeftProperties(
     @DefaultValue Engine engine,
     @DefaultValue Limits limits,
     @DefaultValue Http http,
+    @DefaultValue Outbound outbound,
     @DefaultValue Api api,
     @DefaultValue Embedded embedded,
     @DefaultValue Security security) {
@@ -114,10 +116,26 @@ public record WeftProperties(
     }
   }
 
+  /**
+   * The outbound guard of the {@code http} node ({@link OutboundGuard}): {@code allow} lists CIDRs and host
+   * names it may reach although they are private, loopback or link-local; {@code blockPrivate} {@code false}
+   * turns the range check off (cloud-metadata endpoints stay refused unless allowed by exact name or address).
+   */
+  public record Outbound(List<String> allow, @DefaultValue("true") boolean blockPrivate) {
+    public Outbound {
+      allow = allow == null ? List.of() : List.copyOf(allow);
+    }
+
+    /** @throws IllegalArgumentException when an allow entry is neither a CIDR nor a host name */
+    public OutboundGuard guard() {
+      return new OutboundGuard(allow, blockPrivate);
+    }
+  }
+
   /** The {@code http} node. */
   public record Http(@DefaultValue("10485760") int maxResponseBytes, @DefaultValue("10s") Duration connectTimeout) {
-    public HttpNodeSettings settings() {
-      return new HttpNodeSettings(maxResponseBytes, connectTimeout);
+    public HttpNodeSettings settings(Outbound outbound) {
+      return new HttpNodeSettings(maxResponseBytes, connectTimeout, outbound.guard());
     }
   }
 }

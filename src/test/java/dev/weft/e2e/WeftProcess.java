@@ -41,7 +41,9 @@ final class WeftProcess {
         Map.entry("SPRING_DATASOURCE_PASSWORD", dbPassword),
         Map.entry("SERVER_PORT", String.valueOf(port)),
         Map.entry("SERVER_ADDRESS", "127.0.0.1"),
-        Map.entry("WEFT_ADMIN_KEY", E2EConfig.ADMIN_KEY)));
+        Map.entry("WEFT_ADMIN_KEY", E2EConfig.ADMIN_KEY),
+        // The http node's outbound guard refuses loopback by default; the harness's stubs listen on 127.0.0.1.
+        Map.entry("WEFT_OUTBOUND_ALLOW", "127.0.0.1/32")));
   }
 
   String baseUrl() {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -49,6 +50,12 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   private static final java.util.Set<String> RESTRICTED_HEADERS = java.util.Set.of("connection", "content-length",
       "expect", "host", "upgrade");
 
+  /** Dropped when a redirect leads to another origin. */
+  private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization", "cookie",
+      "proxy-authorization");
+  /** As {@link HttpClient}'s own default ({@code jdk.httpclient.redirects.retrylimit}). */
+  private static final int MAX_REDIRECTS = 5;
+
   private final HttpNodeSettings settings;
   private final HttpClient client;
 
@@ -56,7 +63,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     this.settings = settings;
     this.client = HttpClient.newBuilder()
         .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .build();
   }
 
@@ -132,23 +139,25 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   @Override
   public NodeResult execute(HttpNodeConfig config, NodeContext ctx) {
     URI uri = uri(config);
-    HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(ctx.timeout());
-    headers(config, req);
-    idempotencyKey(config, ctx, req);
-    req.method(config.method().name(), body(config, req));
-    String target = config.method() + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+    String method = config.method().name();
+    HttpRequest request = request(config, ctx, uri, method, true, true);
+    Instant deadline = Instant.now().plus(ctx.timeout());
     HttpResponse<InputStream> resp;
-    try {
-      resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
-      throw new NodeFailure("http.connect", target + ": connect timed out", true);
-    } catch (HttpTimeoutException e) {
-      throw new NodeFailure("http.timeout", target + ": no answer within " + ctx.timeout(), true);
-    } catch (IOException e) {
-      throw new NodeFailure("http.connect", target + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NodeFailure("http.interrupted", target + ": interrupted", true);
+    String target;
+    // Redirects are followed here, not by the client, so that every hop's address passes the outbound guard.
+    for (int hop = 0; ; hop++) {
+      target = method + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath();
+      guard(uri, hop > 0);
+      resp = send(request, deadline, target, ctx);
+      Optional<URI> next = hop < MAX_REDIRECTS ? redirect(uri, resp) : Optional.empty();
+      if (next.isEmpty()) break;
+      preview(resp.body());
+      int code = resp.statusCode();
+      String nextMethod = code == 303 || ((code == 301 || code == 302) && method.equals("POST")) ? "GET" : method;
+      boolean sameOrigin = origin(next.get()).equals(origin(uri));
+      request = request(config, ctx, next.get(), nextMethod, nextMethod.equals(method), sameOrigin);
+      uri = next.get();
+      method = nextMethod;
     }
     int status = resp.statusCode();
     if (config.failOnStatus() && (status < 200 || status > 299)) {
@@ -183,6 +192,80 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     return NodeResult.of(out);
   }
 
+  /**
+   * Resolves the host of {@code uri} and refuses it when the outbound guard does: before anything is sent.
+   * The client then connects to the name just resolved, which the JVM's address cache answers with the
+   * addresses checked here (its TTL, {@code networkaddress.cache.ttl}, 30 s by default, ignores the DNS record's).
+   */
+  private void guard(URI uri, boolean redirected) {
+    String host = uri.getHost();
+    try {
+      settings.outbound().resolve(host);
+    } catch (OutboundGuard.BlockedAddressException e) {
+      throw new NodeFailure("http.blocked_address", (redirected ? "redirect refused: " : "") + e.getMessage(), false);
+    } catch (UnknownHostException e) {
+      throw new NodeFailure("http.connect", "cannot resolve host '" + host + "'", true);
+    }
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest request, Instant deadline, String target, NodeContext ctx) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (left.isNegative() || left.isZero()) {
+      throw new NodeFailure("http.timeout", target + ": no answer within " + ctx.timeout(), true);
+    }
+    try {
+      return client.send(HttpRequest.newBuilder(request, (n, v) -> true).timeout(left).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new NodeFailure("http.connect", target + ": connect timed out", true);
+    } catch (HttpTimeoutException e) {
+      throw new NodeFailure("http.timeout", target + ": no answer within " + ctx.timeout(), true);
+    } catch (IOException e) {
+      throw new NodeFailure("http.connect", target + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeFailure("http.interrupted", target + ": interrupted", true);
+    }
+  }
+
+  /**
+   * Where a redirect leads, as {@link HttpClient.Redirect#NORMAL} would follow it: 301, 302, 303, 307 and 308
+   * with a {@code Location} to an http(s) URL, never from https to http.
+   */
+  private static Optional<URI> redirect(URI from, HttpResponse<?> resp) {
+    int code = resp.statusCode();
+    if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return Optional.empty();
+    Optional<String> location = resp.headers().firstValue("location");
+    if (location.isEmpty()) return Optional.empty();
+    URI to;
+    try {
+      to = from.resolve(URI.create(location.get().trim()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (to.getScheme() == null || !to.getScheme().matches("(?i)https?") || to.getHost() == null) return Optional.empty();
+    if (from.getScheme().equalsIgnoreCase("https") && to.getScheme().equalsIgnoreCase("http")) return Optional.empty();
+    return Optional.of(to);
+  }
+
+  private static String origin(URI uri) {
+    int port = uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+  }
+
+  /**
+   * One hop's request. A redirect to another origin drops the credential headers (Authorization, Cookie,
+   * Proxy-Authorization); one that changes the method to GET drops the body.
+   */
+  private static HttpRequest request(HttpNodeConfig config, NodeContext ctx, URI uri, String method, boolean withBody,
+      boolean withCredentials) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(uri);
+    headers(config, req, withCredentials);
+    idempotencyKey(config, ctx, req);
+    req.method(method, withBody ? body(config, req) : HttpRequest.BodyPublishers.noBody());
+    return req.build();
+  }
+
   private static URI uri(HttpNodeConfig config) {
     StringBuilder url = new StringBuilder(config.url());
     if (!config.query().isEmpty()) {
@@ -208,8 +291,9 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     }
   }
 
-  private static void headers(HttpNodeConfig config, HttpRequest.Builder req) {
+  private static void headers(HttpNodeConfig config, HttpRequest.Builder req, boolean withCredentials) {
     for (Map.Entry<String, String> h : config.headers().entrySet()) {
+      if (!withCredentials && CREDENTIAL_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) continue;
       if (h.getValue() == null) {
         throw new NodeFailure("http.header_invalid", "header '" + h.getKey() + "' has no value", false);
       }

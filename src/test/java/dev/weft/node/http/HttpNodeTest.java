@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -320,7 +321,8 @@ class HttpNodeTest {
 
   @Test
   void theServerLimitCapsTheNodeLimit() {
-    NodeRegistry small = new NodeRegistry(List.of(new HttpNode(new HttpNodeSettings(16, Duration.ofSeconds(5)))));
+    NodeRegistry small = new NodeRegistry(List.of(new HttpNode(new HttpNodeSettings(16, Duration.ofSeconds(5),
+        dev.weft.TestRegistries.LOCAL_HTTP.outbound()))));
     server.stubFor(get(urlPathEqualTo("/x")).willReturn(aResponse().withBody("x".repeat(17))));
 
     NodeFailure f = NodeHarness.harness(small).failure("http", cfg("""
@@ -577,5 +579,102 @@ class HttpNodeTest {
         java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(1));
     assertThat(HttpNode.retryAfter(inAMinute)).hasValueSatisfying(d ->
         assertThat(d).isBetween(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(61)));
+  }
+
+  // The outbound guard. harness() allows 127.0.0.1/32 (TestRegistries.LOCAL_HTTP); these use their own guards.
+
+  private static NodeHarness guarded(OutboundGuard guard) {
+    return NodeHarness.harness(new NodeRegistry(List.of(new HttpNode(HttpNodeSettings.DEFAULTS.withOutbound(guard)))));
+  }
+
+  @Test
+  void loopbackIsRefusedByDefaultAndNothingIsSent() {
+    server.stubFor(any(urlPathEqualTo("/x")).willReturn(aResponse().withBody("ok")));
+
+    NodeFailure f = guarded(OutboundGuard.DEFAULT).failure("http", cfg("""
+        {"method": "POST", "url": "BASE/x", "body": {"a": 1}}"""));
+
+    assertThat(f.code()).isEqualTo("http.blocked_address");
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.getMessage()).contains("'127.0.0.1'", "127.0.0.1 (loopback)", "weft.outbound.allow",
+        "weft.outbound.block-private");
+    assertThat(server.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void aHostNameResolvingToLoopbackIsRefused() {
+    server.stubFor(any(urlPathEqualTo("/x")).willReturn(aResponse().withBody("ok")));
+
+    NodeFailure f = guarded(OutboundGuard.DEFAULT).failure("http", """
+        {"url": "http://localhost:%d/x"}""".formatted(server.port()));
+
+    assertThat(f.code()).isEqualTo("http.blocked_address");
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.getMessage()).contains("host 'localhost' resolves to ").containsPattern("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1");
+    assertThat(server.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void aHostNameOnTheAllowlistIsReached() {
+    server.stubFor(get(urlPathEqualTo("/x")).willReturn(aResponse().withBody("ok")));
+
+    NodeResult r = guarded(new OutboundGuard(List.of("localhost"), true)).run("http", """
+        {"url": "http://localhost:%d/x"}""".formatted(server.port()));
+
+    assertThat(r.output().get("body").stringValue()).isEqualTo("ok");
+  }
+
+  @Test
+  void theMessageOfARefusalCarriesNoSecrets() {
+    NodeFailure f = guarded(OutboundGuard.DEFAULT).failure("http", """
+        {"url": "http://user:s3cret-pw@127.0.0.1:%d/tok/s3cret-path?key=s3cret-query",
+         "headers": {"Authorization": "Bearer s3cret-token"}}""".formatted(server.port()));
+
+    assertThat(f.code()).isEqualTo("http.blocked_address");
+    assertThat(f.getMessage()).doesNotContain("s3cret").contains("127.0.0.1");
+    assertThat(f.details() == null ? "" : f.details().toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aRedirectToABlockedAddressIsRefusedAtTheRedirect() {
+    server.stubFor(get(urlPathEqualTo("/go")).willReturn(aResponse().withStatus(302)
+        .withHeader("Location", "http://169.254.169.254/latest/meta-data/")));
+    server.stubFor(get(urlPathEqualTo("/private")).willReturn(aResponse().withStatus(307)
+        .withHeader("Location", "http://10.0.0.1:%d/x".formatted(server.port()))));
+
+    NodeFailure metadata = harness().failure("http", cfg("""
+        {"url": "BASE/go"}"""));
+    NodeFailure rfc1918 = harness().failure("http", cfg("""
+        {"url": "BASE/private"}"""));
+
+    assertThat(metadata.code()).isEqualTo("http.blocked_address");
+    assertThat(metadata.retryable()).isFalse();
+    assertThat(metadata.getMessage()).startsWith("redirect refused: ").contains("169.254.169.254 (cloud metadata)");
+    assertThat(rfc1918.code()).isEqualTo("http.blocked_address");
+    assertThat(rfc1918.getMessage()).contains("10.0.0.1 (private)");
+    assertThat(server.getAllServeEvents()).hasSize(2);
+  }
+
+  @Test
+  void redirectsToAllowedAddressesAreFollowedAsBefore() {
+    server.stubFor(post(urlPathEqualTo("/see-other")).willReturn(aResponse().withStatus(303).withHeader("Location", "/done")));
+    server.stubFor(put(urlPathEqualTo("/keep")).willReturn(aResponse().withStatus(308).withHeader("Location", "/kept")));
+    server.stubFor(get(urlPathEqualTo("/done")).willReturn(aResponse().withBody("done")));
+    server.stubFor(put(urlPathEqualTo("/kept")).willReturn(aResponse().withBody("kept")));
+    server.stubFor(get(urlPathEqualTo("/loop")).willReturn(aResponse().withStatus(302).withHeader("Location", "/loop")));
+
+    NodeResult seeOther = harness().run("http", cfg("""
+        {"method": "POST", "url": "BASE/see-other", "body": {"a": 1}, "headers": {"Authorization": "Bearer t"}}"""));
+    NodeResult kept = harness().run("http", cfg("""
+        {"method": "PUT", "url": "BASE/keep", "body": {"a": 1}}"""));
+    NodeFailure loop = harness().failure("http", cfg("""
+        {"url": "BASE/loop"}"""));
+
+    assertThat(seeOther.output().get("body").stringValue()).isEqualTo("done");
+    server.verify(getRequestedFor(urlPathEqualTo("/done")).withHeader("Authorization", equalTo("Bearer t")));
+    assertThat(kept.output().get("body").stringValue()).isEqualTo("kept");
+    server.verify(putRequestedFor(urlPathEqualTo("/kept")).withRequestBody(equalToJson("{\"a\": 1}")));
+    assertThat(loop.code()).isEqualTo("http.status");
+    assertThat(loop.details().get("status").intValue()).isEqualTo(302);
   }
 }
