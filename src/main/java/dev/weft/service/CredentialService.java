@@ -114,7 +114,7 @@ public class CredentialService implements CredentialResolver {
     }
     ObjectNode details = Json.object().put("kekKeyId", primary).put("rewrapped", done);
     failed.forEach(details.putArray("failed")::add);
-    audit.record(caller.id(), "credential.rotate_master_key", "credential", null, null, null, details);
+    audit.record(caller.id(), "credential.rotate_master_key", "credential", "*", null, null, details);
     return new Rotation(primary, done, failed);
   }
 
