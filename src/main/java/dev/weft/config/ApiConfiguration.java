@@ -36,8 +36,9 @@ import org.springframework.core.Ordered;
 public class ApiConfiguration {
 
   @Bean
-  WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
-    return new WorkflowService(validator, store, audit, schedules);
+  WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
+      dev.weft.service.CredentialService credentials) {
+    return new WorkflowService(validator, store, audit, schedules, credentials::exists);
   }
 
   @Bean

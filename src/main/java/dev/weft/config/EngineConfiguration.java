@@ -41,8 +41,9 @@ public class EngineConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
   @Bean
-  HttpNode httpNode(WeftProperties props) {
-    return new HttpNode(props.http().settings(props.outbound()));
+  HttpNode httpNode(WeftProperties props, org.springframework.beans.factory.ObjectProvider<dev.weft.node.CredentialResolver> credentials) {
+    return new HttpNode(props.http().settings(props.outbound()),
+        credentials.getIfAvailable(() -> dev.weft.node.CredentialResolver.NONE));
   }
 
   @Bean

@@ -84,6 +84,10 @@ public class SecurityConfiguration {
           a.requestMatchers(PUBLIC).permitAll();
           if (props.security().publicApiDocs()) a.requestMatchers(HttpMethod.GET, apiDocs).permitAll();
           a.requestMatchers("/api/keys", "/api/keys/**", "/api/audit", "/api/audit/**").hasRole(admin);
+          // Credentials: admins rotate the master key, editors manage, operators read metadata (never a secret).
+          a.requestMatchers(HttpMethod.POST, "/api/credentials/rotate-master-key").hasRole(admin);
+          a.requestMatchers(HttpMethod.GET, "/api/credentials", "/api/credentials/**").hasRole(operator);
+          a.requestMatchers("/api/credentials", "/api/credentials/**").hasRole(editor);
           // Human tasks: any principal; the workflow decides whether this one is an assigned approver.
           a.requestMatchers(HttpMethod.GET, "/api/approvals", "/api/approvals/**").authenticated();
           a.requestMatchers(HttpMethod.POST, "/api/runs/*/nodes/*/decision", "/api/runs/*/nodes/*/submit").authenticated();

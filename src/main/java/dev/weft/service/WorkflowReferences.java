@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
  * The save-time checks of a definition that need the store: the workflows its {@code subworkflow} nodes
  * (loop bodies included) and its {@code onFailure} name. A target must exist, not be archived and have
  * a pinned version; running it must not lead back to the workflow being saved; and whoever saves a
- * workflow that starts others must be allowed to start runs. A {@code workflowId} or {@code version}
+ * workflow that starts others must be allowed to start runs. The credentials its http nodes name
+ * ({@code auth.credential}, loop bodies included) must exist. A {@code workflowId} or {@code version}
  * holding a template is not checked (it is known only at run time).
  */
 final class WorkflowReferences {
@@ -35,10 +36,15 @@ final class WorkflowReferences {
   private static final int MAX_NESTING = 32;
 
   private final WorkflowStore store;
+  private final java.util.function.Predicate<String> credentialExists;
 
-  WorkflowReferences(WorkflowStore store) {
+  WorkflowReferences(WorkflowStore store, java.util.function.Predicate<String> credentialExists) {
     this.store = store;
+    this.credentialExists = credentialExists;
   }
+
+  /** An http node's {@code auth.credential}: where it is and the name. */
+  record CredentialUse(String path, String name) {}
 
   /** A subworkflow node: where it is and what it runs ({@code version} null for the latest). */
   record Call(String path, String workflowId, Integer version) {}
@@ -86,6 +92,12 @@ final class WorkflowReferences {
             + String.join(" → ", whole)));
       }
     }
+    Map<String, Boolean> known = new HashMap<>();
+    for (CredentialUse u : credentialUses(def)) {
+      if (!known.computeIfAbsent(u.name(), credentialExists::test)) {
+        v.add(Violation.of(u.path() + "/config/auth/credential", "credential.unknown", "no credential '" + u.name() + "'"));
+      }
+    }
     OnFailureDef onFailure = def.onFailure();
     // Pointing at itself is fine: a run started as an error workflow never starts another.
     if (onFailure != null && onFailure.workflowId() != null && !onFailure.workflowId().equals(selfId)) {
@@ -99,6 +111,33 @@ final class WorkflowReferences {
       }
     }
     return v;
+  }
+
+  /** The credentials the http nodes of a definition name, loop bodies included, in document order. */
+  static List<CredentialUse> credentialUses(WorkflowDefinition def) {
+    List<CredentialUse> out = new ArrayList<>();
+    collectCredentials(Json.MAPPER.valueToTree(def.nodes()), "/nodes", out, 0);
+    return out;
+  }
+
+  private static void collectCredentials(JsonNode nodes, String base, List<CredentialUse> out, int nesting) {
+    if (nodes == null || !nodes.isArray() || nesting > MAX_NESTING) return;
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonNode n = nodes.get(i);
+      String path = base + "/" + i;
+      String type = n.path("type").isString() ? n.get("type").stringValue() : null;
+      JsonNode config = n.get("config");
+      if (config == null || !config.isObject()) continue;
+      if ("http".equals(type)) {
+        JsonNode name = config.path("auth").get("credential");
+        // A malformed name is the node's own violation (http.auth_invalid).
+        if (name != null && name.isString() && name.stringValue().matches("[a-z0-9][a-z0-9_-]{0,62}")) {
+          out.add(new CredentialUse(path, name.stringValue()));
+        }
+      } else if (LoopNode.TYPE.equals(type)) {
+        collectCredentials(config.path("body").get("nodes"), path + "/config/body/nodes", out, nesting + 1);
+      }
+    }
   }
 
   /** The subworkflow nodes of a definition, loop bodies included, in document order. */

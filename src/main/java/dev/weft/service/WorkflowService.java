@@ -29,11 +29,17 @@ public class WorkflowService {
   private final WorkflowReferences references;
 
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
+    this(validator, store, audit, schedules, name -> true);
+  }
+
+  /** {@code credentialExists} answers whether an http node's {@code auth.credential} names a stored credential. */
+  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
+      java.util.function.Predicate<String> credentialExists) {
     this.validator = validator;
     this.store = store;
     this.audit = audit;
     this.schedules = schedules;
-    this.references = new WorkflowReferences(store);
+    this.references = new WorkflowReferences(store, credentialExists);
   }
 
   /** A saved version, and whether this call changed anything. */

@@ -194,7 +194,7 @@ class NodeRegistryTest {
   void schemaOmitsNothingTheRecordDeclares() {
     assertThat(names(REGISTRY.get("http").schema().get("properties"))).containsExactlyInAnyOrder(
         "method", "url", "headers", "query", "body", "responseType", "failOnStatus", "maxResponseBytes",
-        "idempotencyHeader");
+        "idempotencyHeader", "auth");
     assertThat(names(REGISTRY.get("respond").schema().get("properties"))).containsExactlyInAnyOrder("body", "status");
   }
 

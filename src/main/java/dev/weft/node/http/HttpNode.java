@@ -5,6 +5,7 @@ import dev.weft.definition.Violation;
 import dev.weft.expression.Templates;
 import dev.weft.node.ActivityNodeType;
 import dev.weft.node.GraphContext;
+import dev.weft.node.CredentialResolver;
 import dev.weft.node.NodeContext;
 import dev.weft.node.NodeFailure;
 import dev.weft.node.NodeResult;
@@ -55,12 +56,21 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       "proxy-authorization");
   /** As {@link HttpClient}'s own default ({@code jdk.httpclient.redirects.retrylimit}). */
   private static final int MAX_REDIRECTS = 5;
+  /** A credential's name (the same rule as {@code /api/credentials}). */
+  private static final java.util.regex.Pattern CREDENTIAL_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   private final HttpNodeSettings settings;
   private final HttpClient client;
+  private final CredentialResolver credentials;
 
+  /** Without a credentials store: a node with {@code auth} fails with {@code credential.unknown}. */
   public HttpNode(HttpNodeSettings settings) {
+    this(settings, CredentialResolver.NONE);
+  }
+
+  public HttpNode(HttpNodeSettings settings, CredentialResolver credentials) {
     this.settings = settings;
+    this.credentials = credentials;
     this.client = HttpClient.newBuilder()
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -90,6 +100,11 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       idempotencyHeader(config.idempotencyHeader());
     } catch (IllegalArgumentException e) {
       out.add(Violation.of("/idempotencyHeader", "http.idempotency_header_invalid", e.getMessage()));
+    }
+    if (config.auth() != null && config.auth().credential() != null
+        && !CREDENTIAL_NAME.matcher(config.auth().credential()).matches()) {
+      out.add(Violation.of("/auth/credential", "http.auth_invalid",
+          "auth.credential must name a credential: [a-z0-9][a-z0-9_-]{0,62}, no templates"));
     }
     return out;
   }
@@ -138,9 +153,26 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
 
   @Override
   public NodeResult execute(HttpNodeConfig config, NodeContext ctx) {
-    URI uri = uri(config);
+    if (config.auth() == null) return call(config, ctx, null);
+    String name = config.auth().credential();
+    CredentialResolver.Secret secret = credentials.resolve(name, ctx).orElseThrow(() ->
+        new NodeFailure("credential.unknown", "no credential '" + name + "'", false));
+    CredentialAuth auth = CredentialAuth.of(secret);
+    try {
+      NodeResult r = call(config, ctx, auth);
+      return NodeResult.of(auth.redact(r.output()));
+    } catch (NodeFailure f) {
+      throw auth.redact(f);
+    } catch (RuntimeException e) {
+      // Nothing unredacted leaves: not even an unexpected exception's message.
+      throw new NodeFailure("http.failed", auth.redact(e.getClass().getSimpleName() + ": " + e.getMessage()), false);
+    }
+  }
+
+  private NodeResult call(HttpNodeConfig config, NodeContext ctx, CredentialAuth auth) {
+    URI uri = uri(config, auth);
     String method = config.method().name();
-    HttpRequest request = request(config, ctx, uri, method, true, true);
+    HttpRequest request = request(config, ctx, uri, method, true, true, auth);
     Instant deadline = Instant.now().plus(ctx.timeout());
     HttpResponse<InputStream> resp;
     String target;
@@ -155,7 +187,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       int code = resp.statusCode();
       String nextMethod = code == 303 || ((code == 301 || code == 302) && method.equals("POST")) ? "GET" : method;
       boolean sameOrigin = origin(next.get()).equals(origin(uri));
-      request = request(config, ctx, next.get(), nextMethod, nextMethod.equals(method), sameOrigin);
+      request = request(config, ctx, next.get(), nextMethod, nextMethod.equals(method), sameOrigin, auth);
       uri = next.get();
       method = nextMethod;
     }
@@ -184,7 +216,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
 
   @Override
   public NodeResult sample(HttpNodeConfig config, NodeContext ctx) {
-    uri(config);
+    uri(config, null);
     ObjectNode out = Json.object();
     out.put("status", 200);
     out.putObject("headers").put("content-type", "application/json");
@@ -255,21 +287,37 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
 
   /**
    * One hop's request. A redirect to another origin drops the credential headers (Authorization, Cookie,
-   * Proxy-Authorization); one that changes the method to GET drops the body.
+   * Proxy-Authorization) and every header of the node's credential; one that changes the method to GET
+   * drops the body.
    */
   private static HttpRequest request(HttpNodeConfig config, NodeContext ctx, URI uri, String method, boolean withBody,
-      boolean withCredentials) {
+      boolean withCredentials, CredentialAuth auth) {
     HttpRequest.Builder req = HttpRequest.newBuilder(uri);
     headers(config, req, withCredentials);
+    if (auth != null && withCredentials) {
+      for (Map.Entry<String, String> h : auth.headers.entrySet()) {
+        try {
+          req.setHeader(h.getKey(), h.getValue());
+        } catch (IllegalArgumentException e) {
+          // The message would hold the value.
+          throw new NodeFailure("credential.invalid", "credential '" + config.auth().credential() + "' has a header the"
+              + " request cannot carry: '" + h.getKey() + "'", false);
+        }
+      }
+    }
     idempotencyKey(config, ctx, req);
     req.method(method, withBody ? body(config, req) : HttpRequest.BodyPublishers.noBody());
     return req.build();
   }
 
-  private static URI uri(HttpNodeConfig config) {
+  private static URI uri(HttpNodeConfig config, CredentialAuth auth) {
     StringBuilder url = new StringBuilder(config.url());
+    if (auth != null && auth.queryName != null) {
+      url.append(config.url().contains("?") ? '&' : '?').append(URLEncoder.encode(auth.queryName, StandardCharsets.UTF_8))
+          .append('=').append(URLEncoder.encode(auth.queryValue, StandardCharsets.UTF_8));
+    }
     if (!config.query().isEmpty()) {
-      url.append(config.url().contains("?") ? '&' : '?');
+      url.append(url.indexOf("?") >= 0 ? '&' : '?');
       boolean first = true;
       for (Map.Entry<String, JsonNode> q : new TreeMap<>(config.query()).entrySet()) {
         if (!first) url.append('&');

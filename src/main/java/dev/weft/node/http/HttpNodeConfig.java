@@ -22,7 +22,19 @@ public record HttpNodeConfig(
     @JsonPropertyDescription("the request header carrying the node's idempotency key <run id>/<node id>, the same for"
         + " every retry of this call: true or absent = Idempotency-Key, false = no header, a string = that header"
         + " name (literal, no templates); a header of that name in headers wins")
-    JsonNode idempotencyHeader) {
+    JsonNode idempotencyHeader,
+    @JsonPropertyDescription("authentication from a stored credential, resolved at run time: {\"credential\": \"<name>\"}"
+        + " (bearer, basic, apiKey and header credentials; see /api/credentials)")
+    Auth auth) {
+
+  /** Without {@code auth}. */
+  public HttpNodeConfig(Method method, String url, Map<String, String> headers, Map<String, JsonNode> query, JsonNode body,
+      ResponseType responseType, Boolean failOnStatus, Integer maxResponseBytes, JsonNode idempotencyHeader) {
+    this(method, url, headers, query, body, responseType, failOnStatus, maxResponseBytes, idempotencyHeader, null);
+  }
+
+  /** Which stored credential authenticates the request; its secret is read only while the activity runs. */
+  public record Auth(@NotBlank @JsonPropertyDescription("the credential's name (literal, no templates)") String credential) {}
 
   /** The header that carries the idempotency key unless the config names another or turns it off. */
   public static final String DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key";
