@@ -23,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -99,6 +100,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     String message = "the request's parameters cannot be parsed: " + e.getMessage();
     return respond(detail(HttpStatus.BAD_REQUEST, "request.malformed", message,
         List.of(Violation.of("", "request.malformed", message))));
+  }
+
+  /**
+   * The firewall's rejection of a header value, which {@code StrictHttpFirewall} checks only when the
+   * header is read (by then inside the controller): a 400 like the rejections of {@link RejectedRequests}.
+   */
+  @ExceptionHandler(RequestRejectedException.class)
+  ResponseEntity<Object> rejected(RequestRejectedException e) {
+    return respond(detail(HttpStatus.BAD_REQUEST, RejectedRequests.CODE, RejectedRequests.MESSAGE,
+        List.of(Violation.of("", RejectedRequests.CODE, RejectedRequests.MESSAGE))));
   }
 
   /** PostgreSQL unreachable or timing out: the request may succeed a little later. */
