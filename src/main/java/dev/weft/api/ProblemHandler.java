@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -110,6 +111,21 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<Object> rejected(RequestRejectedException e) {
     return respond(detail(HttpStatus.BAD_REQUEST, RejectedRequests.CODE, RejectedRequests.MESSAGE,
         List.of(Violation.of("", RejectedRequests.CODE, RejectedRequests.MESSAGE))));
+  }
+
+  /**
+   * Text PostgreSQL cannot store (a NUL character: SQL states 22021 and 22P05) that no validation caught:
+   * the request's fault, a 400; any other integrity violation stays an unexpected 500.
+   */
+  @ExceptionHandler(DataIntegrityViolationException.class)
+  ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
+    String state = e.getMostSpecificCause() instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+    if ("22021".equals(state) || "22P05".equals(state)) {
+      String message = "the request holds characters that cannot be stored (such as a NUL character)";
+      return respond(detail(HttpStatus.BAD_REQUEST, "request.invalid_characters", message,
+          List.of(Violation.of("", "request.invalid_characters", message))));
+    }
+    return unexpected(e);
   }
 
   /** PostgreSQL unreachable or timing out: the request may succeed a little later. */

@@ -179,4 +179,16 @@ class HardeningApiTest extends ServiceTestSupport {
     Response generate = post("/api/workflows/generate", "{\"prompt\": \"" + longText + "\"}");
     assertProblem(generate.status(), generate.contentType(), generate.text(), 400, "generate.prompt_too_long");
   }
+
+  /** Found by schemathesis: a NUL character in an inline test definition's id failed the audit insert with a 500. */
+  @Test
+  void aNulCharacterInAnIdIsNeverA500() {
+    Response r = post("/api/workflows/test-node", """
+        {"definition": {"id": "R\\u0005\\u0000x", "name": "n", "nodes": [{"id": "a", "type": "set", "config": {"values": {"v": 1}}}]},
+         "nodeId": "a", "input": {}}""");
+    assertThat(r.status()).as(r.text()).isLessThan(500);
+    Response w = post("/api/workflows", """
+        {"id": "nul\\u0000id", "name": "n\\u0000", "nodes": [{"id": "a", "type": "set", "config": {"values": {"v": 1}}}]}""");
+    assertThat(w.status()).as(w.text()).isLessThan(500);
+  }
 }
