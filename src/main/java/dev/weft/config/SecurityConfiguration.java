@@ -7,6 +7,7 @@ import dev.weft.security.AdminKeyBootstrap;
 import dev.weft.security.ApiKeyAuthenticationProvider;
 import dev.weft.security.ApiKeyService;
 import dev.weft.security.BearerKeyConverter;
+import dev.weft.security.OptionalKeyFilter;
 import dev.weft.security.Role;
 import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
@@ -49,10 +50,10 @@ public class SecurityConfiguration {
   /** Paths that never look at a key: a webhook's own Authorization header is the workflow's business. */
   static final RequestMatcher PUBLIC = new OrRequestMatcher(pathPattern("/hooks/**"), pathPattern("/actuator/health/**"));
   /**
-   * Where no key is looked at. Health is public but reads a key when one is sent: an admin's key shows
+   * Health is public but reads a key when one is sent ({@link OptionalKeyFilter}): an admin's key shows
    * the components' details (management.endpoint.health.show-details: when-authorized, roles ADMIN).
    */
-  static final RequestMatcher NO_KEY = pathPattern("/hooks/**");
+  static final RequestMatcher HEALTH = pathPattern("/actuator/health/**");
   /** Swagger UI is a page with scripts and styles of its own; every other answer is data. */
   static final RequestMatcher SWAGGER_UI = new OrRequestMatcher(pathPattern("/swagger-ui.html"), pathPattern("/swagger-ui/**"));
   /** API answers are never a document to render: nothing may load, frame or be framed. */
@@ -105,7 +106,7 @@ public class SecurityConfiguration {
   SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider, WeftProperties props) throws Exception {
     AuthProblems problems = new AuthProblems();
     AuthenticationFilter keys = new AuthenticationFilter(new ProviderManager(provider), new BearerKeyConverter());
-    keys.setRequestMatcher(new NegatedRequestMatcher(NO_KEY));
+    keys.setRequestMatcher(new NegatedRequestMatcher(PUBLIC));
     keys.setFailureHandler(problems);
     // Go on with the request (the default would redirect, as after a login form).
     keys.setSuccessHandler((request, response, authentication) -> { });
@@ -131,6 +132,7 @@ public class SecurityConfiguration {
             .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
                 new ContentSecurityPolicyHeaderWriter(SWAGGER_UI_CSP))))
         .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
+        .addFilterBefore(new OptionalKeyFilter(HEALTH, provider), AnonymousAuthenticationFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .cors(c -> {
           if (props.api().cors().allowedOrigins().isEmpty()) c.disable();
