@@ -146,7 +146,12 @@ class AgentController {
 
   private static boolean wantsJson(String accept) {
     if (accept == null || accept.isBlank()) return false;
-    List<MediaType> types = MediaType.parseMediaTypes(accept);
+    List<MediaType> types;
+    try {
+      types = MediaType.parseMediaTypes(accept);
+    } catch (org.springframework.http.InvalidMediaTypeException e) {
+      return false;
+    }
     return types.stream().anyMatch(t -> t.equalsTypeAndSubtype(MediaType.APPLICATION_JSON))
         && types.stream().noneMatch(t -> t.equalsTypeAndSubtype(MediaType.TEXT_EVENT_STREAM));
   }

@@ -66,7 +66,7 @@ public final class AuthProblems implements AuthenticationEntryPoint, AccessDenie
         who + " may not " + request.getMethod() + " " + request.getRequestURI() + "; see the roles in docs/api.md");
   }
 
-  private static void write(HttpServletResponse response, HttpStatus status, String path, String code, String message)
+  static void write(HttpServletResponse response, HttpStatus status, String path, String code, String message)
       throws IOException {
     ProblemDetail d = ProblemHandler.detail(status, code, message, List.of(Violation.of(path, code, message)));
     response.setStatus(status.value());

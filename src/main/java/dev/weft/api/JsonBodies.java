@@ -3,6 +3,7 @@ package dev.weft.api;
 import dev.weft.definition.Json;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ final class JsonBodies {
    */
   static JsonNode object(String body, String contentType, Set<String> fields, String what, String shape) {
     if (body == null || body.isBlank()) throw ApiProblem.badRequest("", "json.type", what + " is an object " + shape);
-    if (contentType == null || !MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON)) {
+    if (!isJson(contentType)) {
       throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header.Content-Type", "media_type.unsupported",
           what + " is application/json");
     }
@@ -37,5 +38,15 @@ final class JsonBodies {
       }
     }
     return n;
+  }
+
+  /** Whether the Content-Type is JSON; an empty or unparsable one (fuzzers send {@code Content-Type: ;}) is not. */
+  static boolean isJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) return false;
+    try {
+      return MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON);
+    } catch (InvalidMediaTypeException e) {
+      return false;
+    }
   }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /**
- * Documents the error answers every operation can give, as problem+json: 400 and 503 everywhere, 404
+ * Documents the error answers every operation can give, as problem+json: 400, 406 and 503 everywhere, 404
  * where the path names something, 413 and 415 where there is a body, plus the conflicts of the
  * operations that have them; 401 wherever a key is needed (everywhere but webhooks) and 403 where a
  * viewer's key is not enough. The document then says what the API really does.
@@ -76,6 +76,7 @@ public final class OpenApiProblems {
         }
         add(op, "400", "The request is invalid: every violation with its path and code");
         add(op, "503", "PostgreSQL or Temporal is not reachable right now (Retry-After)");
+        add(op, "406", "The Accept header allows none of the media types this operation answers in (media_type.not_acceptable)");
         if (path.contains("{")) add(op, "404", "Nothing has this id");
         if (op.getRequestBody() != null) {
           add(op, "413", "The body is over weft.api.max-request-bytes");

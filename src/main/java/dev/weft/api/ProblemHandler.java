@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -23,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -99,6 +101,31 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     String message = "the request's parameters cannot be parsed: " + e.getMessage();
     return respond(detail(HttpStatus.BAD_REQUEST, "request.malformed", message,
         List.of(Violation.of("", "request.malformed", message))));
+  }
+
+  /**
+   * The firewall's rejection of a header value, which {@code StrictHttpFirewall} checks only when the
+   * header is read (by then inside the controller): a 400 like the rejections of {@link RejectedRequests}.
+   */
+  @ExceptionHandler(RequestRejectedException.class)
+  ResponseEntity<Object> rejected(RequestRejectedException e) {
+    return respond(detail(HttpStatus.BAD_REQUEST, RejectedRequests.CODE, RejectedRequests.MESSAGE,
+        List.of(Violation.of("", RejectedRequests.CODE, RejectedRequests.MESSAGE))));
+  }
+
+  /**
+   * Text PostgreSQL cannot store (a NUL character: SQL states 22021 and 22P05) that no validation caught:
+   * the request's fault, a 400; any other integrity violation stays an unexpected 500.
+   */
+  @ExceptionHandler(DataIntegrityViolationException.class)
+  ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
+    String state = e.getMostSpecificCause() instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+    if ("22021".equals(state) || "22P05".equals(state)) {
+      String message = "the request holds characters that cannot be stored (such as a NUL character)";
+      return respond(detail(HttpStatus.BAD_REQUEST, "request.invalid_characters", message,
+          List.of(Violation.of("", "request.invalid_characters", message))));
+    }
+    return unexpected(e);
   }
 
   /** PostgreSQL unreachable or timing out: the request may succeed a little later. */

@@ -93,7 +93,14 @@ public class WebhookController {
   private static JsonNode body(byte[] body, String contentType) {
     if (body == null || body.length == 0) return JsonNodeFactory.instance.nullNode();
     String text = new String(body, StandardCharsets.UTF_8);
-    MediaType type = contentType == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(contentType);
+    MediaType type;
+    try {
+      type = contentType == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(contentType);
+    } catch (org.springframework.http.InvalidMediaTypeException e) {
+      // An empty or unparsable Content-Type (a fuzzer's "Content-Type: ;"): a 415 like any other unknown type.
+      throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header.Content-Type", "media_type.unsupported",
+          "a webhook body is JSON, form-encoded or text; the Content-Type '" + contentType + "' cannot be parsed");
+    }
     if (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json")) {
       try {
         return Json.parse(text);

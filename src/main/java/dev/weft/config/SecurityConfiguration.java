@@ -7,11 +7,14 @@ import dev.weft.security.AdminKeyBootstrap;
 import dev.weft.security.ApiKeyAuthenticationProvider;
 import dev.weft.security.ApiKeyService;
 import dev.weft.security.BearerKeyConverter;
+import dev.weft.security.OptionalKeyFilter;
 import dev.weft.security.Role;
 import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
+import dev.weft.api.RejectedRequests;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +28,14 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -39,6 +49,42 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 public class SecurityConfiguration {
   /** Paths that never look at a key: a webhook's own Authorization header is the workflow's business. */
   static final RequestMatcher PUBLIC = new OrRequestMatcher(pathPattern("/hooks/**"), pathPattern("/actuator/health/**"));
+  /**
+   * Health is public but reads a key when one is sent ({@link OptionalKeyFilter}): an admin's key shows
+   * the components' details (management.endpoint.health.show-details: when-authorized, roles ADMIN).
+   */
+  static final RequestMatcher HEALTH = pathPattern("/actuator/health/**");
+  /** Swagger UI is a page with scripts and styles of its own; every other answer is data. */
+  static final RequestMatcher SWAGGER_UI = new OrRequestMatcher(pathPattern("/swagger-ui.html"), pathPattern("/swagger-ui/**"));
+  /** API answers are never a document to render: nothing may load, frame or be framed. */
+  static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  static final String SWAGGER_UI_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+      + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+  /** The firewall's rejections (an encoded ';' in the path, odd bytes) as problem+json 400, not Boot's error page. */
+  @Bean
+  RequestRejectedHandler requestRejectedHandler() {
+    return new RejectedRequests();
+  }
+
+  /**
+   * CORS for the origins of {@code weft.api.cors.allowed-origins}; none by default, and then no CORS
+   * headers at all (a browser page from another origin cannot read the API's answers).
+   */
+  static CorsConfigurationSource cors(WeftProperties.Cors settings) {
+    CorsConfiguration c = new CorsConfiguration();
+    c.setAllowedOrigins(settings.allowedOrigins());
+    c.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
+    c.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Idempotency-Key", "Last-Event-ID"));
+    c.setExposedHeaders(List.of("Location", "Retry-After", "ETag"));
+    c.setAllowCredentials(false);
+    c.setMaxAge(settings.maxAge());
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/api/**", c);
+    source.registerCorsConfiguration("/v3/api-docs/**", c);
+    source.registerCorsConfiguration("/v3/api-docs", c);
+    return source;
+  }
 
   @Bean
   ApiKeyService apiKeyService(ApiKeyStore store, AuditLog audit, WeftProperties props) {
@@ -76,12 +122,28 @@ public class SecurityConfiguration {
         .formLogin(AbstractHttpConfigurer::disable)
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
+        // Spring Security's defaults (nosniff, X-Frame-Options, no-cache, HSTS over TLS) plus a referrer
+        // policy and a Content-Security-Policy: strict for API answers, Swagger UI's own for its page.
+        .headers(h -> h
+            .frameOptions(f -> f.deny())
+            .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(SWAGGER_UI),
+                new ContentSecurityPolicyHeaderWriter(API_CSP)))
+            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
+                new ContentSecurityPolicyHeaderWriter(SWAGGER_UI_CSP))))
         .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
+        .addFilterBefore(new OptionalKeyFilter(HEALTH, provider), AnonymousAuthenticationFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .cors(c -> {
+          if (props.api().cors().allowedOrigins().isEmpty()) c.disable();
+          else c.configurationSource(cors(props.api().cors()));
+        })
         .authorizeHttpRequests(a -> {
           // The request itself was authorised; its async (SSE) and error dispatches go through.
           a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
           a.requestMatchers(PUBLIC).permitAll();
+          // A CORS preflight carries no key; the CORS filter answers it before this point when CORS is on.
+          if (!props.api().cors().allowedOrigins().isEmpty()) a.requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
           if (props.security().publicApiDocs()) a.requestMatchers(HttpMethod.GET, apiDocs).permitAll();
           a.requestMatchers("/api/keys", "/api/keys/**", "/api/audit", "/api/audit/**").hasRole(admin);
           // Credentials: admins rotate the master key, editors manage, operators read metadata (never a secret).

@@ -33,7 +33,23 @@ public record WeftProperties(
       @DefaultValue("5s") Duration streamPollInterval,
       @DefaultValue({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"})
       List<String> redactedHeaders,
-      @DefaultValue TestNode testNode) {}
+      @DefaultValue TestNode testNode,
+      @DefaultValue Cors cors) {}
+
+  /**
+   * Cross-origin access from browser pages: the origins ({@code https://app.example.com}) allowed to call
+   * the API; none by default, and then no CORS headers are sent. {@code maxAge}: how long a browser may
+   * cache a preflight answer.
+   */
+  public record Cors(List<String> allowedOrigins, @DefaultValue("30m") Duration maxAge) {
+    public Cors {
+      allowedOrigins = allowedOrigins == null ? List.of()
+          : allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
+      if (allowedOrigins.contains("*")) {
+        throw new IllegalArgumentException("weft.api.cors.allowed-origins names origins; '*' is not allowed");
+      }
+    }
+  }
 
   /**
    * Testing one node ({@code POST /api/workflows/{id}/nodes/{nodeId}/test}, {@code POST /api/workflows/test-node}):

@@ -39,7 +39,7 @@ public class AdminKeyBootstrap implements InitializingBean {
 
   /** Logs the generated key in a banner: the one time it is ever shown. */
   public static Consumer<String> logBanner() {
-    return key -> log.warn("""
+    return key -> log.warn(dev.weft.logging.Redaction.UNREDACTED, """
 
         ======================================================================
          No admin API key existed, so one was generated:
