@@ -35,6 +35,9 @@ final class Loops {
   static final int DRY_RUN_ITEMS = 3;
 
   private final RunWorkflowImpl run;
+  /** The run's live node executions by key (what the state shows): an iteration's nodes while it runs. */
+  private final Map<String, NodeRun> live;
+  private final dev.weft.node.NodeRegistry registry;
   private final ExpressionEngine expressions;
   private final boolean sampling;
   private final EngineSettings settings;
@@ -48,8 +51,11 @@ final class Loops {
               .build())
           .build());
 
-  Loops(RunWorkflowImpl run, ExpressionEngine expressions, boolean sampling, EngineSettings settings) {
+  Loops(RunWorkflowImpl run, Map<String, NodeRun> live, dev.weft.node.NodeRegistry registry, ExpressionEngine expressions,
+      boolean sampling, EngineSettings settings) {
     this.run = run;
+    this.live = live;
+    this.registry = registry;
     this.expressions = expressions;
     this.sampling = sampling;
     this.settings = settings;
@@ -136,7 +142,7 @@ final class Loops {
         } else {
           break;
         }
-        Frame body = run.iteration(c.body(), f, i, items.get(i), restore);
+        Frame body = iteration(c.body(), f, i, items.get(i), restore);
         start(i, body, inflight, scopes);
         p.running++;
         run.checkBudget();
@@ -232,7 +238,7 @@ final class Loops {
         }
       }
       JsonNode previous = p.last == null ? Json.MAPPER.nullNode() : p.last;
-      Frame body = run.iteration(c.body(), f, i, previous, restore);
+      Frame body = iteration(c.body(), f, i, previous, restore);
       Map<Integer, Promise<FrameEnd>> inflight = new TreeMap<>();
       start(i, body, inflight, new TreeMap<>());
       p.running = 1;
@@ -293,8 +299,30 @@ final class Loops {
     return v.booleanValue();
   }
 
+  /** A loop body's frame for one iteration, its nodes shown while it runs; restored from a carry when cut half-way. */
+  private Frame iteration(dev.weft.definition.SubGraph body, Frame parent, int index, JsonNode item,
+      RunCarry.FrameCarry restore) {
+    String suffix = (parent.iteration == null ? "" : parent.iteration) + "[" + index + "]";
+    Frame f = new Frame(body.nodes(), body.edges(), parent, suffix, item, index,
+        d -> NodeRun.of(d, registry, expressions, suffix));
+    if (restore != null) f.restore(restore);
+    f.runs.values().forEach(r -> live.put(r.key, r));
+    return f;
+  }
+
+  /** Runs one iteration's frame to its end; its nodes leave the state with it (their events stay). */
+  private FrameEnd iterate(Frame f) {
+    try {
+      return run.schedule(f);
+    } catch (CanceledFailure e) {
+      return FrameEnd.CANCELED;
+    } finally {
+      f.runs.values().forEach(r -> live.remove(r.key, r));
+    }
+  }
+
   private void start(int i, Frame body, Map<Integer, Promise<FrameEnd>> inflight, Map<Integer, CancellationScope> scopes) {
-    CancellationScope s = Workflow.newCancellationScope(() -> inflight.put(i, Async.function(() -> run.iterate(body))));
+    CancellationScope s = Workflow.newCancellationScope(() -> inflight.put(i, Async.function(() -> iterate(body))));
     scopes.put(i, s);
     s.run();
   }

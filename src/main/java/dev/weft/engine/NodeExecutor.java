@@ -49,10 +49,12 @@ final class NodeExecutor {
 
   private final NodeInvoker invoker;
   private final HumanTasks tasks;
+  private final RunLength length;
 
-  NodeExecutor(NodeInvoker invoker, HumanTasks tasks) {
+  NodeExecutor(NodeInvoker invoker, HumanTasks tasks, RunLength length) {
     this.invoker = invoker;
     this.tasks = tasks;
+    this.length = length;
   }
 
   /** Evaluates a control node in the workflow. */
@@ -66,8 +68,12 @@ final class NodeExecutor {
     }
   }
 
-  /** Runs a wait node on durable timers; a task it opens for people closes when it ends. */
+  /**
+   * Runs a wait node on durable timers; a task it opens for people closes when it ends. It counts as a
+   * wait in flight meanwhile: a drain for a continue-as-new never cuts timers and human tasks.
+   */
   Outcome runWait(NodeRun n, NodeDef def, NodeScope scope, int base) {
+    length.waitStarted();
     try {
       return Outcome.ok(invoker.invoke(runId(), def, scope, new NodeInvoker.Clock() {
         public Instant now() {
@@ -88,6 +94,7 @@ final class NodeExecutor {
       return Outcome.failed(new NodeError(f.code(), f.getMessage(), f.details()), base + 1);
     } finally {
       tasks.closeOpen(n);
+      length.waitEnded();
     }
   }
 

@@ -4,7 +4,6 @@ import dev.weft.definition.EdgeDef;
 import dev.weft.definition.Json;
 import dev.weft.definition.NodeDef;
 import dev.weft.definition.OnError;
-import dev.weft.definition.SubGraph;
 import dev.weft.node.loop.LoopNodeConfig;
 import dev.weft.node.HumanTask;
 import dev.weft.node.WaitNodeType;
@@ -91,9 +90,9 @@ public class RunWorkflowImpl implements RunWorkflow {
     this.tasks = new HumanTasks(events, this::flush, live, invoker.registry(), settings);
     this.visibility = new RunVisibility(tasks);
     this.view = new RunStateView(live, tasks, settings.statePreviewBytes());
-    this.nodes = new NodeExecutor(invoker, tasks);
-    this.loops = new Loops(this, expressions, invoker.isSampling(), settings);
     this.length = new RunLength(settings);
+    this.nodes = new NodeExecutor(invoker, tasks, length);
+    this.loops = new Loops(this, live, invoker.registry(), expressions, invoker.isSampling(), settings);
     this.children = new ChildRuns(invoker);
   }
 
@@ -238,27 +237,6 @@ public class RunWorkflowImpl implements RunWorkflow {
     return NodeRun.of(d, invoker.registry(), expressions, null);
   }
 
-  /** A loop body's frame for one iteration, its nodes shown while it runs; restored from a carry when cut half-way. */
-  Frame iteration(SubGraph body, Frame parent, int index, JsonNode item, RunCarry.FrameCarry restore) {
-    String suffix = (parent.iteration == null ? "" : parent.iteration) + "[" + index + "]";
-    Frame f = new Frame(body.nodes(), body.edges(), parent, suffix, item, index,
-        d -> NodeRun.of(d, invoker.registry(), expressions, suffix));
-    if (restore != null) f.restore(restore);
-    f.runs.values().forEach(r -> live.put(r.key, r));
-    return f;
-  }
-
-  /** Runs one iteration's frame to its end; its nodes leave the state with it (their events stay). */
-  FrameEnd iterate(Frame f) {
-    try {
-      return schedule(f);
-    } catch (CanceledFailure e) {
-      return FrameEnd.CANCELED;
-    } finally {
-      f.runs.values().forEach(r -> live.remove(r.key, r));
-    }
-  }
-
   /** The run's input (what {@code input} is in expressions). */
   JsonNode input() {
     return in.input();
@@ -390,7 +368,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     int base = 0;
     while (true) {
       Outcome o = offload ? nodes.runActivity(n, def, scope, base)
-          : n.kind == NodeKind.WAIT ? runWait(n, def, scope, base)
+          : n.kind == NodeKind.WAIT ? nodes.runWait(n, def, scope, base)
           : n.kind == NodeKind.COMPOSITE ? runComposite(f, n, def, scope, base)
           : nodes.evaluate(def, scope, base);
       if (o.canceled() || o.error() == null || n.def.onErrorMode() != OnError.ASK) return o;
@@ -420,16 +398,6 @@ public class RunWorkflowImpl implements RunWorkflow {
           return o;
         }
       }
-    }
-  }
-
-  /** A wait node, counted while in flight: a drain does not cut timers and human tasks. */
-  private Outcome runWait(NodeRun n, NodeDef def, NodeScope scope, int base) {
-    length.waitStarted();
-    try {
-      return nodes.runWait(n, def, scope, base);
-    } finally {
-      length.waitEnded();
     }
   }
 

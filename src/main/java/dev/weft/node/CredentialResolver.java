@@ -9,6 +9,9 @@ import tools.jackson.databind.JsonNode;
  * output, Temporal's history, events or logs. Each resolution counts as a use (audited, {@code lastUsedAt}).
  */
 public interface CredentialResolver {
+  /** What a credential's name looks like: the store, the API and the nodes that name one share it. */
+  java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
   /** Resolves nothing: every name is unknown (nodes wired without a credentials store). */
   CredentialResolver NONE = (name, ctx) -> Optional.empty();
 

@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class CredentialService implements CredentialResolver {
   /** A credential's name. */
-  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  public static final Pattern NAME = dev.weft.node.CredentialResolver.NAME;
   public static final List<String> TYPES = List.of("apiKey", "bearer", "basic", "header", "custom");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,256}");
   private static final int MAX_DATA_BYTES = 64 * 1024;

@@ -116,38 +116,43 @@ final class WorkflowReferences {
   /** The credentials the http nodes of a definition name, loop bodies included, in document order. */
   static List<CredentialUse> credentialUses(WorkflowDefinition def) {
     List<CredentialUse> out = new ArrayList<>();
-    collectCredentials(Json.MAPPER.valueToTree(def.nodes()), "/nodes", out, 0);
-    return out;
-  }
-
-  private static void collectCredentials(JsonNode nodes, String base, List<CredentialUse> out, int nesting) {
-    if (nodes == null || !nodes.isArray() || nesting > MAX_NESTING) return;
-    for (int i = 0; i < nodes.size(); i++) {
-      JsonNode n = nodes.get(i);
-      String path = base + "/" + i;
-      String type = n.path("type").isString() ? n.get("type").stringValue() : null;
-      JsonNode config = n.get("config");
-      if (config == null || !config.isObject()) continue;
-      if ("http".equals(type)) {
-        JsonNode name = config.path("auth").get("credential");
-        // A malformed name is the node's own violation (http.auth_invalid).
-        if (name != null && name.isString() && name.stringValue().matches("[a-z0-9][a-z0-9_-]{0,62}")) {
-          out.add(new CredentialUse(path, name.stringValue()));
-        }
-      } else if (LoopNode.TYPE.equals(type)) {
-        collectCredentials(config.path("body").get("nodes"), path + "/config/body/nodes", out, nesting + 1);
+    eachNode(def, (path, type, config) -> {
+      if (!"http".equals(type)) return;
+      JsonNode name = config.path("auth").get("credential");
+      // A malformed name is the node's own violation (http.auth_invalid).
+      if (name != null && name.isString() && dev.weft.node.CredentialResolver.NAME.matcher(name.stringValue()).matches()) {
+        out.add(new CredentialUse(path, name.stringValue()));
       }
-    }
+    });
+    return out;
   }
 
   /** The subworkflow nodes of a definition, loop bodies included, in document order. */
   static List<Call> calls(WorkflowDefinition def) {
     List<Call> out = new ArrayList<>();
-    collect(Json.MAPPER.valueToTree(def.nodes()), "/nodes", out, 0);
+    eachNode(def, (path, type, config) -> {
+      if (!SubworkflowNode.TYPE.equals(type)) return;
+      JsonNode id = config.get("workflowId");
+      JsonNode version = config.get("version");
+      if (id == null || !id.isString() || id.stringValue().isBlank() || Templates.hasTemplate(id.stringValue())) return;
+      // A version that is not a whole number is the schema's violation (or a template, known at run time).
+      if (version != null && !version.isNull() && !(version.isIntegralNumber() && version.canConvertToInt())) return;
+      out.add(new Call(path, id.stringValue(), version == null || version.isNull() ? null : version.intValue()));
+    });
     return out;
   }
 
-  private static void collect(JsonNode nodes, String base, List<Call> out, int nesting) {
+  /** What {@link #eachNode} shows of one node: its pointer, type and (object) config. */
+  private interface NodeVisitor {
+    void visit(String path, String type, JsonNode config);
+  }
+
+  /** Every node of a definition with an object config, loop bodies included, in document order. */
+  private static void eachNode(WorkflowDefinition def, NodeVisitor visitor) {
+    walk(Json.MAPPER.valueToTree(def.nodes()), "/nodes", visitor, 0);
+  }
+
+  private static void walk(JsonNode nodes, String base, NodeVisitor visitor, int nesting) {
     if (nodes == null || !nodes.isArray() || nesting > MAX_NESTING) return;
     for (int i = 0; i < nodes.size(); i++) {
       JsonNode n = nodes.get(i);
@@ -155,16 +160,8 @@ final class WorkflowReferences {
       String type = n.path("type").isString() ? n.get("type").stringValue() : null;
       JsonNode config = n.get("config");
       if (config == null || !config.isObject()) continue;
-      if (SubworkflowNode.TYPE.equals(type)) {
-        JsonNode id = config.get("workflowId");
-        JsonNode version = config.get("version");
-        if (id == null || !id.isString() || id.stringValue().isBlank() || Templates.hasTemplate(id.stringValue())) continue;
-        // A version that is not a whole number is the schema's violation (or a template, known at run time).
-        if (version != null && !version.isNull() && !(version.isIntegralNumber() && version.canConvertToInt())) continue;
-        out.add(new Call(path, id.stringValue(), version == null || version.isNull() ? null : version.intValue()));
-      } else if (LoopNode.TYPE.equals(type)) {
-        collect(config.path("body").get("nodes"), path + "/config/body/nodes", out, nesting + 1);
-      }
+      visitor.visit(path, type, config);
+      if (LoopNode.TYPE.equals(type)) walk(config.path("body").get("nodes"), path + "/config/body/nodes", visitor, nesting + 1);
     }
   }
 

@@ -56,8 +56,6 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       "proxy-authorization");
   /** As {@link HttpClient}'s own default ({@code jdk.httpclient.redirects.retrylimit}). */
   private static final int MAX_REDIRECTS = 5;
-  /** A credential's name (the same rule as {@code /api/credentials}). */
-  private static final java.util.regex.Pattern CREDENTIAL_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   private final HttpNodeSettings settings;
   private final HttpClient client;
@@ -102,7 +100,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
       out.add(Violation.of("/idempotencyHeader", "http.idempotency_header_invalid", e.getMessage()));
     }
     if (config.auth() != null && config.auth().credential() != null
-        && !CREDENTIAL_NAME.matcher(config.auth().credential()).matches()) {
+        && !CredentialResolver.NAME.matcher(config.auth().credential()).matches()) {
       out.add(Violation.of("/auth/credential", "http.auth_invalid",
           "auth.credential must name a credential: [a-z0-9][a-z0-9_-]{0,62}, no templates"));
     }
