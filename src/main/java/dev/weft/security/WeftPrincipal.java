@@ -3,11 +3,11 @@ package dev.weft.security;
 import java.util.List;
 
 /**
- * Who acts: the principal an API key belongs to, with its roles ({@code admin}, {@code editor},
- * {@code operator}, {@code viewer}) and groups. Travels into runs (who started it, who decides) as data,
- * never with the key itself.
+ * Who acts: the principal an API key or a token belongs to, with its roles ({@code admin}, {@code editor},
+ * {@code operator}, {@code viewer}), groups and tenant. Travels into runs (who started it, who decides) as
+ * data, never with the key itself. A principal sees and touches only its tenant's resources.
  */
-public record WeftPrincipal(String id, List<String> roles, List<String> groups) {
+public record WeftPrincipal(String id, List<String> roles, List<String> groups, String tenant) {
   /** The engine's own actions (timeouts, escalations) and runs started outside the API. */
   public static final WeftPrincipal SYSTEM = new WeftPrincipal("system", List.of(), List.of());
   /** The roles' wire names, most powerful first; each includes the ones after it ({@link Role}). */
@@ -18,6 +18,12 @@ public record WeftPrincipal(String id, List<String> roles, List<String> groups) 
   public WeftPrincipal {
     roles = roles == null ? List.of() : List.copyOf(roles);
     groups = groups == null ? List.of() : List.copyOf(groups);
+    tenant = tenant == null ? dev.weft.store.Tenants.DEFAULT : tenant;
+  }
+
+  /** A principal of the default tenant. */
+  public WeftPrincipal(String id, List<String> roles, List<String> groups) {
+    this(id, roles, groups, null);
   }
 
   /**
@@ -28,7 +34,7 @@ public record WeftPrincipal(String id, List<String> roles, List<String> groups) 
     int strongest = roles.stream().mapToInt(ROLES::indexOf).filter(i -> i >= 0).min().orElse(ROLES.size());
     java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(roles);
     all.addAll(ROLES.subList(strongest, ROLES.size()));
-    return new WeftPrincipal(id, List.copyOf(all), groups);
+    return new WeftPrincipal(id, List.copyOf(all), groups, tenant);
   }
 
   public boolean hasRole(String role) {
