@@ -1,5 +1,7 @@
 package dev.weft.ai;
 
+import dev.weft.store.Tenants;
+
 import dev.weft.node.NodeFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -79,7 +81,7 @@ public class LlmClient {
 
   private ChatResponse bounded(String name, List<Message> messages, Duration limit) {
     var model = models.model(name);
-    CompletableFuture<ChatResponse> answer = CompletableFuture.supplyAsync(() -> model.call(new Prompt(messages)), CALLS);
+    CompletableFuture<ChatResponse> answer = CompletableFuture.supplyAsync(Tenants.bound(() -> model.call(new Prompt(messages))), CALLS);
     try {
       return answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

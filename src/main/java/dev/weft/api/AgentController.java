@@ -70,7 +70,7 @@ class AgentController {
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(c.answer());
     }
     SseEmitter emitter = new SseEmitter(replyTimeout.toMillis());
-    Thread.ofVirtual().name("weft-agent-" + conversation.id()).start(() -> {
+    Thread.ofVirtual().name("weft-agent-" + conversation.id()).start(dev.weft.store.Tenants.bound(() -> {
       MDC.put("conversationId", conversation.id());
       try {
         agent.reply(caller, conversation, message, model, (name, data) -> {
@@ -98,7 +98,7 @@ class AgentController {
       } finally {
         MDC.remove("conversationId");
       }
-    });
+    }));
     return ResponseEntity.ok().header("Cache-Control", "no-store").header("X-Accel-Buffering", "no")
         .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
   }

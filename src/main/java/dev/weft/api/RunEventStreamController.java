@@ -8,6 +8,7 @@ import dev.weft.store.EventStore;
 import dev.weft.store.RunEventHub;
 import dev.weft.store.RunRecord;
 import dev.weft.store.StoredEvent;
+import dev.weft.store.Tenants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public class RunEventStreamController {
       emitter.complete();
     });
     Stream stream = new Stream(runId, from, emitter, subscription);
-    Thread.ofVirtual().name("weft-sse-" + runId).start(stream::run);
+    Thread.ofVirtual().name("weft-sse-" + runId).start(Tenants.bound(stream::run));
     // Not cached, and not buffered by a reverse proxy (nginx honours X-Accel-Buffering).
     return ResponseEntity.ok().header("Cache-Control", "no-store").header("X-Accel-Buffering", "no").body(emitter);
   }

@@ -1,6 +1,8 @@
 package dev.weft.api;
 
 import dev.weft.config.ServesApi;
+import dev.weft.service.TenantService;
+import dev.weft.store.Tenants;
 import dev.weft.definition.Json;
 import dev.weft.service.RunService;
 import dev.weft.service.WebhookService;
@@ -39,10 +41,29 @@ import tools.jackson.databind.node.JsonNodeFactory;
 public class WebhookController {
   private final WebhookService hooks;
   private final RunService runs;
+  private final TenantService tenants;
 
-  public WebhookController(WebhookService hooks, RunService runs) {
+  public WebhookController(WebhookService hooks, RunService runs, TenantService tenants) {
     this.hooks = hooks;
     this.runs = runs;
+    this.tenants = tenants;
+  }
+
+  @Operation(summary = "Trigger a workflow of a tenant by webhook", description = "As POST /hooks/{path}, for the "
+      + "workflows of tenant {tenant} (/hooks/{path} is the default tenant's). 404 webhook.not_found also when the "
+      + "tenant does not exist or is disabled.")
+  @PostMapping(path = "/tenants/{tenant}/hooks/{*path}", consumes = {MediaType.APPLICATION_JSON_VALUE,
+      MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.TEXT_PLAIN_VALUE, MediaType.ALL_VALUE},
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<Object> tenantHook(@PathVariable String tenant, @PathVariable String path,
+      @RequestBody(required = false) byte[] body, @RequestHeader(name = "Idempotency-Key", required = false) String key,
+      HttpServletRequest request) {
+    if (!tenants.active(tenant)) {
+      throw ApiProblem.of(HttpStatus.NOT_FOUND, "path.path", "webhook.not_found", "no active workflow listens on this path");
+    }
+    try (Tenants.Scope ignored = Tenants.open(tenant)) {
+      return hook(path, body, key, request);
+    }
   }
 
   @Operation(summary = "Trigger a workflow by webhook")

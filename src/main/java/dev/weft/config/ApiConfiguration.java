@@ -42,6 +42,12 @@ public class ApiConfiguration {
   }
 
   @Bean
+  dev.weft.service.TenantService tenantService(dev.weft.store.TenantStore store, dev.weft.security.ApiKeyService keys,
+      AuditLog audit) {
+    return new dev.weft.service.TenantService(store, keys, audit, java.time.Clock.systemUTC());
+  }
+
+  @Bean
   ScheduleService scheduleService(ScheduleClient scheduleClient, RunLauncher launcher, AuditLog audit) {
     return new ScheduleService(scheduleClient, launcher, audit);
   }
@@ -101,7 +107,7 @@ public class ApiConfiguration {
   FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(WeftProperties props) {
     FilterRegistrationBean<RequestSizeFilter> bean = new FilterRegistrationBean<>(new RequestSizeFilter(props.api().maxRequestBytes()));
     bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
-    bean.addUrlPatterns("/api/*", "/hooks/*");
+    bean.addUrlPatterns("/api/*", "/hooks/*", "/tenants/*");
     return bean;
   }
 }

@@ -9,6 +9,8 @@ import dev.weft.security.ApiKeyService;
 import dev.weft.security.BearerKeyConverter;
 import dev.weft.security.OptionalKeyFilter;
 import dev.weft.security.Role;
+import dev.weft.security.TenantContextFilter;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
 import dev.weft.api.RejectedRequests;
@@ -48,7 +50,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
   /** Paths that never look at a key: a webhook's own Authorization header is the workflow's business. */
-  static final RequestMatcher PUBLIC = new OrRequestMatcher(pathPattern("/hooks/**"), pathPattern("/actuator/health/**"));
+  static final RequestMatcher PUBLIC = new OrRequestMatcher(pathPattern("/hooks/**"), pathPattern("/tenants/*/hooks/**"),
+      pathPattern("/actuator/health/**"));
   /**
    * Health is public but reads a key when one is sent ({@link OptionalKeyFilter}): an admin's key shows
    * the components' details (management.endpoint.health.show-details: when-authorized, roles ADMIN).
@@ -133,6 +136,8 @@ public class SecurityConfiguration {
                 new ContentSecurityPolicyHeaderWriter(SWAGGER_UI_CSP))))
         .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
         .addFilterBefore(new OptionalKeyFilter(HEALTH, provider), AnonymousAuthenticationFilter.class)
+        // Whoever authenticated, the rest of the request works in the caller's tenant.
+        .addFilterBefore(new TenantContextFilter(), AuthorizationFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .cors(c -> {
           if (props.api().cors().allowedOrigins().isEmpty()) c.disable();
@@ -146,6 +151,8 @@ public class SecurityConfiguration {
           if (!props.api().cors().allowedOrigins().isEmpty()) a.requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
           if (props.security().publicApiDocs()) a.requestMatchers(HttpMethod.GET, apiDocs).permitAll();
           a.requestMatchers("/api/keys", "/api/keys/**", "/api/audit", "/api/audit/**").hasRole(admin);
+          // Tenants: admins; the service answers 404 unless the admin is one of the default tenant's (the install's).
+          a.requestMatchers("/api/tenants", "/api/tenants/**").hasRole(admin);
           // Credentials: admins rotate the master key, editors manage, operators read metadata (never a secret).
           a.requestMatchers(HttpMethod.POST, "/api/credentials/rotate-master-key").hasRole(admin);
           a.requestMatchers(HttpMethod.GET, "/api/credentials", "/api/credentials/**").hasRole(operator);

@@ -24,6 +24,11 @@ public class StoreConfiguration {
   }
 
   @Bean
+  dev.weft.store.TenantStore tenantStore(JdbcClient jdbc) {
+    return new dev.weft.store.TenantStore(jdbc);
+  }
+
+  @Bean
   RunStore runStore(JdbcClient jdbc) {
     return new RunStore(jdbc);
   }

@@ -2,7 +2,13 @@ package dev.weft.config;
 
 import static dev.weft.config.TemporalProperties.present;
 
+import dev.weft.engine.TenantPropagator;
 import dev.weft.engine.WeftSearchAttributes;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.common.context.ContextPropagator;
+import java.util.ArrayList;
+import java.util.List;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -41,6 +47,27 @@ public class TemporalConfiguration {
   @Bean
   TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> weftTemporalConnection(TemporalProperties props) {
     return b -> applyTls(b, props.tls());
+  }
+
+  /**
+   * The tenant of the work at hand travels with every run (see {@link TenantPropagator}): the worker's
+   * client hands it from each workflow to its activities and children, the starting client from the API.
+   */
+  @Bean
+  TemporalOptionsCustomizer<WorkflowClientOptions.Builder> weftTenantPropagation() {
+    return b -> b.setContextPropagators(withTenant(b.build().getContextPropagators()));
+  }
+
+  /** Schedules keep the tenant of the request that created them in their action's header. */
+  @Bean
+  TemporalOptionsCustomizer<ScheduleClientOptions.Builder> weftScheduleTenantPropagation() {
+    return b -> b.setContextPropagators(withTenant(b.build().getContextPropagators()));
+  }
+
+  static List<ContextPropagator> withTenant(List<ContextPropagator> existing) {
+    List<ContextPropagator> all = new ArrayList<>(existing == null ? List.of() : existing);
+    if (!all.contains(TenantPropagator.INSTANCE)) all.add(TenantPropagator.INSTANCE);
+    return all;
   }
 
   /**

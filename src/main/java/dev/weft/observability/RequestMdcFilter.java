@@ -20,7 +20,7 @@ import org.springframework.web.util.UriUtils;
 public class RequestMdcFilter extends OncePerRequestFilter {
   static final String PREFIX = "/api/runs/";
   /** Run ids are {@code <workflowId>-<32 hex>}; anything else (or anything odd) is not put in logs. */
-  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.~-]{1,200}");
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -6,6 +6,7 @@ import dev.weft.definition.Violation;
 import dev.weft.store.ApiKeyRecord;
 import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
+import dev.weft.store.Tenants;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,13 +64,23 @@ public class ApiKeyService {
   }
 
   /**
+   * Issues an admin key for {@code principal} in the current tenant (a new tenant's first key), audited
+   * as made by {@code createdBy}; the caller shows the key once.
+   */
+  public Issued issueAdmin(String principal, String createdBy, String source) {
+    if (!validPrincipal(principal)) throw DomainException.invalid("/adminPrincipal", "key.principal_invalid", PRINCIPAL_RULE);
+    return issue(new NewKey(principal, List.of(Role.ADMIN), List.of(), "first admin key of the tenant", null),
+        ApiKeys.generate(), createdBy, source);
+  }
+
+  /**
    * Stores the hash of {@code key} for {@code k} and audits it ({@code source}: how the key came to
    * be); the caller shows {@code key} once, or never.
    */
   Issued issue(NewKey k, String key, String createdBy, String source) {
     ApiKeyRecord r = new ApiKeyRecord(ApiKeys.newId(), ApiKeys.displayPrefix(key), k.principal(),
         k.roles().stream().map(Role::wire).toList(), k.groups(), k.description(), clock.instant().truncatedTo(ChronoUnit.MICROS),
-        createdBy, k.expiresAt(), null, null, null);
+        createdBy, k.expiresAt(), null, null, null, Tenants.current());
     store.insert(r, ApiKeys.hash(key));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("principal", r.principal());
@@ -114,8 +125,20 @@ public class ApiKeyService {
     Instant now = clock.instant();
     Optional<ApiKeyRecord> found = store.findByHash(ApiKeys.hash(key)).filter(k -> k.active(now));
     found.filter(k -> k.lastUsedAt() == null || k.lastUsedAt().isBefore(now.minus(lastUsedGranularity)))
-        .ifPresent(k -> store.touch(k.id(), now, lastUsedGranularity));
-    return found.map(k -> new Authenticated(k.id(), new WeftPrincipal(k.principal(), k.roles(), k.groups())));
+        .ifPresent(k -> {
+          try (Tenants.Scope ignored = Tenants.open(k.tenant())) {
+            store.touch(k.id(), now, lastUsedGranularity);
+          }
+        });
+    return found.map(k -> new Authenticated(k.id(), new WeftPrincipal(k.principal(), k.roles(), k.groups(), k.tenant())));
+  }
+
+  static final String PRINCIPAL_RULE =
+      "a principal id is 1-128 letters, digits and . _ @ + -, starting with a letter or digit, and not reserved";
+
+  /** Whether {@code principal} may be the principal of a key. */
+  public static boolean validPrincipal(String principal) {
+    return principal != null && PRINCIPAL.matcher(principal).matches() && !RESERVED.contains(principal);
   }
 
   /** Checks a creation request in one pass: every violation with its JSON pointer. */

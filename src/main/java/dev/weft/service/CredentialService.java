@@ -95,20 +95,31 @@ public class CredentialService implements CredentialResolver {
   /** What a master-key rotation did: how many data keys were re-wrapped, and which could not be. */
   public record Rotation(long kekKeyId, int rewrapped, List<String> failed) {}
 
-  /** Re-wraps every data key not wrapped by the primary KEK key under it; the data's ciphertext stays. */
+  /**
+   * Re-wraps every data key, of every tenant, not wrapped by the primary KEK key under it; the data's
+   * ciphertext stays. The master key is the install's, so only its operators (admins of the default
+   * tenant) rotate it; to anyone else the endpoint does not exist.
+   */
   public Rotation rotateMasterKey(WeftPrincipal caller) {
+    if (!Tenants.DEFAULT.equals(caller.tenant())) {
+      throw DomainException.notFound("", "request.not_found", "no such endpoint in this tenant");
+    }
     long primary = crypto.primaryKeyId();
     int done = 0;
     List<String> failed = new ArrayList<>();
-    int offset = 0;
-    for (List<CredentialRecord> page; !(page = store.list(200, offset)).isEmpty(); offset += page.size()) {
-      for (CredentialRecord c : page) {
-        if (c.kekKeyId() == primary) continue;
-        try {
-          CredentialCrypto.Sealed s = crypto.rewrap(Tenants.DEFAULT, c.id(), sealedOf(c));
-          if (store.rewrap(c.id(), c.wrappedKey(), s.kekKeyId(), s.wrappedKey())) done++;
-        } catch (GeneralSecurityException e) {
-          failed.add(c.name());
+    for (String tenant : store.tenants()) {
+      try (Tenants.Scope ignored = Tenants.open(tenant)) {
+        int offset = 0;
+        for (List<CredentialRecord> page; !(page = store.list(200, offset)).isEmpty(); offset += page.size()) {
+          for (CredentialRecord c : page) {
+            if (c.kekKeyId() == primary) continue;
+            try {
+              CredentialCrypto.Sealed s = crypto.rewrap(tenant, c.id(), sealedOf(c));
+              if (store.rewrap(c.id(), c.wrappedKey(), s.kekKeyId(), s.wrappedKey())) done++;
+            } catch (GeneralSecurityException e) {
+              failed.add(Tenants.DEFAULT.equals(tenant) ? c.name() : tenant + "/" + c.name());
+            }
+          }
         }
       }
     }
@@ -126,7 +137,7 @@ public class CredentialService implements CredentialResolver {
     CredentialRecord c = found.get();
     byte[] plain;
     try {
-      plain = crypto.open(Tenants.DEFAULT, c.id(), sealedOf(c));
+      plain = crypto.open(Tenants.current(), c.id(), sealedOf(c));
     } catch (GeneralSecurityException e) {
       throw new NodeFailure("credential.undecryptable", "credential '" + name + "' cannot be decrypted with the configured"
           + " master key(s)", false);
@@ -142,7 +153,7 @@ public class CredentialService implements CredentialResolver {
 
   private CredentialRecord sealed(String name, String type, JsonNode data, Instant createdAt, String createdBy, String updatedBy) {
     String id = UUID.randomUUID().toString();
-    CredentialCrypto.Sealed s = crypto.seal(Tenants.DEFAULT, id, Json.MAPPER.writeValueAsBytes(data));
+    CredentialCrypto.Sealed s = crypto.seal(Tenants.current(), id, Json.MAPPER.writeValueAsBytes(data));
     Instant now = clock.instant();
     return new CredentialRecord(name, id, type, publicData(type, data), s.kekKeyId(), s.wrappedKey(), s.ciphertext(), createdAt,
         createdBy, now, updatedBy == null ? createdBy : updatedBy, null);

@@ -15,6 +15,7 @@ import dev.weft.node.NodeKind;
 import dev.weft.node.NodeResult;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.AuditLog;
+import dev.weft.store.Tenants;
 import dev.weft.store.VersionRecord;
 import dev.weft.validate.ValidationReport;
 import io.github.bucket4j.Bucket;
@@ -154,7 +155,8 @@ public class NodeTestService implements AutoCloseable {
   private Tested invoke(String runId, NodeDef node, NodeScope scope) {
     Duration timeout = node.timeoutOrDefault();
     long started = System.nanoTime();
-    Future<NodeResult> running = executor.submit(() -> invoker.invoke(runId, node, scope, null));
+    String tenant = Tenants.current();
+    Future<NodeResult> running = executor.submit(() -> Tenants.call(tenant, () -> invoker.invoke(runId, node, scope, null)));
     try {
       NodeResult r = running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Tested(r.output(), r.ports(), null, millisSince(started), r.logs());

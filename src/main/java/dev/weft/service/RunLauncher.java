@@ -7,6 +7,8 @@ import dev.weft.engine.RunInput;
 import dev.weft.engine.RunStatus;
 import dev.weft.engine.TemporalNames;
 import dev.weft.engine.WeftSearchAttributes;
+import dev.weft.engine.TenantPropagator;
+import java.util.List;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.Tenants;
 import io.temporal.client.WorkflowClient;
@@ -53,7 +55,7 @@ public class RunLauncher {
    * caller learns exactly which start was the first.
    */
   public Launched launch(DefinitionSnapshot definition, JsonNode input, String runKey, String startedBy, String trigger) {
-    String runId = definition.workflowId() + "-" + runKey;
+    String runId = runId(definition.workflowId(), runKey);
     WorkflowOptions options = runOptions(definition, runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
@@ -67,6 +69,11 @@ public class RunLauncher {
     }
   }
 
+  /** The run id of a start of {@code workflowId} keyed {@code runKey}, in the current tenant. */
+  public static String runId(String workflowId, String runKey) {
+    return Tenants.temporalId(workflowId + "-" + runKey);
+  }
+
   /**
    * The options every run of {@code definition} starts with, whoever starts it: the API here, or a
    * Temporal Schedule (whose action carries them; Temporal appends the scheduled time to the id).
@@ -75,12 +82,14 @@ public class RunLauncher {
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
         .setTaskQueue(taskQueue)
         .setWorkflowId(workflowId)
-        .setStaticSummary(definition.definition().name() + " v" + definition.version());
+        .setStaticSummary(definition.definition().name() + " v" + definition.version())
+        // The tenant travels in a header to the workflow, its activities and child runs (also from a schedule).
+        .setContextPropagators(List.of(TenantPropagator.INSTANCE));
     if (searchAttributes) {
       options.setTypedSearchAttributes(SearchAttributes.newBuilder()
           .set(WeftSearchAttributes.WORKFLOW_ID, definition.workflowId())
           .set(WeftSearchAttributes.WORKFLOW_VERSION, (long) definition.version())
-          .set(WeftSearchAttributes.TENANT, Tenants.DEFAULT)
+          .set(WeftSearchAttributes.TENANT, Tenants.current())
           .set(WeftSearchAttributes.STATUS, RunStatus.RUNNING.name())
           .build());
     }

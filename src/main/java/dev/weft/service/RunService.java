@@ -17,6 +17,7 @@ import dev.weft.store.AuditLog;
 import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
 import dev.weft.store.RunStore;
+import dev.weft.store.Tenants;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.store.WorkflowStore;
@@ -113,7 +114,7 @@ public class RunService {
       request.put("version", version);
       request.set("input", input);
       requestHash = sha256(Json.MAPPER.writeValueAsString(request));
-      Optional<RunRecord> existing = runs.find(workflowId + "-" + runKey);
+      Optional<RunRecord> existing = runs.find(RunLauncher.runId(workflowId, runKey));
       if (existing.isPresent()) {
         sameRequest(existing.get(), requestHash, idempotencyKey);
         return new Started(existing.get().runId(), workflowId, existing.get().version(), true);
@@ -154,7 +155,7 @@ public class RunService {
 
   /** Waits up to {@code wait} for the run to end; empty if it is still going. */
   public Optional<Ended> await(String runId, Duration wait) {
-    if (wait.isZero() || wait.isNegative()) return Optional.empty();
+    if (wait.isZero() || wait.isNegative() || !Tenants.owns(runId)) return Optional.empty();
     WorkflowStub stub = client.newUntypedWorkflowStub(runId);
     try {
       RunResult result = stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, RunResult.class);
@@ -173,6 +174,8 @@ public class RunService {
    */
   public JsonNode state(String runId) {
     Optional<RunRecord> row = runs.find(runId);
+    // Not in this tenant's index (yet): ask Temporal only about an id of this tenant's.
+    if (row.isEmpty() && !Tenants.owns(runId)) throw DomainException.notFound("path.runId", "run.not_found", "no run '" + runId + "'");
     if (row.isPresent() && row.get().state() == null && reconcile(row.get())) row = runs.find(runId);
     if (row.isPresent() && row.get().state() != null) return started(storedState(runId, row.get().state()), row.get());
     try {
@@ -259,8 +262,12 @@ public class RunService {
    */
   public int reconcileOpen() {
     int ended = 0;
-    for (RunRecord r : runs.open(10_000)) {
-      if (reconcile(r)) ended++;
+    for (String tenant : runs.tenantsWithOpenRuns()) {
+      try (Tenants.Scope ignored = Tenants.open(tenant)) {
+        for (RunRecord r : runs.open(10_000)) {
+          if (reconcile(r)) ended++;
+        }
+      }
     }
     return ended;
   }

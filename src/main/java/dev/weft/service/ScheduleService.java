@@ -23,6 +23,7 @@ import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.client.schedules.ScheduleOptions;
+import dev.weft.store.Tenants;
 import io.temporal.client.schedules.SchedulePolicy;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
@@ -65,9 +66,9 @@ public class ScheduleService {
     this.audit = audit;
   }
 
-  /** The Temporal Schedule id of a workflow. */
+  /** The Temporal Schedule id of a workflow of the current tenant (see {@link Tenants#temporalId}). */
   public static String scheduleId(String workflowId) {
-    return "weft-schedule-" + workflowId;
+    return Tenants.temporalId("weft-schedule-" + workflowId);
   }
 
   /**
@@ -75,7 +76,7 @@ public class ScheduleService {
    * {@code <workflowId>-scheduled-<RFC 3339 time>}.
    */
   public static String runIdPrefix(String workflowId) {
-    return workflowId + "-scheduled";
+    return Tenants.temporalId(workflowId + "-scheduled");
   }
 
   /** Whether a trigger is a schedule. */

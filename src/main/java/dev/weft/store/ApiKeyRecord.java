@@ -16,9 +16,12 @@ public record ApiKeyRecord(
     Instant expiresAt,
     Instant revokedAt,
     String revokedBy,
-    Instant lastUsedAt) {
+    Instant lastUsedAt,
+    /** The tenant the key belongs to: its holder sees only that tenant's resources. */
+    String tenant) {
 
   public ApiKeyRecord {
+    tenant = tenant == null ? Tenants.DEFAULT : tenant;
     roles = List.copyOf(roles);
     groups = groups == null ? List.of() : List.copyOf(groups);
   }

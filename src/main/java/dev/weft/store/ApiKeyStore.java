@@ -38,7 +38,7 @@ public class ApiKeyStore {
         INSERT INTO api_keys (tenant_id, id, key_hash, prefix, principal, roles, groups, description, created_at, created_by,
                               expires_at)
         VALUES (:t, :id, :hash, :prefix, :principal, :roles, :groups, :description, :created, :by, :expires)""")
-        .param("t", Tenants.DEFAULT).param("id", k.id()).param("hash", hash).param("prefix", k.prefix())
+        .param("t", Tenants.current()).param("id", k.id()).param("hash", hash).param("prefix", k.prefix())
         .param("principal", k.principal()).param("roles", k.roles().toArray(String[]::new))
         .param("groups", k.groups().toArray(String[]::new)).param("description", k.description())
         .param("created", Jsonb.timestamp(k.createdAt())).param("by", k.createdBy())
@@ -48,12 +48,14 @@ public class ApiKeyStore {
 
   /** The key with this hash, in whichever tenant: a key names its tenant. */
   public Optional<ApiKeyRecord> findByHash(String hash) {
-    return jdbc.sql("SELECT * FROM api_keys WHERE key_hash = :hash").param("hash", hash).query(ApiKeyStore::key).optional();
+    return jdbc.sql("""
+        SELECT k.* FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+        WHERE k.key_hash = :hash AND t.disabled_at IS NULL""").param("hash", hash).query(ApiKeyStore::key).optional();
   }
 
   public Optional<ApiKeyRecord> find(String id) {
     return jdbc.sql("SELECT * FROM api_keys WHERE tenant_id = :t AND id = :id")
-        .param("t", Tenants.DEFAULT).param("id", id).query(ApiKeyStore::key).optional();
+        .param("t", Tenants.current()).param("id", id).query(ApiKeyStore::key).optional();
   }
 
   /** Newest first; revoked keys only when asked for. */
@@ -61,7 +63,7 @@ public class ApiKeyStore {
     return jdbc.sql("""
         SELECT * FROM api_keys WHERE tenant_id = :t AND (:all OR revoked_at IS NULL)
         ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset""")
-        .param("t", Tenants.DEFAULT).param("all", includeRevoked).param("limit", limit).param("offset", offset)
+        .param("t", Tenants.current()).param("all", includeRevoked).param("limit", limit).param("offset", offset)
         .query(ApiKeyStore::key).list();
   }
 
@@ -73,7 +75,7 @@ public class ApiKeyStore {
     jdbc.sql("""
         UPDATE api_keys SET last_used_at = :now
         WHERE tenant_id = :t AND id = :id AND (last_used_at IS NULL OR last_used_at < :stale)""")
-        .param("now", Jsonb.timestamp(now)).param("t", Tenants.DEFAULT).param("id", id)
+        .param("now", Jsonb.timestamp(now)).param("t", Tenants.current()).param("id", id)
         .param("stale", Jsonb.timestamp(now.minus(granularity)))
         .update();
   }
@@ -86,7 +88,7 @@ public class ApiKeyStore {
       if (key.get().revokedAt() != null) return Revocation.ALREADY_REVOKED;
       if (key.get().active(now) && key.get().roles().contains(ADMIN_ROLE) && activeAdmins(now) <= 1) return Revocation.LAST_ADMIN;
       jdbc.sql("UPDATE api_keys SET revoked_at = :now, revoked_by = :by WHERE tenant_id = :t AND id = :id")
-          .param("now", Jsonb.timestamp(now)).param("by", by).param("t", Tenants.DEFAULT).param("id", id).update();
+          .param("now", Jsonb.timestamp(now)).param("by", by).param("t", Tenants.current()).param("id", id).update();
       return Revocation.REVOKED;
     });
   }
@@ -96,7 +98,7 @@ public class ApiKeyStore {
     return jdbc.sql("""
         SELECT count(*) FROM api_keys
         WHERE tenant_id = :t AND :admin = ANY(roles) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now)""")
-        .param("t", Tenants.DEFAULT).param("admin", ADMIN_ROLE).param("now", Jsonb.timestamp(now))
+        .param("t", Tenants.current()).param("admin", ADMIN_ROLE).param("now", Jsonb.timestamp(now))
         .query(Integer.class).single();
   }
 
@@ -112,7 +114,7 @@ public class ApiKeyStore {
     return new ApiKeyRecord(rs.getString("id"), rs.getString("prefix"), rs.getString("principal"), strings(rs.getArray("roles")),
         strings(rs.getArray("groups")), rs.getString("description"), Jsonb.instant(rs, "created_at"),
         rs.getString("created_by"), Jsonb.instant(rs, "expires_at"), Jsonb.instant(rs, "revoked_at"),
-        rs.getString("revoked_by"), Jsonb.instant(rs, "last_used_at"));
+        rs.getString("revoked_by"), Jsonb.instant(rs, "last_used_at"), rs.getString("tenant_id"));
   }
 
   private static List<String> strings(Array array) throws SQLException {

@@ -25,7 +25,7 @@ public class AuditLog {
     jdbc.sql("""
         INSERT INTO audit_log (tenant_id, principal, action, target_type, target_id, run_id, node_id, details)
         VALUES (:tenant, :principal, :action, :type, :target, :run, :node, :details::json)""")
-        .param("tenant", Tenants.DEFAULT).param("principal", text(principal)).param("action", text(action))
+        .param("tenant", Tenants.current()).param("principal", text(principal)).param("action", text(action))
         .param("type", text(targetType)).param("target", text(targetId)).param("run", text(runId)).param("node", text(nodeId))
         .param("details", Jsonb.write(details))
         .update();
@@ -77,7 +77,7 @@ public class AuditLog {
           AND (CAST(:before AS bigint) IS NULL OR id < :before)
         ORDER BY id DESC
         LIMIT :limit""")
-        .param("t", Tenants.DEFAULT).param("principal", f.principal()).param("action", f.action())
+        .param("t", Tenants.current()).param("principal", f.principal()).param("action", f.action())
         .param("actionPrefix", f.action() == null ? null : f.action() + ".%")
         .param("run", f.runId()).param("type", f.targetType())
         .param("since", f.since() == null ? null : Jsonb.timestamp(f.since()))

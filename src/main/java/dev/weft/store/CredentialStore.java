@@ -24,7 +24,7 @@ public class CredentialStore {
           INSERT INTO credentials (tenant_id, name, id, type, public_data, kek_key_id, wrapped_key, ciphertext,
                                    created_at, created_by, updated_at, updated_by)
           VALUES (:t, :name, :id, :type, :public::jsonb, :kek, :wrapped, :ct, :created, :by, :created, :by)""")
-          .param("t", Tenants.DEFAULT).param("name", c.name()).param("id", c.id()).param("type", c.type())
+          .param("t", Tenants.current()).param("name", c.name()).param("id", c.id()).param("type", c.type())
           .param("public", Jsonb.write(c.publicData())).param("kek", c.kekKeyId()).param("wrapped", c.wrappedKey())
           .param("ct", c.ciphertext()).param("created", Jsonb.timestamp(c.createdAt())).param("by", c.createdBy())
           .update();
@@ -40,7 +40,7 @@ public class CredentialStore {
         UPDATE credentials SET id = :id, type = :type, public_data = :public::jsonb, kek_key_id = :kek, wrapped_key = :wrapped,
                                ciphertext = :ct, updated_at = :at, updated_by = :by
         WHERE tenant_id = :t AND name = :name""")
-        .param("t", Tenants.DEFAULT).param("name", c.name()).param("id", c.id()).param("type", c.type())
+        .param("t", Tenants.current()).param("name", c.name()).param("id", c.id()).param("type", c.type())
         .param("public", Jsonb.write(c.publicData())).param("kek", c.kekKeyId()).param("wrapped", c.wrappedKey())
         .param("ct", c.ciphertext()).param("at", Jsonb.timestamp(c.updatedAt())).param("by", c.updatedBy())
         .update() == 1;
@@ -51,35 +51,40 @@ public class CredentialStore {
     return jdbc.sql("""
         UPDATE credentials SET kek_key_id = :kek, wrapped_key = :wrapped
         WHERE tenant_id = :t AND id = :id AND wrapped_key = :old""")
-        .param("t", Tenants.DEFAULT).param("id", id).param("kek", kekKeyId).param("wrapped", wrapped).param("old", oldWrapped)
+        .param("t", Tenants.current()).param("id", id).param("kek", kekKeyId).param("wrapped", wrapped).param("old", oldWrapped)
         .update() == 1;
+  }
+
+  /** The tenants that have credentials, for work over all of them (a master-key rotation). */
+  public List<String> tenants() {
+    return jdbc.sql("SELECT DISTINCT tenant_id FROM credentials ORDER BY tenant_id").query(String.class).list();
   }
 
   public Optional<CredentialRecord> find(String name) {
     return jdbc.sql("SELECT * FROM credentials WHERE tenant_id = :t AND name = :name")
-        .param("t", Tenants.DEFAULT).param("name", name).query(CredentialStore::credential).optional();
+        .param("t", Tenants.current()).param("name", name).query(CredentialStore::credential).optional();
   }
 
   public boolean exists(String name) {
     return jdbc.sql("SELECT count(*) FROM credentials WHERE tenant_id = :t AND name = :name")
-        .param("t", Tenants.DEFAULT).param("name", name).query(Integer.class).single() > 0;
+        .param("t", Tenants.current()).param("name", name).query(Integer.class).single() > 0;
   }
 
   /** By name. */
   public List<CredentialRecord> list(int limit, int offset) {
     return jdbc.sql("SELECT * FROM credentials WHERE tenant_id = :t ORDER BY name LIMIT :limit OFFSET :offset")
-        .param("t", Tenants.DEFAULT).param("limit", limit).param("offset", offset).query(CredentialStore::credential).list();
+        .param("t", Tenants.current()).param("limit", limit).param("offset", offset).query(CredentialStore::credential).list();
   }
 
   /** The credentials whose data key is not wrapped by {@code kekKeyId}, a page at a time. */
   public List<CredentialRecord> wrappedByOther(long kekKeyId, int limit) {
     return jdbc.sql("SELECT * FROM credentials WHERE tenant_id = :t AND kek_key_id <> :kek ORDER BY name LIMIT :limit")
-        .param("t", Tenants.DEFAULT).param("kek", kekKeyId).param("limit", limit).query(CredentialStore::credential).list();
+        .param("t", Tenants.current()).param("kek", kekKeyId).param("limit", limit).query(CredentialStore::credential).list();
   }
 
   public boolean delete(String name) {
     return jdbc.sql("DELETE FROM credentials WHERE tenant_id = :t AND name = :name")
-        .param("t", Tenants.DEFAULT).param("name", name).update() == 1;
+        .param("t", Tenants.current()).param("name", name).update() == 1;
   }
 
   /** Records a use, at most one write per {@code granularity}. */
@@ -87,7 +92,7 @@ public class CredentialStore {
     jdbc.sql("""
         UPDATE credentials SET last_used_at = :now
         WHERE tenant_id = :t AND name = :name AND (last_used_at IS NULL OR last_used_at < :stale)""")
-        .param("now", Jsonb.timestamp(now)).param("t", Tenants.DEFAULT).param("name", name)
+        .param("now", Jsonb.timestamp(now)).param("t", Tenants.current()).param("name", name)
         .param("stale", Jsonb.timestamp(now.minus(granularity))).update();
   }
 

@@ -48,7 +48,7 @@ public class EventStore implements RunEventSink {
       events.forEach(e -> runs.add(e.runId()));
       // A stable lock order: two batches touching the same runs cannot deadlock.
       runs.forEach(run -> jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:t || '/' || :run))")
-          .param("t", Tenants.DEFAULT).param("run", run).query(rs -> { }));
+          .param("t", Tenants.current()).param("run", run).query(rs -> { }));
       List<StoredEvent> fresh = new ArrayList<>();
       for (RunEvent e : events) {
         insert(e).ifPresent(seq -> {
@@ -70,7 +70,7 @@ public class EventStore implements RunEventSink {
         VALUES (:t, :run, :node, :attempt, :kind, :type, :at, :duration, :input::json, :output::json, :error::json, :data::json)
         ON CONFLICT (tenant_id, run_id, node_id, attempt, kind) DO NOTHING
         RETURNING seq""")
-        .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("attempt", e.attempt())
+        .param("t", Tenants.current()).param("run", e.runId()).param("node", e.nodeId()).param("attempt", e.attempt())
         .param("kind", e.kind().wire()).param("type", e.nodeType()).param("at", Jsonb.timestamp(e.at()))
         .param("duration", e.durationMs()).param("input", Jsonb.write(e.input())).param("output", Jsonb.write(e.output()))
         .param("error", Jsonb.write(e.error())).param("data", Jsonb.write(e.data()))
@@ -98,7 +98,7 @@ public class EventStore implements RunEventSink {
             VALUES (:t, :run, :node, :ord, :wf, :kind, :title, :descr, :assignees::json, :actions::json, :self, :by,
               :details::json, :at, :due)
             ON CONFLICT DO NOTHING""")
-            .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
+            .param("t", Tenants.current()).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
             .param("wf", text(d, "workflowId")).param("kind", text(d, "kind")).param("title", text(d, "title"))
             .param("descr", text(d, "description")).param("assignees", Jsonb.write(d.get("assignees")))
             .param("actions", Jsonb.write(d.get("actions"))).param("self", d.path("allowSelf").asBoolean(false))
@@ -114,7 +114,7 @@ public class EventStore implements RunEventSink {
           WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND ordinal = :ord""")
           .param("assignees", Jsonb.write(e.data().get("assignees")))
           .param("due", e.data().hasNonNull("due") ? Jsonb.timestamp(java.time.Instant.parse(e.data().get("due").asString())) : null)
-          .param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
+          .param("t", Tenants.current()).param("run", e.runId()).param("node", e.nodeId()).param("ord", e.attempt())
           .update();
       }
       case NODE_DECISION -> {
@@ -122,7 +122,7 @@ public class EventStore implements RunEventSink {
         jdbc.sql("""
           UPDATE human_tasks SET decided_by = (decided_by::jsonb || to_jsonb(CAST(:who AS text)))::json
           WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND ordinal = :ord""")
-          .param("who", text(e.data(), "principal")).param("t", Tenants.DEFAULT).param("run", e.runId())
+          .param("who", text(e.data(), "principal")).param("t", Tenants.current()).param("run", e.runId())
           .param("node", e.nodeId()).param("ord", e.data().path("task").asInt())
           .update();
       }
@@ -132,7 +132,7 @@ public class EventStore implements RunEventSink {
         jdbc.sql("""
             UPDATE human_tasks SET status = 'closed', closed_at = :at
             WHERE tenant_id = :t AND run_id = :run AND status = 'pending'""")
-            .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.DEFAULT).param("run", e.runId()).update();
+            .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.current()).param("run", e.runId()).update();
       }
       case RUN_PAUSED, RUN_RESUMED -> statusChanges = true;
       default -> statusChanges = false;
@@ -145,7 +145,7 @@ public class EventStore implements RunEventSink {
     return jdbc.sql("""
         UPDATE human_tasks SET status = 'closed', closed_at = :at
         WHERE tenant_id = :t AND run_id = :run AND node_id = :node AND status = 'pending' AND ordinal < :ord""")
-        .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.DEFAULT).param("run", e.runId()).param("node", e.nodeId())
+        .param("at", Jsonb.timestamp(e.at())).param("t", Tenants.current()).param("run", e.runId()).param("node", e.nodeId())
         .param("ord", beforeOrdinal)
         .update() > 0;
   }
@@ -162,7 +162,7 @@ public class EventStore implements RunEventSink {
             WHEN EXISTS (SELECT 1 FROM human_tasks WHERE tenant_id = :t AND run_id = :run AND status = 'pending') THEN 'WAITING'
             ELSE 'RUNNING' END
         WHERE tenant_id = :t AND run_id = :run AND ended_at IS NULL""")
-        .param("kind", e.kind().wire()).param("t", Tenants.DEFAULT).param("run", e.runId())
+        .param("kind", e.kind().wire()).param("t", Tenants.current()).param("run", e.runId())
         .update();
   }
 
@@ -174,7 +174,7 @@ public class EventStore implements RunEventSink {
           VALUES (:t, :run, :trun, :wf, :v, 'RUNNING', COALESCE(CAST(:trigger AS text), 'api'), :at, :parent)
           ON CONFLICT (tenant_id, run_id) DO UPDATE SET temporal_run_id = COALESCE(runs.temporal_run_id, EXCLUDED.temporal_run_id),
             parent_run_id = COALESCE(runs.parent_run_id, EXCLUDED.parent_run_id)""")
-          .param("t", Tenants.DEFAULT).param("run", e.runId()).param("trun", text(e.data(), "temporalRunId"))
+          .param("t", Tenants.current()).param("run", e.runId()).param("trun", text(e.data(), "temporalRunId"))
           .param("wf", text(e.data(), "workflowId")).param("v", e.data().path("version").asInt())
           .param("trigger", text(e.data(), "trigger")).param("at", Jsonb.timestamp(e.at()))
           .param("parent", text(e.data(), "parentRunId"))
@@ -182,7 +182,7 @@ public class EventStore implements RunEventSink {
       case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED, RUN_TERMINATED -> jdbc.sql("""
           UPDATE runs SET status = :status, ended_at = :at, state = :state::json WHERE tenant_id = :t AND run_id = :run""")
           .param("status", ended(e).name()).param("at", Jsonb.timestamp(e.at())).param("state", Jsonb.write(e.data()))
-          .param("t", Tenants.DEFAULT).param("run", e.runId())
+          .param("t", Tenants.current()).param("run", e.runId())
           .update();
       default -> { }
     }
@@ -216,7 +216,7 @@ public class EventStore implements RunEventSink {
         WHERE e.tenant_id = :t AND e.run_id = :run AND e.seq > :after
         ORDER BY e.seq
         LIMIT :limit""")
-        .param("t", Tenants.DEFAULT).param("run", runId).param("after", afterSeq).param("limit", limit)
+        .param("t", Tenants.current()).param("run", runId).param("after", afterSeq).param("limit", limit)
         .query(EventStore::event).list();
   }
 
@@ -233,7 +233,7 @@ public class EventStore implements RunEventSink {
           ON e.output IS NULL AND e.kind = 'node_completed' AND a.kind = 'node_attempt_completed'
          AND a.tenant_id = e.tenant_id AND a.run_id = e.run_id AND a.node_id = e.node_id AND a.attempt = e.attempt
         WHERE e.tenant_id = :t AND e.run_id = :run AND e.kind IN ('node_completed', 'node_failed')""")
-        .param("t", Tenants.DEFAULT).param("run", runId)
+        .param("t", Tenants.current()).param("run", runId)
         .query(rs -> {
           JsonNode output = Jsonb.read(rs, "output");
           if (output != null) outputs.put(rs.getString("node_id"), output);

@@ -39,7 +39,7 @@ public class HumanTaskStore {
                OR (h.opened_at, h.run_id, h.node_id) > (CAST(:afterOpened AS timestamptz), :afterRun, :afterNode))
         ORDER BY h.opened_at, h.run_id, h.node_id
         LIMIT :limit""")
-        .param("t", Tenants.DEFAULT).param("status", status).param("names", names).param("me", principal)
+        .param("t", Tenants.current()).param("status", status).param("names", names).param("me", principal)
         .param("afterOpened", afterOpened == null ? null : Jsonb.timestamp(afterOpened))
         .param("afterRun", afterRun == null ? "" : afterRun).param("afterNode", afterNode == null ? "" : afterNode)
         .param("limit", limit)

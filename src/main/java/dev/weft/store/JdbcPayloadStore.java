@@ -22,7 +22,7 @@ public class JdbcPayloadStore implements PayloadStore {
         INSERT INTO payloads (tenant_id, key, run_id, node_id, attempt, bytes, value)
         VALUES (:tenant, :key, :run, :node, :attempt, :bytes, :value::json)
         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, bytes = EXCLUDED.bytes""")
-        .param("tenant", Tenants.DEFAULT).param("key", key).param("run", runId).param("node", nodeId)
+        .param("tenant", Tenants.current()).param("key", key).param("run", runId).param("node", nodeId)
         .param("attempt", attempt).param("bytes", text.length()).param("value", text)
         .update();
     return key;

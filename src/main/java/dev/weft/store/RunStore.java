@@ -30,7 +30,7 @@ public class RunStore {
           trigger = EXCLUDED.trigger,
           idempotency_key = COALESCE(runs.idempotency_key, EXCLUDED.idempotency_key),
           request_hash = COALESCE(runs.request_hash, EXCLUDED.request_hash)""")
-        .param("t", Tenants.DEFAULT).param("run", r.runId()).param("trun", r.temporalRunId())
+        .param("t", Tenants.current()).param("run", r.runId()).param("trun", r.temporalRunId())
         .param("wf", r.workflowId()).param("v", r.version()).param("status", r.status().name())
         .param("trigger", r.trigger()).param("key", r.idempotencyKey()).param("hash", r.requestHash())
         .param("at", Jsonb.timestamp(r.startedAt()))
@@ -39,7 +39,7 @@ public class RunStore {
 
   public Optional<RunRecord> find(String runId) {
     return jdbc.sql("SELECT * FROM runs WHERE tenant_id = :t AND run_id = :run")
-        .param("t", Tenants.DEFAULT).param("run", runId).query(RunStore::run).optional();
+        .param("t", Tenants.current()).param("run", runId).query(RunStore::run).optional();
   }
 
   /**
@@ -62,17 +62,22 @@ public class RunStore {
           AND (CAST(:before AS TIMESTAMPTZ) IS NULL OR (started_at, run_id) < (:before, :beforeRun))
         ORDER BY started_at DESC, run_id DESC
         LIMIT :limit""")
-        .param("t", Tenants.DEFAULT).param("wf", workflowId).param("status", status == null ? null : status.name())
+        .param("t", Tenants.current()).param("wf", workflowId).param("status", status == null ? null : status.name())
         .param("parent", parentRunId)
         .param("before", Jsonb.timestamp(beforeStart)).param("beforeRun", beforeRunId == null ? "" : beforeRunId)
         .param("limit", limit)
         .query(RunStore::run).list();
   }
 
-  /** Runs the index still has open (no final state), oldest first. */
+  /** The tenants that have open runs in the index, for sweeps that go tenant by tenant. */
+  public List<String> tenantsWithOpenRuns() {
+    return jdbc.sql("SELECT DISTINCT tenant_id FROM runs WHERE state IS NULL ORDER BY tenant_id").query(String.class).list();
+  }
+
+  /** Runs of the current tenant the index still has open (no final state), oldest first. */
   public List<RunRecord> open(int limit) {
     return jdbc.sql("SELECT * FROM runs WHERE tenant_id = :t AND state IS NULL ORDER BY started_at LIMIT :limit")
-        .param("t", Tenants.DEFAULT).param("limit", limit).query(RunStore::run).list();
+        .param("t", Tenants.current()).param("limit", limit).query(RunStore::run).list();
   }
 
   private static RunRecord run(ResultSet rs, int i) throws SQLException {

@@ -51,6 +51,22 @@ public final class Tenants {
     }
   }
 
+  /** {@code work} bound to the current tenant, for running on another thread. */
+  public static Runnable bound(Runnable work) {
+    String t = current();
+    return () -> {
+      try (Scope ignored = open(t)) {
+        work.run();
+      }
+    };
+  }
+
+  /** {@code work} bound to the current tenant, for running on another thread. */
+  public static <T> Supplier<T> bound(Supplier<T> work) {
+    String t = current();
+    return () -> call(t, work);
+  }
+
   /**
    * An id in the Temporal namespace for something of the current tenant whose Weft id is {@code id}
    * (a run, a schedule): the id itself in the default tenant, {@code <tenant>~<id>} in any other, so
@@ -59,6 +75,18 @@ public final class Tenants {
   public static String temporalId(String id) {
     String t = current();
     return DEFAULT.equals(t) ? id : t + SEPARATOR + id;
+  }
+
+  /**
+   * Whether the Temporal id {@code temporalId} (made by {@link #temporalId}, or derived from one such as a
+   * child run's {@code <parent>.<node>}) belongs to the current tenant: what lets the API refuse another
+   * tenant's run before the index has its row.
+   */
+  public static boolean owns(String temporalId) {
+    if (temporalId == null) return false;
+    String t = current();
+    int sep = temporalId.indexOf(SEPARATOR);
+    return DEFAULT.equals(t) ? sep < 0 : sep > 0 && temporalId.substring(0, sep).equals(t);
   }
 
   /** The span of a tenant; closing it restores what was current before. */

@@ -27,12 +27,12 @@ public class WorkflowStore {
 
   public Optional<WorkflowRecord> find(String id) {
     return jdbc.sql("SELECT * FROM workflows WHERE tenant_id = :t AND id = :id")
-        .param("t", Tenants.DEFAULT).param("id", id).query(WorkflowStore::workflow).optional();
+        .param("t", Tenants.current()).param("id", id).query(WorkflowStore::workflow).optional();
   }
 
   public List<WorkflowRecord> list(boolean includeArchived, int limit, int offset) {
     return jdbc.sql("SELECT * FROM workflows WHERE tenant_id = :t AND (:all OR archived_at IS NULL) ORDER BY id LIMIT :limit OFFSET :offset")
-        .param("t", Tenants.DEFAULT).param("all", includeArchived).param("limit", limit).param("offset", offset)
+        .param("t", Tenants.current()).param("all", includeArchived).param("limit", limit).param("offset", offset)
         .query(WorkflowStore::workflow).list();
   }
 
@@ -41,7 +41,7 @@ public class WorkflowStore {
     return tx.execute(s -> {
       try {
         jdbc.sql("INSERT INTO workflows (tenant_id, id, name, latest_version) VALUES (:t, :id, :name, 1)")
-            .param("t", Tenants.DEFAULT).param("id", id).param("name", def.name()).update();
+            .param("t", Tenants.current()).param("id", id).param("name", def.name()).update();
       } catch (DuplicateKeyException e) {
         throw new StoreConflict("workflow.exists", "/id", "a workflow with id '" + id + "' already exists; PUT /api/workflows/"
             + id + " saves a new version of it");
@@ -59,7 +59,7 @@ public class WorkflowStore {
   public VersionRecord addVersion(String id, WorkflowDefinition def, String hash, String principal) {
     return tx.execute(s -> {
       WorkflowRecord w = jdbc.sql("SELECT * FROM workflows WHERE tenant_id = :t AND id = :id FOR UPDATE")
-          .param("t", Tenants.DEFAULT).param("id", id).query(WorkflowStore::workflow).optional()
+          .param("t", Tenants.current()).param("id", id).query(WorkflowStore::workflow).optional()
           .orElseThrow(() -> new StoreConflict("workflow.not_found", "", "no workflow '" + id + "'"));
       if (w.archived()) {
         throw new StoreConflict("workflow.archived", "", "workflow '" + id + "' is archived");
@@ -69,7 +69,7 @@ public class WorkflowStore {
       int next = w.latestVersion() + 1;
       VersionRecord v = insertVersion(id, next, def, hash, principal);
       jdbc.sql("UPDATE workflows SET latest_version = :v, name = :name, updated_at = now() WHERE tenant_id = :t AND id = :id")
-          .param("v", next).param("name", def.name()).param("t", Tenants.DEFAULT).param("id", id).update();
+          .param("v", next).param("name", def.name()).param("t", Tenants.current()).param("id", id).update();
       route(id, def.trigger());
       return v;
     });
@@ -79,15 +79,15 @@ public class WorkflowStore {
   public boolean archive(String id) {
     return Boolean.TRUE.equals(tx.execute(s -> {
       jdbc.sql("DELETE FROM webhook_routes WHERE tenant_id = :t AND workflow_id = :id")
-          .param("t", Tenants.DEFAULT).param("id", id).update();
+          .param("t", Tenants.current()).param("id", id).update();
       return jdbc.sql("UPDATE workflows SET archived_at = now(), updated_at = now() WHERE tenant_id = :t AND id = :id AND archived_at IS NULL")
-          .param("t", Tenants.DEFAULT).param("id", id).update() == 1;
+          .param("t", Tenants.current()).param("id", id).update() == 1;
     }));
   }
 
   public Optional<VersionRecord> version(String id, int version) {
     return jdbc.sql("SELECT * FROM workflow_versions WHERE tenant_id = :t AND workflow_id = :id AND version = :v")
-        .param("t", Tenants.DEFAULT).param("id", id).param("v", version).query(WorkflowStore::version).optional();
+        .param("t", Tenants.current()).param("id", id).param("v", version).query(WorkflowStore::version).optional();
   }
 
   /** The latest version of workflow {@code id} saved at or before {@code asOf}; empty when none was. */
@@ -95,33 +95,33 @@ public class WorkflowStore {
     return jdbc.sql("""
         SELECT * FROM workflow_versions WHERE tenant_id = :t AND workflow_id = :id AND created_at <= :at
         ORDER BY version DESC LIMIT 1""")
-        .param("t", Tenants.DEFAULT).param("id", id).param("at", Jsonb.timestamp(asOf))
+        .param("t", Tenants.current()).param("id", id).param("at", Jsonb.timestamp(asOf))
         .query(WorkflowStore::version).optional();
   }
 
   public List<VersionRecord> versions(String id) {
     return jdbc.sql("SELECT * FROM workflow_versions WHERE tenant_id = :t AND workflow_id = :id ORDER BY version DESC")
-        .param("t", Tenants.DEFAULT).param("id", id).query(WorkflowStore::version).list();
+        .param("t", Tenants.current()).param("id", id).query(WorkflowStore::version).list();
   }
 
   /** The active workflow whose webhook trigger has this path. */
   public Optional<String> workflowForPath(String path) {
     return jdbc.sql("SELECT workflow_id FROM webhook_routes WHERE tenant_id = :t AND path = :p")
-        .param("t", Tenants.DEFAULT).param("p", path).query(String.class).optional();
+        .param("t", Tenants.current()).param("p", path).query(String.class).optional();
   }
 
   private VersionRecord insertVersion(String id, int version, WorkflowDefinition def, String hash, String principal) {
     jdbc.sql("""
         INSERT INTO workflow_versions (tenant_id, workflow_id, version, content_hash, definition, created_by)
         VALUES (:t, :id, :v, :hash, :def::json, :by)""")
-        .param("t", Tenants.DEFAULT).param("id", id).param("v", version).param("hash", hash)
+        .param("t", Tenants.current()).param("id", id).param("v", version).param("hash", hash)
         .param("def", Json.MAPPER.writeValueAsString(def)).param("by", principal).update();
     return version(id, version).orElseThrow();
   }
 
   private void route(String id, TriggerDef trigger) {
     jdbc.sql("DELETE FROM webhook_routes WHERE tenant_id = :t AND workflow_id = :id")
-        .param("t", Tenants.DEFAULT).param("id", id).update();
+        .param("t", Tenants.current()).param("id", id).update();
     if (trigger == null || !"webhook".equals(trigger.type())) return;
     Optional<String> owner = workflowForPath(trigger.path());
     if (owner.isPresent()) {
@@ -130,7 +130,7 @@ public class WorkflowStore {
     }
     try {
       jdbc.sql("INSERT INTO webhook_routes (tenant_id, path, workflow_id) VALUES (:t, :p, :id)")
-          .param("t", Tenants.DEFAULT).param("p", trigger.path()).param("id", id).update();
+          .param("t", Tenants.current()).param("p", trigger.path()).param("id", id).update();
     } catch (DuplicateKeyException e) {
       throw new StoreConflict("trigger.path_taken", "/trigger/path",
           "webhook path '" + trigger.path() + "' was just taken by another workflow");

@@ -87,7 +87,9 @@ final class DryRun {
     SampleRun sampling = new SampleRun(def, registry);
     NodeInvoker invoker = NodeInvoker.sampling(registry, expressions, sampling);
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create()).build())
+        // The caller's tenant reaches the sampled nodes, as in a real run.
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(WeftDataConverter.create())
+            .setContextPropagators(java.util.List.of(dev.weft.engine.TenantPropagator.INSTANCE)).build())
         .build())) {
       Worker worker = env.newWorker(QUEUE);
       worker.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
