@@ -54,7 +54,7 @@ public final class AuthProblems implements AuthenticationEntryPoint, AccessDenie
       throws IOException {
     if (e instanceof IssuerUnavailableException) {
       Throwable cause = e.getCause() != null && e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
-      log.warn("identity provider unavailable: cannot check a bearer token: {}", cause == null ? e.toString() : cause.toString());
+      log.warn("identity provider unavailable: cannot check a JWT: {}", cause == null ? e.toString() : cause.toString());
       response.setHeader(HttpHeaders.RETRY_AFTER, "5");
       write(response, HttpStatus.SERVICE_UNAVAILABLE, "", ISSUER_UNAVAILABLE,
           "the identity provider's keys cannot be fetched right now; try again shortly");

@@ -195,7 +195,7 @@ public class SecurityConfiguration {
    */
   static JwtTokenProvider jwtTokenProvider(WeftProperties.Jwt jwt) {
     URI source = jwt.issuerUri() != null ? jwt.issuerUri() : jwt.jwkSetUri();
-    log.info("JWT bearer tokens are accepted besides API keys: keys of {} ({}), issuer {}, audiences {}",
+    log.info("JWTs are accepted besides API keys: keys of {} ({}), issuer {}, audiences {}",
         source, jwt.issuerUri() != null ? "OIDC discovery" : "JWK set",
         jwt.issuerUri() != null ? jwt.issuerUri() : jwt.issuer() == null ? "not checked" : jwt.issuer(),
         jwt.audiences().isEmpty() ? "not checked" : jwt.audiences());

@@ -35,18 +35,22 @@ public class JwtTokenProvider implements AuthenticationProvider {
 
   @Override
   public Authentication authenticate(Authentication authentication) throws AuthenticationException {
-    String token = ((JwtAuthentication) authentication).getCredentials();
+    String credentials = ((JwtAuthentication) authentication).getCredentials();
+    String token = credentials == null ? "" : credentials;
     Jwt jwt;
     try {
-      jwt = decoder.decode(token == null ? "" : token);
+      jwt = decoder.decode(token);
     } catch (JwtValidationException e) {
       // The validators' descriptions are ours (JwtTokens): safe to show.
       String why = e.getErrors().stream().map(OAuth2Error::getDescription).filter(d -> d != null).findFirst().orElse(MALFORMED);
-      log.debug("bearer token refused: {}", why);
+      log.debug("JWT refused: {}", why);
       throw new InvalidBearerTokenException(why);
     } catch (BadJwtException e) {
-      // The library's message may quote parts of the token or name keys: logged at debug, never answered.
-      log.debug("bearer token refused: {}", e.getMessage());
+      // The library's message names what failed (and might quote the token): logged at debug without the token, never answered.
+      if (log.isDebugEnabled()) {
+        String why = String.valueOf(e.getMessage());
+        log.debug("JWT refused: {}", token.isEmpty() ? why : why.replace(token, "[token]"));
+      }
       throw new InvalidBearerTokenException(MALFORMED);
     } catch (JwtException | JwtDecoderInitializationException e) {
       throw new IssuerUnavailableException("the identity provider's keys cannot be fetched", e);
