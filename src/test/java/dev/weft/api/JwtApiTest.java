@@ -286,6 +286,16 @@ class JwtApiTest extends ServiceTestSupport {
   }
 
   @Test
+  void theProvidersKeysAreCachedNotFetchedPerRequest() {
+    String viewer = token("cache", List.of("viewer"));
+    assertThat(as(viewer).get("/api/workflows").status()).isEqualTo(200);
+    int fetched = JWKS_FETCHES.get();
+    assertThat(fetched).isPositive();
+    for (int i = 0; i < 5; i++) assertThat(as(token("cache-" + i, List.of("viewer"))).get("/api/workflows").status()).isEqualTo(200);
+    assertThat(JWKS_FETCHES.get()).isEqualTo(fetched);
+  }
+
+  @Test
   void healthShowsDetailsToAnAdminToken() {
     assertThat(anonymous().get("/actuator/health").json().has("components")).isFalse();
     Response admin = as(token("hank", List.of("admin"))).get("/actuator/health");
