@@ -7,6 +7,9 @@ import dev.weft.security.AdminKeyBootstrap;
 import dev.weft.security.ApiKeyAuthenticationProvider;
 import dev.weft.security.ApiKeyService;
 import dev.weft.security.BearerKeyConverter;
+import dev.weft.security.JwtPrincipals;
+import dev.weft.security.JwtTokenProvider;
+import dev.weft.security.JwtTokens;
 import dev.weft.security.OptionalKeyFilter;
 import dev.weft.security.Role;
 import dev.weft.security.TenantContextFilter;
@@ -15,14 +18,19 @@ import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
 import dev.weft.api.RejectedRequests;
 import jakarta.servlet.DispatcherType;
+import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -42,13 +50,15 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Who may call what. Callers authenticate with an API key ({@code Authorization: Bearer <key>}); roles
+ * Who may call what. Callers authenticate with an API key ({@code Authorization: Bearer <key>}) or, when
+ * {@code weft.security.jwt.*} names an identity provider, with a JWT it issued in the same header; roles
  * nest ({@code admin > editor > operator > viewer}). Stateless: no session, no CSRF token (no cookie
  * authenticates anything), no login form, no HTTP basic. Webhooks and health need no key. The rules
  * are the table in docs/api.md; what no rule names needs admin under {@code /api}, any key elsewhere.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
   /** Paths that never look at a key: a webhook's own Authorization header is the workflow's business. */
   static final RequestMatcher PUBLIC = new OrRequestMatcher(pathPattern("/hooks/**"), pathPattern("/tenants/*/hooks/**"),
       pathPattern("/actuator/health/**"));
@@ -106,9 +116,15 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider, WeftProperties props) throws Exception {
+  SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider, WeftProperties props,
+      dev.weft.store.TenantStore tenants) throws Exception {
     AuthProblems problems = new AuthProblems();
-    AuthenticationFilter keys = new AuthenticationFilter(new ProviderManager(provider), new BearerKeyConverter());
+    WeftProperties.Jwt jwt = props.security().jwt();
+    List<AuthenticationProvider> providers = new ArrayList<>(List.of(provider));
+    if (jwt.enabled()) providers.add(jwtTokenProvider(jwt, tenants::active));
+    ProviderManager authenticator = new ProviderManager(providers);
+    BearerKeyConverter bearer = new BearerKeyConverter(jwt.enabled());
+    AuthenticationFilter keys = new AuthenticationFilter(authenticator, bearer);
     keys.setRequestMatcher(new NegatedRequestMatcher(PUBLIC));
     keys.setFailureHandler(problems);
     // Go on with the request (the default would redirect, as after a login form).
@@ -135,8 +151,8 @@ public class SecurityConfiguration {
             .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
                 new ContentSecurityPolicyHeaderWriter(SWAGGER_UI_CSP))))
         .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
-        .addFilterBefore(new OptionalKeyFilter(HEALTH, provider), AnonymousAuthenticationFilter.class)
-        // Whoever authenticated, the rest of the request works in the caller's tenant.
+        .addFilterBefore(new OptionalKeyFilter(HEALTH, authenticator, bearer), AnonymousAuthenticationFilter.class)
+        // Whoever authenticated (key or token), the rest of the request works in the caller's tenant.
         .addFilterBefore(new TenantContextFilter(), AuthorizationFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .cors(c -> {
@@ -178,6 +194,25 @@ public class SecurityConfiguration {
           a.anyRequest().authenticated();
         });
     return http.build();
+  }
+
+  /**
+   * Bearer JWTs besides API keys ({@code weft.security.jwt.*}): verified with the provider's published keys,
+   * their claims mapped to a {@link dev.weft.security.WeftPrincipal}. Not a bean: Boot's own resource-server
+   * set-up stays out of the way, and the API-key provider stays the only provider bean.
+   */
+  static JwtTokenProvider jwtTokenProvider(WeftProperties.Jwt jwt, java.util.function.Predicate<String> activeTenant) {
+    URI source = jwt.issuerUri() != null ? jwt.issuerUri() : jwt.jwkSetUri();
+    log.info("JWTs are accepted besides API keys: keys of {} ({}), issuer {}, audiences {}",
+        source, jwt.issuerUri() != null ? "OIDC discovery" : "JWK set",
+        jwt.issuerUri() != null ? jwt.issuerUri() : jwt.issuer() == null ? "not checked" : jwt.issuer(),
+        jwt.audiences().isEmpty() ? "not checked" : jwt.audiences());
+    if (jwt.audiences().isEmpty()) {
+      log.warn("weft.security.jwt.audiences is empty: any token of the provider, whichever client it was issued to, is accepted");
+    }
+    return new JwtTokenProvider(
+        JwtTokens.decoder(jwt.issuerUri(), jwt.jwkSetUri(), jwt.issuer(), jwt.audiences(), jwt.clockSkew(), jwt.fetchTimeout()),
+        new JwtPrincipals(jwt.principalClaim(), jwt.rolesClaim(), jwt.groupsClaim(), jwt.tenantClaim(), activeTenant));
   }
 
   /**

@@ -71,7 +71,8 @@ public record WeftProperties(
   public record Security(
       String adminKey,
       @DefaultValue("60s") Duration lastUsedGranularity,
-      @DefaultValue("false") boolean publicApiDocs) {
+      @DefaultValue("false") boolean publicApiDocs,
+      @DefaultValue Jwt jwt) {
     public static final int MIN_ADMIN_KEY_LENGTH = 24;
 
     public Security {
@@ -88,7 +89,60 @@ public record WeftProperties(
     @Override
     public String toString() {
       return "Security[adminKey=" + (adminKey == null ? "unset" : "set") + ", lastUsedGranularity=" + lastUsedGranularity
-          + ", publicApiDocs=" + publicApiDocs + "]";
+          + ", publicApiDocs=" + publicApiDocs + ", jwt=" + jwt + "]";
+    }
+  }
+
+  /**
+   * JWT bearer tokens from an OIDC provider, besides API keys; off unless {@code issuerUri} (OIDC discovery;
+   * the token's {@code iss} must equal it) or {@code jwkSetUri} (the provider's keys; {@code issuer}, when
+   * set, is the {@code iss} tokens must have) is set, not both. {@code audiences}: when set, a token's
+   * {@code aud} must hold one of them. The claims name the principal, its Weft roles, groups and tenant.
+   * {@code clockSkew}: leeway on {@code exp} and {@code nbf}; {@code fetchTimeout}: connect and read
+   * timeout of the discovery and JWK set requests.
+   */
+  public record Jwt(
+      java.net.URI issuerUri,
+      java.net.URI jwkSetUri,
+      String issuer,
+      List<String> audiences,
+      @DefaultValue("sub") String principalClaim,
+      @DefaultValue("roles") String rolesClaim,
+      @DefaultValue("groups") String groupsClaim,
+      @DefaultValue("tenant") String tenantClaim,
+      @DefaultValue("60s") Duration clockSkew,
+      @DefaultValue("5s") Duration fetchTimeout) {
+    public Jwt {
+      issuer = issuer == null || issuer.isBlank() ? null : issuer.strip();
+      audiences = audiences == null ? List.of() : audiences.stream().map(String::strip).filter(a -> !a.isEmpty()).toList();
+      if (issuerUri != null && jwkSetUri != null) {
+        throw new IllegalArgumentException("set weft.security.jwt.issuer-uri (OIDC discovery) or weft.security.jwt.jwk-set-uri, not both");
+      }
+      if (issuerUri != null && issuer != null && !issuer.equals(issuerUri.toString())) {
+        throw new IllegalArgumentException("weft.security.jwt.issuer goes with jwk-set-uri; with issuer-uri, tokens' iss must be issuer-uri itself");
+      }
+      if (issuerUri == null && jwkSetUri == null && (issuer != null || !audiences.isEmpty())) {
+        throw new IllegalArgumentException("weft.security.jwt.issuer and audiences need weft.security.jwt.issuer-uri or jwk-set-uri");
+      }
+      for (var u : java.util.Arrays.asList(issuerUri, jwkSetUri)) {
+        if (u != null && (!u.isAbsolute() || !List.of("https", "http").contains(u.getScheme()) || u.getHost() == null)) {
+          throw new IllegalArgumentException("weft.security.jwt.issuer-uri and jwk-set-uri are http(s) URLs; got '" + u + "'");
+        }
+      }
+      for (String claim : java.util.Arrays.asList(principalClaim, rolesClaim, groupsClaim, tenantClaim)) {
+        if (claim == null || claim.isBlank()) throw new IllegalArgumentException("weft.security.jwt.*-claim names a claim; it cannot be blank");
+      }
+      if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("weft.security.jwt.clock-skew must be between 0s and 10m");
+      }
+      if (fetchTimeout.isNegative() || fetchTimeout.isZero()) {
+        throw new IllegalArgumentException("weft.security.jwt.fetch-timeout must be positive");
+      }
+    }
+
+    /** Whether bearer tokens are accepted at all. */
+    public boolean enabled() {
+      return issuerUri != null || jwkSetUri != null;
     }
   }
 

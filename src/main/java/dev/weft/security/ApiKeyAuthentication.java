@@ -2,7 +2,6 @@ package dev.weft.security;
 
 import java.util.List;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * A bearer API key: first as presented (unauthenticated, holding the key), then as resolved
@@ -14,8 +13,7 @@ public final class ApiKeyAuthentication extends AbstractAuthenticationToken {
   private String key;
 
   private ApiKeyAuthentication(String key, WeftPrincipal principal, String keyId) {
-    super(principal == null ? List.of() : principal.roles().stream()
-        .flatMap(r -> Role.of(r).stream()).map(r -> new SimpleGrantedAuthority(r.authority())).toList());
+    super(principal == null ? List.of() : Role.authorities(principal.roles()));
     this.key = key;
     this.principal = principal;
     this.keyId = keyId;

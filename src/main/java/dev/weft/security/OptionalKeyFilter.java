@@ -5,26 +5,28 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.authentication.AuthenticationConverter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Where a key is welcome but never needed ({@code /actuator/health}): a good key authenticates the
+ * Where a key (or a token) is welcome but never needed ({@code /actuator/health}): a good one authenticates the
  * request (an admin's then sees the health components), anything else (no key, a bad or unknown one,
  * a store that cannot be asked) leaves it anonymous. A probe is never refused because of its header.
  */
 public class OptionalKeyFilter extends OncePerRequestFilter {
   private final RequestMatcher where;
-  private final AuthenticationProvider provider;
-  private final BearerKeyConverter converter = new BearerKeyConverter();
+  private final AuthenticationManager authentication;
+  private final AuthenticationConverter converter;
 
-  public OptionalKeyFilter(RequestMatcher where, AuthenticationProvider provider) {
+  public OptionalKeyFilter(RequestMatcher where, AuthenticationManager authentication, AuthenticationConverter converter) {
     this.where = where;
-    this.provider = provider;
+    this.authentication = authentication;
+    this.converter = converter;
   }
 
   @Override
@@ -37,7 +39,7 @@ public class OptionalKeyFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     try {
       Authentication presented = converter.convert(request);
-      Authentication result = presented == null ? null : provider.authenticate(presented);
+      Authentication result = presented == null ? null : authentication.authenticate(presented);
       if (result != null && result.isAuthenticated()) {
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(result);

@@ -1,8 +1,11 @@
 package dev.weft.security;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * What a key may do. Each role includes the ones below it: {@code admin > editor > operator > viewer}.
@@ -34,5 +37,13 @@ public enum Role {
 
   public static Optional<Role> of(String wire) {
     return Arrays.stream(values()).filter(r -> r.wire().equals(wire)).findFirst();
+  }
+
+  /**
+   * What Spring Security sees of a principal's roles (wire names): {@code ROLE_<NAME>} for each one that
+   * is a Weft role; the hierarchy adds the roles below. The same for a key and a token.
+   */
+  public static List<GrantedAuthority> authorities(List<String> roles) {
+    return roles.stream().flatMap(r -> of(r).stream()).<GrantedAuthority>map(r -> new SimpleGrantedAuthority(r.authority())).toList();
   }
 }

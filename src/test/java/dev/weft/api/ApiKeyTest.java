@@ -60,6 +60,21 @@ class ApiKeyTest extends ServiceTestSupport {
   }
 
   @Test
+  void withJwtOffATokenIsABadKey() throws Exception {
+    // weft.security.jwt.* is unset here: a well-formed signed JWT is looked up as a key, and is none.
+    var key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k").generate();
+    var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID("k").build(),
+        new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("admin").claim("roles", List.of("admin")).claim("tenant", "default")
+            .expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofMinutes(5)))).build());
+    jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+    String token = jwt.serialize();
+    Response r = as(token).get("/api/workflows");
+    assertProblem(r, 401, "auth.invalid");
+    assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(r.text()).doesNotContain(token);
+  }
+
+  @Test
   void aRevokedKeyIs401AndTheRevocationIsAudited() {
     JsonNode created = post("/api/keys", "{\"principal\": \"rita\", \"roles\": [\"viewer\"]}").json();
     String key = created.get("key").stringValue();

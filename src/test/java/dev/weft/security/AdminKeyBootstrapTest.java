@@ -98,7 +98,7 @@ class AdminKeyBootstrapTest {
   @Test
   void aConfiguredKeyShorterThan24CharactersStopsTheStart() {
     String shortKey = "too-short-admin-key";
-    assertThatThrownBy(() -> new WeftProperties.Security(shortKey, Duration.ofMinutes(1), false))
+    assertThatThrownBy(() -> new WeftProperties.Security(shortKey, Duration.ofMinutes(1), false, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WEFT_ADMIN_KEY").hasMessageNotContaining(shortKey);
     new ApplicationContextRunner().withUserConfiguration(PropertiesOnly.class)
         .withPropertyValues("weft.security.admin-key=" + shortKey)
