@@ -27,14 +27,25 @@ public class WorkflowService {
   private final AuditLog audit;
   private final ScheduleService schedules;
   private final WorkflowReferences references;
+  private final long maxRequestBytes;
 
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
     this(validator, store, audit, schedules, name -> true);
   }
 
-  /** {@code credentialExists} answers whether an http node's {@code auth.credential} names a stored credential. */
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
       java.util.function.Predicate<String> credentialExists) {
+    this(validator, store, audit, schedules, credentialExists, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code credentialExists} answers whether a credential a definition names (an http node's
+   * {@code auth.credential}, a webhook's {@code verify.credential}) is stored; {@code maxRequestBytes} is
+   * the largest request body the API takes, which a webhook trigger's {@code maxBodyBytes} may not exceed.
+   */
+  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
+      java.util.function.Predicate<String> credentialExists, long maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
     this.validator = validator;
     this.store = store;
     this.audit = audit;
@@ -150,7 +161,12 @@ public class WorkflowService {
   /** The report with the violations of the definition's references to saved workflows added. */
   private ValidationReport withReferences(ValidationReport report, String id, WeftPrincipal caller) {
     if (report.definition() == null) return report;
-    List<Violation> found = references.check(report.definition(), id, caller);
+    List<Violation> found = new ArrayList<>(references.check(report.definition(), id, caller));
+    Integer maxBody = report.definition().trigger() == null ? null : report.definition().trigger().maxBodyBytes();
+    if (maxBody != null && maxBody > maxRequestBytes) {
+      found.add(Violation.of("/trigger/maxBodyBytes", "trigger.max_body_invalid", "maxBodyBytes must be at most "
+          + maxRequestBytes + " (weft.api.max-request-bytes, which every request body is held to first)"));
+    }
     if (found.isEmpty()) return report;
     List<Violation> all = new ArrayList<>(report.errors());
     all.addAll(found);
