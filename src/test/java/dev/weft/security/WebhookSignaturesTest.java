@@ -58,7 +58,7 @@ class WebhookSignaturesTest {
         .isEqualTo(WebhookSignatures.SIGNATURE_MISMATCH);
     String flipped = GITHUB_EXAMPLE.substring(0, GITHUB_EXAMPLE.length() - 1) + "6";
     assertThat(reason(check(GITHUB, BODY, "X-Hub-Signature-256", flipped))).isEqualTo(WebhookSignatures.SIGNATURE_MISMATCH);
-    assertThat(reason(check(GITHUB, BODY, "X-Hub-Signature-256", GITHUB_EXAMPLE.substring(0, 20))))
+    assertThat(reason(check(GITHUB, BODY, "X-Hub-Signature-256", GITHUB_EXAMPLE.substring(0, 21))))
         .as("a truncated digest").isEqualTo(WebhookSignatures.SIGNATURE_MISMATCH);
     assertThat(reason(check(GITHUB, BODY, "X-Hub-Signature-256", GITHUB_EXAMPLE.substring(7))))
         .as("prefix missing").isEqualTo(WebhookSignatures.HEADER_MALFORMED);
