@@ -141,7 +141,12 @@ class WebhookVerifyApiTest extends ServiceTestSupport {
         .filter(e -> e.get("targetId").stringValue().equals(cred)).count()).as("a refused request writes no use").isEqualTo(1);
     assertThat(output.getAll()).contains("refused: signature_mismatch", "refused: header_missing");
 
-    // Without the credential every request is refused, even a correctly signed one.
+    // A credential without a secret a webhook can use (basic), or none at all: every request is refused,
+    // even a correctly signed one.
+    assertThat(put("/api/credentials/" + cred, "{\"type\": \"basic\", \"data\": {\"username\": \"u\", \"password\": \""
+        + secret + "\"}}").status()).isEqualTo(200);
+    assertUnauthorized(hit(path, body, "X-Hub-Signature-256", signature), "");
+    assertThat(output.getAll()).contains("has no secret a webhook can use");
     assertThat(delete("/api/credentials/" + cred).status()).isEqualTo(204);
     Response gone = hit(path, body, "X-Hub-Signature-256", signature);
     assertUnauthorized(gone, "");
