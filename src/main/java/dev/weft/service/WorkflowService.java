@@ -45,12 +45,12 @@ public class WorkflowService {
    */
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
       java.util.function.Predicate<String> credentialExists, long maxRequestBytes) {
-    this.maxRequestBytes = maxRequestBytes;
     this.validator = validator;
     this.store = store;
     this.audit = audit;
     this.schedules = schedules;
     this.references = new WorkflowReferences(store, credentialExists);
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   /** A saved version, and whether this call changed anything. */
@@ -158,12 +158,16 @@ public class WorkflowService {
     return def.name() == null || def.name().isBlank() ? null : slug(def.name());
   }
 
-  /** The report with the violations of the definition's references to saved workflows added. */
+  /**
+   * The report with the violations of the definition's references to saved workflows and credentials
+   * added, and of a webhook's {@code maxBodyBytes} over this API's request limit.
+   */
   private ValidationReport withReferences(ValidationReport report, String id, WeftPrincipal caller) {
     if (report.definition() == null) return report;
     List<Violation> found = new ArrayList<>(references.check(report.definition(), id, caller));
-    Integer maxBody = report.definition().trigger() == null ? null : report.definition().trigger().maxBodyBytes();
-    if (maxBody != null && maxBody > maxRequestBytes) {
+    dev.weft.definition.TriggerDef trigger = report.definition().trigger();
+    if (trigger != null && "webhook".equals(trigger.type()) && trigger.maxBodyBytes() != null
+        && trigger.maxBodyBytes() > maxRequestBytes) {
       found.add(Violation.of("/trigger/maxBodyBytes", "trigger.max_body_invalid", "maxBodyBytes must be at most "
           + maxRequestBytes + " (weft.api.max-request-bytes, which every request body is held to first)"));
     }
