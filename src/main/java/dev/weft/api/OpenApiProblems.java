@@ -68,6 +68,7 @@ public final class OpenApiProblems {
       api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
         if (path.startsWith("/hooks/") || path.startsWith("/tenants/")) {
           op.setSecurity(List.of());
+          add(op, "401", "The trigger verifies requests and this one failed its signature or token check (webhook.unauthorized)");
         } else {
           add(op, "401", "No API key (auth.missing), or one that is unknown, revoked or expired (auth.invalid)");
           if (!method.name().equals("GET") || path.startsWith("/api/keys") || path.startsWith("/api/audit") || path.startsWith("/api/tenants")) {
@@ -79,7 +80,7 @@ public final class OpenApiProblems {
         add(op, "406", "The Accept header allows none of the media types this operation answers in (media_type.not_acceptable)");
         if (path.contains("{")) add(op, "404", "Nothing has this id");
         if (op.getRequestBody() != null) {
-          add(op, "413", "The body is over weft.api.max-request-bytes");
+          add(op, "413", "The body is over weft.api.max-request-bytes (or a webhook trigger's maxBodyBytes)");
           add(op, "415", "The body's media type is not accepted");
         }
         String success = SUCCESS.get(method.name() + " " + path);

@@ -73,9 +73,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   public static HttpStatus status(DomainException.Kind kind) {
     return switch (kind) {
       case INVALID -> HttpStatus.BAD_REQUEST;
+      case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
       case FORBIDDEN -> HttpStatus.FORBIDDEN;
       case NOT_FOUND -> HttpStatus.NOT_FOUND;
       case CONFLICT -> HttpStatus.CONFLICT;
+      case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
       case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
       case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
       case UNSUPPORTED -> HttpStatus.NOT_IMPLEMENTED;

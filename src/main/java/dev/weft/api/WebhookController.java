@@ -31,9 +31,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * {@code POST /hooks/<path>}: starts the workflow listening on that path. Answers with the run's
- * {@code respond} output (and status) when it ends within the trigger's {@code wait}, else 202 with the
- * run id. Bodies may be JSON, form-encoded or text.
+ * {@code POST /hooks/<path>}: starts the workflow listening on that path, once the request passed the
+ * trigger's body limit and signature or token check. Answers with the run's {@code respond} output (and
+ * status) when it ends within the trigger's {@code wait}, else 202 with the run id. Bodies may be JSON,
+ * form-encoded or text.
  */
 @RestController
 @ServesApi
@@ -76,7 +77,10 @@ public class WebhookController {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String name : Collections.list(request.getHeaderNames())) headers.put(name, request.getHeader(name));
     Map<String, Object> query = query(request);
-    WebhookService.Triggered t = hooks.trigger(p, body(body, request.getContentType()), query, headers, key);
+    String contentType = request.getContentType();
+    // The raw bytes go to the service: a signature is over the body exactly as received, checked before parsing.
+    WebhookService.Triggered t = hooks.trigger(p, body == null ? new byte[0] : body, raw -> body(raw, contentType), query,
+        headers, key);
     RunService.Started run = t.run();
     Optional<RunService.Ended> ended = runs.await(run.runId(), t.responseWait());
     if (ended.isEmpty()) {

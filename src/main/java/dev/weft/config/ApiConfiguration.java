@@ -37,8 +37,8 @@ public class ApiConfiguration {
 
   @Bean
   WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
-      dev.weft.service.CredentialService credentials) {
-    return new WorkflowService(validator, store, audit, schedules, credentials::exists);
+      dev.weft.service.CredentialService credentials, WeftProperties props) {
+    return new WorkflowService(validator, store, audit, schedules, credentials::exists, props.api().maxRequestBytes());
   }
 
   @Bean
@@ -72,8 +72,10 @@ public class ApiConfiguration {
   }
 
   @Bean
-  WebhookService webhookService(WorkflowStore workflows, RunService runs, WeftProperties props) {
-    return new WebhookService(workflows, runs, new HashSet<>(props.api().redactedHeaders()), props.api().maxWait());
+  WebhookService webhookService(WorkflowStore workflows, RunService runs, dev.weft.service.CredentialService credentials,
+      WeftProperties props) {
+    return new WebhookService(workflows, runs, credentials, new HashSet<>(props.api().redactedHeaders()), props.api().maxWait(),
+        java.time.Clock.systemUTC());
   }
 
   /**

@@ -18,7 +18,10 @@ public final class DefinitionReader {
   private static final Set<String> EDGE_FIELDS = Set.of("from", "port", "to");
   private static final Set<String> RETRY_FIELDS =
       Set.of("maxAttempts", "initialInterval", "backoffCoefficient", "maxInterval", "nonRetryableErrors");
-  private static final Set<String> TRIGGER_FIELDS = Set.of("type", "path", "wait", "cron", "every", "timezone");
+  private static final Set<String> TRIGGER_FIELDS =
+      Set.of("type", "path", "wait", "cron", "every", "timezone", "verify", "maxBodyBytes");
+  private static final Set<String> VERIFY_FIELDS =
+      Set.of("type", "format", "credential", "header", "algorithm", "encoding", "prefix", "toleranceSeconds");
   private static final Set<String> SUBGRAPH_FIELDS = Set.of("nodes", "edges");
 
   private final DefinitionLimits limits;
@@ -203,9 +206,34 @@ public final class DefinitionReader {
       return TriggerDef.MANUAL;
     }
     unknownFields(t, "/trigger", TRIGGER_FIELDS, v);
+    Integer maxBody = integer(t, "/trigger", "maxBodyBytes", v);
     return new TriggerDef(string(t, "/trigger", "type", true, v), string(t, "/trigger", "path", false, v),
         string(t, "/trigger", "wait", false, v), string(t, "/trigger", "cron", false, v),
-        string(t, "/trigger", "every", false, v), string(t, "/trigger", "timezone", false, v));
+        string(t, "/trigger", "every", false, v), string(t, "/trigger", "timezone", false, v),
+        verify(t.get("verify"), v), maxBody);
+  }
+
+  private static WebhookVerify verify(JsonNode f, List<Violation> v) {
+    if (f == null || f.isNull()) return null;
+    String path = "/trigger/verify";
+    if (!f.isObject()) {
+      v.add(Violation.of(path, "json.type", "verify must be an object"));
+      return null;
+    }
+    unknownFields(f, path, VERIFY_FIELDS, v);
+    return new WebhookVerify(string(f, path, "type", true, v), string(f, path, "format", false, v),
+        string(f, path, "credential", true, v), string(f, path, "header", false, v), string(f, path, "algorithm", false, v),
+        string(f, path, "encoding", false, v), string(f, path, "prefix", false, v), integer(f, path, "toleranceSeconds", v));
+  }
+
+  private static Integer integer(JsonNode obj, String path, String field, List<Violation> v) {
+    JsonNode f = obj.get(field);
+    if (f == null || f.isNull()) return null;
+    if (!f.isIntegralNumber() || !f.canConvertToInt()) {
+      v.add(Violation.of(path + "/" + field, "json.type", field + " must be an integer of at most " + Integer.MAX_VALUE));
+      return null;
+    }
+    return f.intValue();
   }
 
   private static String string(JsonNode obj, String path, String field, boolean required, List<Violation> v) {

@@ -20,6 +20,8 @@ public class DomainException extends RuntimeException {
   public enum Kind {
     /** The request breaks a rule: malformed, out of bounds, an invalid definition (400). */
     INVALID,
+    /** The request does not prove where it comes from: a webhook whose signature or token does not check out (401). */
+    UNAUTHENTICATED,
     /** The caller may not do this (403). */
     FORBIDDEN,
     /** What the request names does not exist (404). */
@@ -28,6 +30,8 @@ public class DomainException extends RuntimeException {
     CONFLICT,
     /** Understood but refused for what it means: an idempotency key reused with another request (422). */
     UNPROCESSABLE,
+    /** The request's body is over a limit of what it addresses, such as a webhook trigger's {@code maxBodyBytes} (413). */
+    TOO_LARGE,
     /** Too many requests from this caller for now; {@link #retryAfterSeconds()} says when to try again (429). */
     RATE_LIMITED,
     /** This deployment cannot do it at all: schedules on the in-process Temporal server (501). */

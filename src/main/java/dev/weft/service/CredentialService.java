@@ -151,6 +151,28 @@ public class CredentialService implements CredentialResolver {
     return Optional.of(new Secret(name, c.type(), Json.parse(new String(plain, java.nio.charset.StandardCharsets.UTF_8))));
   }
 
+  /**
+   * The decrypted data of {@code name} in the current tenant, to check a webhook request before any run
+   * exists. Not counted as a use, so that a refused request writes nothing: {@link #recordWebhookUse} counts
+   * it once the request passed.
+   *
+   * @throws GeneralSecurityException when no configured key decrypts it
+   */
+  public Optional<Secret> openForWebhook(String name) throws GeneralSecurityException {
+    Optional<CredentialRecord> found = store.find(name);
+    if (found.isEmpty()) return Optional.empty();
+    CredentialRecord c = found.get();
+    byte[] plain = crypto.open(Tenants.current(), c.id(), sealedOf(c));
+    return Optional.of(new Secret(name, c.type(), Json.parse(new String(plain, java.nio.charset.StandardCharsets.UTF_8))));
+  }
+
+  /** A request to {@code /hooks/<path>} that credential {@code name} verified started run {@code runId}: a use, audited. */
+  public void recordWebhookUse(String name, String type, String path, String runId) {
+    audit.record(WeftPrincipal.WEBHOOK.id(), "credential.use", "credential", name, runId, null,
+        Json.object().put("type", type).put("webhook", path));
+    store.touch(name, clock.instant(), Duration.ZERO);
+  }
+
   private CredentialRecord sealed(String name, String type, JsonNode data, Instant createdAt, String createdBy, String updatedBy) {
     String id = UUID.randomUUID().toString();
     CredentialCrypto.Sealed s = crypto.seal(Tenants.current(), id, Json.MAPPER.writeValueAsBytes(data));

@@ -2,6 +2,7 @@ package dev.weft.service;
 
 import dev.weft.definition.Json;
 import dev.weft.definition.OnFailureDef;
+import dev.weft.definition.TriggerDef;
 import dev.weft.definition.Violation;
 import dev.weft.definition.WorkflowDefinition;
 import dev.weft.expression.Templates;
@@ -26,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * (loop bodies included) and its {@code onFailure} name. A target must exist, not be archived and have
  * a pinned version; running it must not lead back to the workflow being saved; and whoever saves a
  * workflow that starts others must be allowed to start runs. The credentials its http nodes name
- * ({@code auth.credential}, loop bodies included) must exist. A {@code workflowId} or {@code version}
+ * ({@code auth.credential}, loop bodies included) and its webhook trigger's {@code verify.credential} must exist. A {@code workflowId} or {@code version}
  * holding a template is not checked (it is known only at run time).
  */
 final class WorkflowReferences {
@@ -43,7 +44,7 @@ final class WorkflowReferences {
     this.credentialExists = credentialExists;
   }
 
-  /** An http node's {@code auth.credential}: where it is and the name. */
+  /** A credential named by the definition: the pointer of the field that names it, and the name. */
   record CredentialUse(String path, String name) {}
 
   /** A subworkflow node: where it is and what it runs ({@code version} null for the latest). */
@@ -95,7 +96,7 @@ final class WorkflowReferences {
     Map<String, Boolean> known = new HashMap<>();
     for (CredentialUse u : credentialUses(def)) {
       if (!known.computeIfAbsent(u.name(), credentialExists::test)) {
-        v.add(Violation.of(u.path() + "/config/auth/credential", "credential.unknown", "no credential '" + u.name() + "'"));
+        v.add(Violation.of(u.path(), "credential.unknown", "no credential '" + u.name() + "'"));
       }
     }
     OnFailureDef onFailure = def.onFailure();
@@ -113,15 +114,26 @@ final class WorkflowReferences {
     return v;
   }
 
-  /** The credentials the http nodes of a definition name, loop bodies included, in document order. */
+  /**
+   * The credentials a definition names, in document order: its webhook trigger's {@code verify.credential},
+   * then the http nodes' {@code auth.credential}, loop bodies included.
+   */
   static List<CredentialUse> credentialUses(WorkflowDefinition def) {
     List<CredentialUse> out = new ArrayList<>();
+    TriggerDef trigger = def.trigger();
+    if (trigger != null && "webhook".equals(trigger.type()) && trigger.verify() != null) {
+      String name = trigger.verify().credential();
+      // A malformed name is the validator's violation (trigger.verify_invalid).
+      if (name != null && dev.weft.node.CredentialResolver.NAME.matcher(name).matches()) {
+        out.add(new CredentialUse("/trigger/verify/credential", name));
+      }
+    }
     eachNode(def, (path, type, config) -> {
       if (!"http".equals(type)) return;
       JsonNode name = config.path("auth").get("credential");
       // A malformed name is the node's own violation (http.auth_invalid).
       if (name != null && name.isString() && dev.weft.node.CredentialResolver.NAME.matcher(name.stringValue()).matches()) {
-        out.add(new CredentialUse(path, name.stringValue()));
+        out.add(new CredentialUse(path + "/config/auth/credential", name.stringValue()));
       }
     });
     return out;

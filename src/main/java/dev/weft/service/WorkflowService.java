@@ -27,19 +27,30 @@ public class WorkflowService {
   private final AuditLog audit;
   private final ScheduleService schedules;
   private final WorkflowReferences references;
+  private final long maxRequestBytes;
 
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules) {
     this(validator, store, audit, schedules, name -> true);
   }
 
-  /** {@code credentialExists} answers whether an http node's {@code auth.credential} names a stored credential. */
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
       java.util.function.Predicate<String> credentialExists) {
+    this(validator, store, audit, schedules, credentialExists, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code credentialExists} answers whether a credential a definition names (an http node's
+   * {@code auth.credential}, a webhook's {@code verify.credential}) is stored; {@code maxRequestBytes} is
+   * the largest request body the API takes, which a webhook trigger's {@code maxBodyBytes} may not exceed.
+   */
+  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
+      java.util.function.Predicate<String> credentialExists, long maxRequestBytes) {
     this.validator = validator;
     this.store = store;
     this.audit = audit;
     this.schedules = schedules;
     this.references = new WorkflowReferences(store, credentialExists);
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   /** A saved version, and whether this call changed anything. */
@@ -147,10 +158,19 @@ public class WorkflowService {
     return def.name() == null || def.name().isBlank() ? null : slug(def.name());
   }
 
-  /** The report with the violations of the definition's references to saved workflows added. */
+  /**
+   * The report with the violations of the definition's references to saved workflows and credentials
+   * added, and of a webhook's {@code maxBodyBytes} over this API's request limit.
+   */
   private ValidationReport withReferences(ValidationReport report, String id, WeftPrincipal caller) {
     if (report.definition() == null) return report;
-    List<Violation> found = references.check(report.definition(), id, caller);
+    List<Violation> found = new ArrayList<>(references.check(report.definition(), id, caller));
+    dev.weft.definition.TriggerDef trigger = report.definition().trigger();
+    if (trigger != null && "webhook".equals(trigger.type()) && trigger.maxBodyBytes() != null
+        && trigger.maxBodyBytes() > maxRequestBytes) {
+      found.add(Violation.of("/trigger/maxBodyBytes", "trigger.max_body_invalid", "maxBodyBytes must be at most "
+          + maxRequestBytes + " (weft.api.max-request-bytes, which every request body is held to first)"));
+    }
     if (found.isEmpty()) return report;
     List<Violation> all = new ArrayList<>(report.errors());
     all.addAll(found);

@@ -281,6 +281,7 @@ public final class DefinitionValidator {
               "a webhook trigger needs a path of letters, digits, '/', '_', '.' or '-'"));
         }
         duration(t.responseWait(), "/trigger/wait", v);
+        WebhookTriggerRules.check(t, v);
       }
       case "schedule" -> {
         if ((t.cron() == null) == (t.every() == null)) {

@@ -62,6 +62,25 @@ class DefinitionReaderTest {
   }
 
   @Test
+  void aWebhooksVerifyAndBodyLimitAreReadAndSurviveTheStoredForm() {
+    ParsedDefinition p = READER.read("""
+        {"name": "Hook", "nodes": [{"id": "a", "type": "respond"}],
+         "trigger": {"type": "webhook", "path": "in", "maxBodyBytes": 1024,
+           "verify": {"type": "hmac", "format": "stripe", "credential": "stripe-hook", "toleranceSeconds": 60}}}
+        """);
+
+    assertThat(p.violations()).isEmpty();
+    TriggerDef t = p.definition().trigger();
+    assertThat(t.maxBodyBytes()).isEqualTo(1024);
+    assertThat(t.verify()).isEqualTo(new WebhookVerify("hmac", "stripe", "stripe-hook", null, null, null, null, 60));
+    assertThat(t.verify().headerOrDefault()).isEqualTo("Stripe-Signature");
+    // Versions are stored as the records' JSON and read back with Jackson.
+    WorkflowDefinition back = Json.MAPPER.treeToValue(Json.MAPPER.valueToTree(p.definition()), WorkflowDefinition.class);
+    assertThat(back.trigger()).isEqualTo(t);
+    assertThat(Json.MAPPER.valueToTree(TriggerDef.MANUAL).toString()).isEqualTo("{\"type\":\"manual\"}");
+  }
+
+  @Test
   void absentAndNullOptionalPartsTakeTheirDefaults() {
     ParsedDefinition p = READER.read("""
         {"name": "Echo", "description": null, "trigger": null, "edges": null,

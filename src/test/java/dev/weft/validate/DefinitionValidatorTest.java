@@ -50,7 +50,7 @@ class DefinitionValidatorTest {
       "graph.cycle", "graph.unreachable",
       "expr.syntax", "expr.unknown_variable", "expr.unknown_node", "expr.not_upstream",
       "duration.invalid", "retry.invalid",
-      "trigger.type_unknown", "trigger.path_invalid", "trigger.schedule_invalid", "trigger.cron_invalid", "trigger.timezone_invalid", "node.error_edge_missing", "expr.dynamic_node",
+      "trigger.type_unknown", "trigger.path_invalid", "trigger.schedule_invalid", "trigger.cron_invalid", "trigger.timezone_invalid", "trigger.verify_invalid", "trigger.max_body_invalid", "node.error_edge_missing", "expr.dynamic_node",
       "switch.case_duplicate", "switch.case_reserved",
       "delay.invalid", "delay.too_long", "delay.until_invalid",
       "http.url_invalid", "http.idempotency_header_invalid", "code.syntax",
