@@ -147,6 +147,13 @@ public class ChatModels implements CredentialResolver.Cache {
     }
   }
 
+  /** How many models of credential profiles are kept. */
+  int credentialModels() {
+    synchronized (credentialModels) {
+      return credentialModels.size();
+    }
+  }
+
   /** The API key a credential holds: a bearer's token, an apiKey's value, a custom credential's apiKey field. */
   private static String key(String profile, CredentialResolver.Secret s) {
     String field = switch (s.type()) {
