@@ -203,12 +203,15 @@ public class Orchestrator {
   private Round stream(String profile, Prompt prompt, Sink sink) {
     Round r = new Round();
     long started = System.nanoTime();
+    // A profile keyed by a credential resolves it here, on the request's thread (its tenant).
+    var use = models.use(profile, null);
     try {
-      models.model(profile).stream(prompt).toIterable().forEach(chunk -> r.add(chunk, sink));
+      use.model().stream(prompt).toIterable().forEach(chunk -> r.add(chunk, sink));
     } catch (NodeFailure f) {
-      throw f;
+      throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     } catch (RuntimeException e) {
-      throw LlmClient.failure(profile, e);
+      NodeFailure f = LlmClient.failure(profile, e);
+      throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     }
     var p = models.require(profile);
     usage.used("agent", new LlmReply(r.text.toString(), profile, r.model == null ? p.model() : r.model, r.tokensIn,

@@ -1,5 +1,7 @@
 package dev.weft.ai;
 
+import dev.weft.node.CredentialResolver;
+import dev.weft.node.NodeContext;
 import dev.weft.node.NodeFailure;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,9 +38,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * The chat models of the named profiles, built on first use. Providers never retry on their own:
  * retries belong to the node's Temporal retry policy, so a retry is visible in history and a recorded
- * answer is never paid for twice.
+ * answer is never paid for twice. A profile that names a credential resolves it at every call (in the
+ * current tenant, audited as a use) and gets a model per (tenant, credential, credential version), a
+ * bounded number of them kept in memory; replacing or deleting the credential drops its models.
  */
-public class ChatModels {
+public class ChatModels implements CredentialResolver.Cache {
   private static final int ERROR_PREVIEW = 1_024;
   /** Shapes of common provider keys, redacted even when the key is not this profile's. */
   private static final Pattern SECRET_LIKE = Pattern.compile("\\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}");
@@ -46,11 +50,34 @@ public class ChatModels {
   private final AiProperties props;
   private final UnaryOperator<String> env;
   private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
+  private final CredentialResolver credentials;
+  /** The models of credential profiles, least recently used first; guarded by itself. */
+  private final Map<ClientKey, ChatModel> credentialModels;
+
+  private record ClientKey(String profile, String tenant, String credential, String version) {}
+
+  /** A profile's model for one call, and how to take its key out of a text (a failure message). */
+  public record Use(ChatModel model, UnaryOperator<String> redact) {}
 
   /** @param env reads an environment variable ({@code System::getenv} in production) */
   public ChatModels(AiProperties props, UnaryOperator<String> env) {
+    this(props, env, CredentialResolver.NONE, 64);
+  }
+
+  /**
+   * @param credentials resolves the credentials profiles name
+   * @param maxCredentialModels how many models of credential profiles are kept (least recently used dropped first)
+   */
+  public ChatModels(AiProperties props, UnaryOperator<String> env, CredentialResolver credentials, int maxCredentialModels) {
     this.props = props;
     this.env = env;
+    this.credentials = credentials;
+    this.credentialModels = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<ClientKey, ChatModel> eldest) {
+        return size() > maxCredentialModels;
+      }
+    };
   }
 
   public AiProperties props() {
@@ -78,10 +105,70 @@ public class ChatModels {
         false));
   }
 
+  /** The profile's model; a credential profile's resolved as a use outside a run. */
   public ChatModel model(String name) {
+    return use(name, null).model();
+  }
+
+  /**
+   * The profile's model for a call by the node of {@code ctx} (null: outside a run). A credential profile's
+   * key is resolved now, on the caller's thread (the current tenant is thread-bound).
+   *
+   * @throws NodeFailure {@code credential.unknown} when the profile's credential does not exist, {@code
+   *     credential.unsupported} when it is of a type that holds no API key; neither retryable
+   */
+  public Use use(String name, NodeContext ctx) {
     String resolved = resolve(name);
     ModelProfile profile = require(resolved);
-    return models.computeIfAbsent(resolved, n -> build(profile));
+    if (profile.credential() == null) {
+      ChatModel m = models.computeIfAbsent(resolved, n -> build(profile, null));
+      return new Use(m, text -> redact(resolved, text));
+    }
+    CredentialResolver.Secret secret = credentials.resolve(profile.credential(), ctx).orElseThrow(() -> new NodeFailure(
+        "credential.unknown", "model profile '" + resolved + "' names credential '" + profile.credential()
+        + "', which does not exist", false));
+    String key = key(resolved, secret);
+    ClientKey ck = new ClientKey(resolved, secret.tenant(), secret.name(), secret.version());
+    ChatModel m;
+    synchronized (credentialModels) {
+      m = credentialModels.get(ck);
+      if (m == null) {
+        m = build(profile, key);
+        credentialModels.put(ck, m);
+      }
+    }
+    return new Use(m, text -> redactKey(text, key));
+  }
+
+  @Override
+  public void forget(String tenant, String name) {
+    synchronized (credentialModels) {
+      credentialModels.keySet().removeIf(k -> k.tenant().equals(tenant) && k.credential().equals(name));
+    }
+  }
+
+  /** How many models of credential profiles are kept. */
+  int credentialModels() {
+    synchronized (credentialModels) {
+      return credentialModels.size();
+    }
+  }
+
+  /** The API key a credential holds: a bearer's token, an apiKey's value, a custom credential's apiKey field. */
+  private static String key(String profile, CredentialResolver.Secret s) {
+    String field = switch (s.type()) {
+      case "bearer" -> "token";
+      case "apiKey" -> "value";
+      case "custom" -> "apiKey";
+      default -> throw new NodeFailure("credential.unsupported", "model profile '" + profile + "': credential '" + s.name()
+          + "' is of type " + s.type() + ", which holds no API key (bearer, apiKey or custom with an apiKey field)", false);
+    };
+    String key = s.data().path(field).asString("");
+    if (key.isBlank()) {
+      throw new NodeFailure("credential.invalid", "model profile '" + profile + "': credential '" + s.name() + "' has no "
+          + field, false);
+    }
+    return key;
   }
 
   /**
@@ -111,17 +198,18 @@ public class ChatModels {
     return b;
   }
 
-  private ChatModel build(ModelProfile p) {
+  /** @param key the credential's key; null: the profile's environment variable */
+  private ChatModel build(ModelProfile p, String key) {
     return switch (p.provider()) {
-      case OPENAI -> openAi(p);
+      case OPENAI -> openAi(p, key == null ? apiKey(p) : key);
       case OLLAMA -> ollama(p);
     };
   }
 
-  private ChatModel openAi(ModelProfile p) {
+  private ChatModel openAi(ModelProfile p, String key) {
     OpenAiChatOptions options = openAiOptions(p)
         .baseUrl(p.effectiveBaseUrl())
-        .apiKey(apiKey(p))
+        .apiKey(key)
         .maxRetries(0)
         .timeout(p.timeout())
         .build();
@@ -135,11 +223,14 @@ public class ChatModels {
   public String redact(String name, String text) {
     if (text == null) return null;
     ModelProfile p = props.models().get(resolve(name));
+    String key = p != null && p.apiKeyEnv() != null && !p.apiKeyEnv().isBlank() ? env.apply(p.apiKeyEnv()) : null;
+    return redactKey(text, key);
+  }
+
+  private static String redactKey(String text, String key) {
+    if (text == null) return null;
     String out = text;
-    if (p != null && p.apiKeyEnv() != null && !p.apiKeyEnv().isBlank()) {
-      String key = env.apply(p.apiKeyEnv());
-      if (key != null && key.length() >= 4) out = out.replace(key, "[redacted]");
-    }
+    if (key != null && key.length() >= 4) out = out.replace(key, "[redacted]");
     return SECRET_LIKE.matcher(out).replaceAll("[redacted]");
   }
 

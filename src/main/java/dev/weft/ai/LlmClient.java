@@ -54,17 +54,26 @@ public class LlmClient {
    *     timeout; null = the profile's only. Past it the call fails as retryable {@code llm.unavailable}.
    */
   public LlmReply call(String profileName, List<Message> messages, Duration limit) {
+    return call(profileName, messages, limit, null);
+  }
+
+  /**
+   * @param ctx the node making the call (its run and node id go into the audit of a credential profile's
+   *     key); null outside a run
+   */
+  public LlmReply call(String profileName, List<Message> messages, Duration limit, dev.weft.node.NodeContext ctx) {
     String name = models.resolve(profileName);
     ModelProfile profile = models.require(name);
+    ChatModels.Use use = models.use(name, ctx);
     long started = System.nanoTime();
     ChatResponse response;
     try {
-      response = limit == null ? models.model(name).call(new Prompt(messages)) : bounded(name, messages, limit);
+      response = limit == null ? use.model().call(new Prompt(messages)) : bounded(name, use, messages, limit);
     } catch (NodeFailure f) {
-      throw f;
+      throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     } catch (RuntimeException e) {
       NodeFailure f = failure(name, e);
-      throw new NodeFailure(f.code(), models.redact(name, f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
+      throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     }
     long latencyMs = (System.nanoTime() - started) / 1_000_000;
     String text = response == null || response.getResult() == null || response.getResult().getOutput() == null ? null
@@ -79,8 +88,8 @@ public class LlmClient {
     return new LlmReply(text, name, model, in, out, latencyMs, cost);
   }
 
-  private ChatResponse bounded(String name, List<Message> messages, Duration limit) {
-    var model = models.model(name);
+  private ChatResponse bounded(String name, ChatModels.Use use, List<Message> messages, Duration limit) {
+    var model = use.model();
     CompletableFuture<ChatResponse> answer = CompletableFuture.supplyAsync(Tenants.bound(() -> model.call(new Prompt(messages))), CALLS);
     try {
       return answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -5,8 +5,9 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * One named model: where it is, which model, and what it costs. The credential is the <em>name</em> of
- * an environment variable, never the key: a key must not sit in configuration files, workflow JSON,
+ * One named model: where it is, which model, and what it costs. The key is named, never given: either
+ * the environment variable that holds it ({@code apiKeyEnv}) or a stored credential ({@code credential},
+ * resolved in the current tenant at each call); a key must not sit in configuration files, workflow JSON,
  * Temporal history or logs.
  *
  * @param provider {@code openai} (and any OpenAI-compatible endpoint) or {@code ollama}
@@ -18,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inputPricePer1k price of 1,000 input tokens, in the account's currency
  * @param outputPricePer1k price of 1,000 output tokens
  * @param timeout one HTTP call's limit (a node's own timeout bounds it too)
+ * @param credential the stored credential holding the API key (OpenAI-compatible providers): a {@code bearer}
+ *     credential's {@code token}, an {@code apiKey} credential's {@code value} or a {@code custom} credential's
+ *     {@code apiKey} field; instead of {@code apiKeyEnv}
  */
 public record ModelProfile(
     @DefaultValue("openai") Provider provider,
@@ -28,7 +32,8 @@ public record ModelProfile(
     Integer maxTokens,
     @DefaultValue("0") BigDecimal inputPricePer1k,
     @DefaultValue("0") BigDecimal outputPricePer1k,
-    @DefaultValue("120s") Duration timeout) {
+    @DefaultValue("120s") Duration timeout,
+    String credential) {
 
   /** The wire formats Weft speaks. */
   public enum Provider {
@@ -40,6 +45,16 @@ public record ModelProfile(
     if (inputPricePer1k == null) inputPricePer1k = BigDecimal.ZERO;
     if (outputPricePer1k == null) outputPricePer1k = BigDecimal.ZERO;
     if (timeout == null) timeout = Duration.ofSeconds(120);
+    if (credential != null && credential.isBlank()) credential = null;
+    if (credential != null) {
+      if (apiKeyEnv != null && !apiKeyEnv.isBlank()) {
+        throw new IllegalArgumentException("a model profile names its key by api-key-env or by credential, not both");
+      }
+      if (provider == Provider.OLLAMA) throw new IllegalArgumentException("credential is for OpenAI-compatible profiles");
+      if (!dev.weft.node.CredentialResolver.NAME.matcher(credential).matches()) {
+        throw new IllegalArgumentException("credential must name a credential: [a-z0-9][a-z0-9_-]{0,62}");
+      }
+    }
   }
 
   public String effectiveBaseUrl() {

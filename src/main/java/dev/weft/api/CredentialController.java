@@ -50,9 +50,10 @@ public class CredentialController {
   record CredentialRequest(
       @Schema(description = "[a-z0-9][a-z0-9_-]{0,62}; on PUT absent or the path's name", requiredMode = Schema.RequiredMode.REQUIRED)
       String name,
-      @Schema(description = "apiKey, bearer, basic, header or custom", requiredMode = Schema.RequiredMode.REQUIRED) String type,
+      @Schema(description = "apiKey, bearer, basic, header, custom or oauth2ClientCredentials", requiredMode = Schema.RequiredMode.REQUIRED) String type,
       @Schema(description = "apiKey {name, in: header|query, value} · bearer {token} · basic {username, password} · "
-          + "header {headers: {name: value}} · custom (any object)", requiredMode = Schema.RequiredMode.REQUIRED) Object data) {}
+          + "header {headers: {name: value}} · custom (any object) · oauth2ClientCredentials {tokenUrl, clientId, clientSecret,"
+          + " scopes?, audience?, authStyle?: basic|body}", requiredMode = Schema.RequiredMode.REQUIRED) Object data) {}
 
   @Operation(summary = "Create a credential", description = "The data is encrypted at rest and never shown again. "
       + "409 credential.exists when the name is taken; 400 credential.invalid at the offending field.")
@@ -129,6 +130,10 @@ public class CredentialController {
     m.put("type", c.type());
     if ("apiKey".equals(c.type())) {
       m.put("data", Map.of("name", c.publicData().path("name").asString(""), "in", c.publicData().path("in").asString("")));
+    }
+    if ("oauth2ClientCredentials".equals(c.type())) {
+      // Never the client secret: publicData holds tokenUrl, clientId, scopes, audience and authStyle only.
+      m.put("data", c.publicData());
     }
     m.put("createdAt", c.createdAt());
     m.put("createdBy", c.createdBy());

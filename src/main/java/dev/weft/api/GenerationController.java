@@ -32,7 +32,7 @@ public class GenerationController {
   private static final String SHAPE = "{prompt, workflowId?, sampleInput?}";
   /** Model failures a later attempt may not see: the provider is busy, down or not configured here. */
   private static final Set<String> UNAVAILABLE = Set.of("llm.rate_limited", "llm.unavailable", "llm.unknown_model",
-      "llm.credential_missing");
+      "llm.credential_missing", "credential.unknown", "credential.unsupported", "credential.invalid", "credential.undecryptable");
 
   private final WorkflowGenerator generator;
   private final int maxInputBytes;

@@ -3,6 +3,9 @@ package dev.weft.config;
 import dev.weft.ai.AiProperties;
 import dev.weft.ai.ChatModels;
 import dev.weft.ai.LlmClient;
+import dev.weft.node.CredentialResolver;
+import dev.weft.service.CredentialService;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,9 +13,14 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class AiConfiguration {
 
+  /** Profiles that name a credential resolve it through the credentials store; its changes drop their models. */
   @Bean
-  ChatModels chatModels(AiProperties props) {
-    return new ChatModels(props, System::getenv);
+  ChatModels chatModels(AiProperties props, WeftProperties weft, ObjectProvider<CredentialService> credentials) {
+    CredentialService service = credentials.getIfAvailable();
+    ChatModels models = new ChatModels(props, System::getenv, service == null ? CredentialResolver.NONE : service,
+        weft.credentialUse().maxModelClients());
+    if (service != null) service.register(models);
+    return models;
   }
 
   @Bean

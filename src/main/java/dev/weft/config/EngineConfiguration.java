@@ -41,9 +41,20 @@ public class EngineConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
   @Bean
-  HttpNode httpNode(WeftProperties props, org.springframework.beans.factory.ObjectProvider<dev.weft.node.CredentialResolver> credentials) {
+  HttpNode httpNode(WeftProperties props, org.springframework.beans.factory.ObjectProvider<dev.weft.node.CredentialResolver> credentials,
+      dev.weft.node.http.OAuth2Tokens tokens) {
     return new HttpNode(props.http().settings(props.outbound()),
-        credentials.getIfAvailable(() -> dev.weft.node.CredentialResolver.NONE));
+        credentials.getIfAvailable(() -> dev.weft.node.CredentialResolver.NONE), tokens);
+  }
+
+  /** OAuth2 access tokens, through the http node's outbound guard; dropped when their credential changes. */
+  @Bean
+  dev.weft.node.http.OAuth2Tokens oauth2Tokens(WeftProperties props,
+      org.springframework.beans.factory.ObjectProvider<dev.weft.service.CredentialService> credentials) {
+    var tokens = new dev.weft.node.http.OAuth2Tokens(props.http().settings(props.outbound()), props.credentialUse().oauth2(),
+        java.time.Clock.systemUTC());
+    credentials.ifAvailable(c -> c.register(tokens));
+    return tokens;
   }
 
   @Bean

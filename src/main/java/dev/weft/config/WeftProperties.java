@@ -20,8 +20,31 @@ public record WeftProperties(
     @DefaultValue Outbound outbound,
     @DefaultValue Api api,
     @DefaultValue Embedded embedded,
-    @DefaultValue Security security) {
+    @DefaultValue Security security,
+    @DefaultValue CredentialUse credentialUse) {
   public static final String PREFIX = "weft";
+
+  /**
+   * What is kept in memory of credentials in use ({@code weft.credential-use.*}): OAuth2 access tokens
+   * ({@code oauth2ClientCredentials}; see {@link dev.weft.node.http.OAuth2Settings}) and the model clients of
+   * profiles that name a credential ({@code maxModelClients}, least recently used dropped first).
+   */
+  public record CredentialUse(
+      @DefaultValue("30s") Duration tokenExpiryMargin,
+      @DefaultValue("5m") Duration tokenDefaultLifetime,
+      @DefaultValue("10s") Duration tokenTimeout,
+      @DefaultValue("65536") int maxTokenResponseBytes,
+      @DefaultValue("1000") int maxCachedTokens,
+      @DefaultValue("64") int maxModelClients) {
+    public CredentialUse {
+      if (maxModelClients < 1) throw new IllegalArgumentException("weft.credential-use.max-model-clients must be at least 1");
+    }
+
+    public dev.weft.node.http.OAuth2Settings oauth2() {
+      return new dev.weft.node.http.OAuth2Settings(tokenExpiryMargin, tokenDefaultLifetime, tokenTimeout, maxTokenResponseBytes,
+          maxCachedTokens);
+    }
+  }
 
   /** The REST API. */
   public record Api(

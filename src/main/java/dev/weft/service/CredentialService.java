@@ -32,7 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
 public class CredentialService implements CredentialResolver {
   /** A credential's name. */
   public static final Pattern NAME = dev.weft.node.CredentialResolver.NAME;
-  public static final List<String> TYPES = List.of("apiKey", "bearer", "basic", "header", "custom");
+  public static final List<String> TYPES = List.of("apiKey", "bearer", "basic", "header", "custom", "oauth2ClientCredentials");
+  /** How an {@code oauth2ClientCredentials} client authenticates to its token endpoint; the first is the default. */
+  public static final List<String> AUTH_STYLES = List.of("basic", "body");
+  private static final int MAX_SCOPES = 100;
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,256}");
   private static final int MAX_DATA_BYTES = 64 * 1024;
 
@@ -40,12 +43,23 @@ public class CredentialService implements CredentialResolver {
   private final CredentialCrypto crypto;
   private final AuditLog audit;
   private final Clock clock;
+  private final List<CredentialResolver.Cache> caches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public CredentialService(CredentialStore store, CredentialCrypto crypto, AuditLog audit, Clock clock) {
     this.store = store;
     this.crypto = crypto;
     this.audit = audit;
     this.clock = clock;
+  }
+
+  /** {@code cache} is told of every credential replaced or deleted here, to drop what it derived from it. */
+  public void register(CredentialResolver.Cache cache) {
+    caches.add(cache);
+  }
+
+  private void forget(String name) {
+    String tenant = Tenants.current();
+    caches.forEach(c -> c.forget(tenant, name));
   }
 
   public CredentialRecord create(JsonNode body, WeftPrincipal caller) {
@@ -71,12 +85,14 @@ public class CredentialService implements CredentialResolver {
     CredentialRecord old = get(name);
     CredentialRecord c = sealed(name, type, data, old.createdAt(), old.createdBy(), caller.id());
     if (!store.update(c)) throw notFound(name);
+    forget(name);
     audit.record(caller.id(), "credential.update", "credential", name, null, null, Json.object().put("type", type));
     return store.find(name).orElseThrow(() -> notFound(name));
   }
 
   public void delete(String name, WeftPrincipal caller) {
     if (!store.delete(name)) throw notFound(name);
+    forget(name);
     audit.record(caller.id(), "credential.delete", "credential", name, null, null, null);
   }
 
@@ -142,13 +158,15 @@ public class CredentialService implements CredentialResolver {
       throw new NodeFailure("credential.undecryptable", "credential '" + name + "' cannot be decrypted with the configured"
           + " master key(s)", false);
     }
-    String runId = ctx.runId();
+    String runId = ctx == null ? null : ctx.runId();
     String startedBy = runId == null ? null : audit.list(new AuditLog.Filter(null, "run.start", runId, null, null, null), null, 1)
         .stream().map(AuditLog.Entry::principal).findFirst().orElse(null);
-    audit.record(startedBy == null ? "system" : startedBy, "credential.use", "credential", name, runId, ctx.nodeId(),
-        Json.object().put("type", c.type()));
+    audit.record(startedBy == null ? "system" : startedBy, "credential.use", "credential", name, runId,
+        ctx == null ? null : ctx.nodeId(), Json.object().put("type", c.type()));
     store.touch(name, clock.instant(), Duration.ZERO);
-    return Optional.of(new Secret(name, c.type(), Json.parse(new String(plain, java.nio.charset.StandardCharsets.UTF_8))));
+    // A replaced credential gets a new id: the version changes with every replacement.
+    return Optional.of(new Secret(name, c.type(), Json.parse(new String(plain, java.nio.charset.StandardCharsets.UTF_8)),
+        Tenants.current(), c.id() + "@" + c.updatedAt()));
   }
 
   /**
@@ -185,12 +203,22 @@ public class CredentialService implements CredentialResolver {
     return new CredentialCrypto.Sealed(c.kekKeyId(), c.wrappedKey(), c.ciphertext());
   }
 
-  /** The fields a read may show: an apiKey's header or parameter name and where it goes; nothing of other types. */
+  /**
+   * The fields a read may show: an apiKey's header or parameter name and where it goes; an OAuth2 client's
+   * token endpoint, client id (not a secret in OAuth2), scopes, audience and auth style; nothing of other types.
+   */
   private static ObjectNode publicData(String type, JsonNode data) {
     ObjectNode p = Json.object();
     if ("apiKey".equals(type)) {
       p.put("name", data.get("name").stringValue());
       p.put("in", data.get("in").stringValue());
+    }
+    if ("oauth2ClientCredentials".equals(type)) {
+      p.put("tokenUrl", data.get("tokenUrl").stringValue());
+      p.put("clientId", data.get("clientId").stringValue());
+      p.set("scopes", data.has("scopes") ? data.get("scopes").deepCopy() : tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+      if (data.has("audience")) p.put("audience", data.get("audience").stringValue());
+      p.put("authStyle", data.has("authStyle") ? data.get("authStyle").stringValue() : AUTH_STYLES.getFirst());
     }
     return p;
   }
@@ -252,6 +280,44 @@ public class CredentialService implements CredentialResolver {
           String at = dev.weft.definition.JsonPointers.child("/data/headers", e.getKey());
           if (!HEADER_NAME.matcher(e.getKey()).matches()) throw DomainException.invalid(at, "credential.invalid", "not a header name");
           if (!e.getValue().isString()) throw DomainException.invalid(at, "credential.invalid", "a header value must be a string");
+        }
+      }
+      case "oauth2ClientCredentials" -> {
+        only(data, Set.of("tokenUrl", "clientId", "clientSecret", "scopes", "audience", "authStyle"));
+        String url = text(data, "tokenUrl");
+        try {
+          java.net.URI u = java.net.URI.create(url);
+          if (u.getScheme() == null || !u.getScheme().matches("(?i)https?") || u.getHost() == null || u.getRawUserInfo() != null
+              || u.getRawFragment() != null) {
+            throw new IllegalArgumentException();
+          }
+        } catch (IllegalArgumentException e) {
+          throw DomainException.invalid("/data/tokenUrl", "credential.invalid",
+              "tokenUrl must be an absolute http(s) URL without user info or fragment");
+        }
+        text(data, "clientId");
+        text(data, "clientSecret");
+        JsonNode scopes = data.get("scopes");
+        if (scopes != null) {
+          if (!scopes.isArray() || scopes.size() > MAX_SCOPES) {
+            throw DomainException.invalid("/data/scopes", "credential.invalid", "scopes must be a list of at most " + MAX_SCOPES
+                + " scope names");
+          }
+          for (int i = 0; i < scopes.size(); i++) {
+            JsonNode sc = scopes.get(i);
+            // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+            if (!sc.isString() || !sc.stringValue().matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+")) {
+              throw DomainException.invalid("/data/scopes/" + i, "credential.invalid",
+                  "a scope is printable ASCII without spaces, quotes or backslashes");
+            }
+          }
+        }
+        if (data.has("audience")) text(data, "audience");
+        if (data.has("authStyle")) {
+          JsonNode style = data.get("authStyle");
+          if (!style.isString() || !AUTH_STYLES.contains(style.stringValue())) {
+            throw DomainException.invalid("/data/authStyle", "credential.invalid", "authStyle must be basic or body");
+          }
         }
       }
       default -> { } // custom: any object

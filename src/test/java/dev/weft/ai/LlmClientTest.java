@@ -50,7 +50,7 @@ class LlmClientTest {
 
   private ModelProfile openAi(String baseUrl, String keyEnv) {
     return new ModelProfile(ModelProfile.Provider.OPENAI, baseUrl, "gpt-test", keyEnv, null, null,
-        new BigDecimal("0.5"), new BigDecimal("1.5"), Duration.ofSeconds(5));
+        new BigDecimal("0.5"), new BigDecimal("1.5"), Duration.ofSeconds(5), null);
   }
 
   private String v1() {
@@ -96,7 +96,7 @@ class LlmClientTest {
              "total_duration": 1000, "load_duration": 10, "prompt_eval_duration": 100, "eval_duration": 500}
             """)));
     ModelProfile p = new ModelProfile(ModelProfile.Provider.OLLAMA, "http://127.0.0.1:" + llm.port(), "llama3.2", null,
-        null, null, null, null, Duration.ofSeconds(5));
+        null, null, null, null, Duration.ofSeconds(5), null);
 
     LlmReply reply = client(p).call("default", MESSAGES);
 
@@ -158,7 +158,7 @@ class LlmClientTest {
   void ollamaServerErrorIsRetryableUnavailable() {
     llm.stubFor(post(urlPathEqualTo("/api/chat")).willReturn(aResponse().withStatus(503).withBody("loading")));
     ModelProfile p = new ModelProfile(ModelProfile.Provider.OLLAMA, "http://127.0.0.1:" + llm.port(), "llama3.2", null,
-        null, null, null, null, Duration.ofSeconds(5));
+        null, null, null, null, Duration.ofSeconds(5), null);
 
     NodeFailure f = failure(client(p));
 

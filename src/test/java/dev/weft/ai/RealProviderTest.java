@@ -22,7 +22,7 @@ class RealProviderTest {
   private final ChatModels models = new ChatModels(new AiProperties("it", Map.of("it", new ModelProfile(
       ModelProfile.Provider.valueOf(System.getenv("WEFT_AI_IT_PROVIDER").toUpperCase()), System.getenv("WEFT_AI_IT_BASE_URL"),
       System.getenv("WEFT_AI_IT_MODEL"), System.getenv("WEFT_AI_IT_API_KEY_ENV"), 0.0, 64, BigDecimal.ZERO, BigDecimal.ZERO,
-      Duration.ofSeconds(120))), null, null), System::getenv);
+      Duration.ofSeconds(120), null)), null, null), System::getenv);
 
   @Test
   void answersAndReportsTokens() {

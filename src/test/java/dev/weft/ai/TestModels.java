@@ -24,7 +24,7 @@ public final class TestModels {
 
   public static ChatModels models(String baseUrl) {
     ModelProfile p = new ModelProfile(ModelProfile.Provider.OPENAI, baseUrl, MODEL, KEY_ENV, null, null,
-        new BigDecimal("0.5"), new BigDecimal("1.5"), Duration.ofSeconds(5));
+        new BigDecimal("0.5"), new BigDecimal("1.5"), Duration.ofSeconds(5), null);
     return new ChatModels(new AiProperties("default", Map.of("default", p, "fast", p), null, null),
         name -> KEY_ENV.equals(name) ? KEY : null);
   }

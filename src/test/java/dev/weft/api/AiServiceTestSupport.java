@@ -7,8 +7,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Service tests that need a model: one scripted model (WireMock on 127.0.0.1) for the whole JVM, and one
- * Spring context for every such test class. Profiles: {@code default} (OpenAI wire format) and
- * {@code local} (Ollama's).
+ * Spring context for every such test class. Profiles: {@code default} (OpenAI wire format),
+ * {@code local} (Ollama's) and {@code keyed} (OpenAI's, its key from the credential {@code model-key}).
  */
 public abstract class AiServiceTestSupport extends ServiceTestSupport {
   protected static final StubLlm LLM = new StubLlm().start();
@@ -26,6 +26,9 @@ public abstract class AiServiceTestSupport extends ServiceTestSupport {
     r.add("weft.ai.models.local.provider", () -> "ollama");
     r.add("weft.ai.models.local.base-url", LLM::ollamaBaseUrl);
     r.add("weft.ai.models.local.model", () -> "llama-stub");
+    r.add("weft.ai.models.keyed.base-url", LLM::openAiBaseUrl);
+    r.add("weft.ai.models.keyed.model", () -> "stub-model");
+    r.add("weft.ai.models.keyed.credential", () -> "model-key");
     r.add("weft.ai.agent.keep-messages", () -> "6");
   }
 

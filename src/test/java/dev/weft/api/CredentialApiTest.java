@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 class CredentialApiTest extends ServiceTestSupport {
   @Autowired JdbcClient jdbc;
   @Autowired WorkflowClient client;
+  @Autowired dev.weft.node.http.OAuth2Tokens tokens;
 
   private static void assertProblem(Response r, int status, String code, String path) {
     assertThat(r.status()).as(r.text()).isEqualTo(status);
@@ -237,5 +238,154 @@ class CredentialApiTest extends ServiceTestSupport {
     JsonNode state = get("/api/runs/" + run.json().get("runId").stringValue()).json();
     assertThat(state.get("status").stringValue()).isEqualTo("FAILED");
     assertThat(state.toString()).contains("credential.unknown");
+  }
+
+  @Test
+  void oauth2ClientCredentialsShowOnlyTheirPublicPart() {
+    String n = name("oauth");
+    String secret = "cl13nt-SECRET-" + n;
+    Response created = post("/api/credentials", """
+        {"name": "%s", "type": "oauth2ClientCredentials", "data": {"tokenUrl": "https://idp.example/oauth/token",
+         "clientId": "weft-app", "clientSecret": "%s", "scopes": ["read", "write"]}}""".formatted(n, secret));
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    for (Response r : List.of(created, get("/api/credentials/" + n), get("/api/credentials?limit=500"))) {
+      assertThat(r.text()).doesNotContain(secret);
+    }
+    JsonNode data = get("/api/credentials/" + n).json().get("data");
+    assertThat(data.get("tokenUrl").stringValue()).isEqualTo("https://idp.example/oauth/token");
+    assertThat(data.get("clientId").stringValue()).isEqualTo("weft-app");
+    assertThat(data.get("scopes").valueStream().map(JsonNode::stringValue)).containsExactly("read", "write");
+    assertThat(data.get("authStyle").stringValue()).isEqualTo("basic");
+    assertThat(data.has("clientSecret")).isFalse();
+    assertThat(get("/api/audit?limit=500").text()).doesNotContain(secret);
+
+    String base = "{\"name\": \"ok\", \"type\": \"oauth2ClientCredentials\", \"data\": ";
+    assertProblem(post("/api/credentials", base + "{\"clientId\": \"a\", \"clientSecret\": \"b\"}}"), 400,
+        "credential.invalid", "/data/tokenUrl");
+    assertProblem(post("/api/credentials", base + "{\"tokenUrl\": \"ftp://idp/t\", \"clientId\": \"a\", \"clientSecret\": \"b\"}}"),
+        400, "credential.invalid", "/data/tokenUrl");
+    assertProblem(post("/api/credentials", base + "{\"tokenUrl\": \"https://idp/t\", \"clientId\": \"a\"}}"), 400,
+        "credential.invalid", "/data/clientSecret");
+    assertProblem(post("/api/credentials", base + "{\"tokenUrl\": \"https://idp/t\", \"clientId\": \"a\", \"clientSecret\": \"b\","
+        + " \"scopes\": [\"ok\", \"two words\"]}}"), 400, "credential.invalid", "/data/scopes/1");
+    assertProblem(post("/api/credentials", base + "{\"tokenUrl\": \"https://idp/t\", \"clientId\": \"a\", \"clientSecret\": \"b\","
+        + " \"authStyle\": \"jwt\"}}"), 400, "credential.invalid", "/data/authStyle");
+    assertProblem(post("/api/credentials", base + "{\"tokenUrl\": \"https://idp/t\", \"clientId\": \"a\", \"clientSecret\": \"b\","
+        + " \"grant\": \"x\"}}"), 400, "credential.invalid", "/data/grant");
+  }
+
+  @Test
+  void anOAuth2TokenIsCachedAcrossRunsDroppedOnReplaceAndLeaksNowhere(CapturedOutput output) throws IOException {
+    String good = name("idp-good");
+    String bad = name("idp-bad");
+    String goodSecret = "good-SECRET-" + good;
+    String badSecret = "bad-SECRET-" + bad;
+    java.util.concurrent.atomic.AtomicInteger goodFetches = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/token", ex -> {
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      String client = new String(java.util.Base64.getDecoder().decode(auth.substring("Basic ".length())), StandardCharsets.UTF_8);
+      byte[] body;
+      int status;
+      if (client.endsWith(":" + goodSecret)) {
+        String token = "access-" + goodFetches.incrementAndGet() + "-" + good;
+        issued.add(token);
+        status = 200;
+        body = ("{\"access_token\": \"" + token + "\", \"token_type\": \"bearer\", \"expires_in\": 3600}").getBytes(StandardCharsets.UTF_8);
+      } else {
+        // A careless endpoint: echoes the client's credentials and a token-like value.
+        String leaked = "access-leak-" + bad;
+        issued.add(leaked);
+        status = 401;
+        body = ("{\"error\": \"invalid_client\", \"error_description\": \"bad client " + client + "\", \"access_token\": \""
+            + leaked + "\"}").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("X-Echo", client);
+      }
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(status, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.createContext("/api", ex -> {
+      String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+      byte[] body = Json.object().put("echo", auth).toString().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.getResponseHeaders().add("X-Echo", auth);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      for (String[] c : List.of(new String[] {good, goodSecret}, new String[] {bad, badSecret})) {
+        Response r = post("/api/credentials", """
+            {"name": "%s", "type": "oauth2ClientCredentials", "data": {"tokenUrl": "%s/token", "clientId": "weft-%s",
+             "clientSecret": "%s"}}""".formatted(c[0], base, c[0], c[1]));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+      }
+      String okFlow = uniqueId("oauth-ok");
+      assertThat(post("/api/workflows", """
+          {"id": "%s", "name": "oauth ok", "nodes": [
+            {"id": "call", "type": "http", "config": {"url": "%s/api", "auth": {"credential": "%s"}}}]}"""
+          .formatted(okFlow, base, good)).status()).isEqualTo(201);
+      String leakFlow = uniqueId("oauth-leak");
+      assertThat(post("/api/workflows", """
+          {"id": "%s", "name": "oauth leak", "nodes": [
+            {"id": "ok", "type": "http", "config": {"url": "%s/api", "auth": {"credential": "%s"}}},
+            {"id": "bad", "type": "http", "config": {"url": "%s/api", "auth": {"credential": "%s"}}}
+          ], "edges": [{"from": "ok", "to": "bad"}]}""".formatted(leakFlow, base, good, base, bad)).status()).isEqualTo(201);
+
+      // Two runs, one token.
+      for (int i = 0; i < 2; i++) {
+        Response r = post("/api/workflows/" + okFlow + "/runs?wait=PT30S", "{\"input\": {}}");
+        assertThat(get("/api/runs/" + r.json().get("runId").stringValue()).json().get("status").stringValue()).isEqualTo("COMPLETED");
+      }
+      assertThat(goodFetches.get()).isEqualTo(1);
+      // Replacing the credential drops its token at once; the next run fetches a new one.
+      int cached = tokens.size();
+      assertThat(put("/api/credentials/" + good, """
+          {"type": "oauth2ClientCredentials", "data": {"tokenUrl": "%s/token", "clientId": "weft-%s", "clientSecret": "%s"}}"""
+          .formatted(base, good, goodSecret)).status()).isEqualTo(200);
+      assertThat(tokens.size()).isEqualTo(cached - 1);
+      Response again = post("/api/workflows/" + okFlow + "/runs?wait=PT30S", "{\"input\": {}}");
+      assertThat(get("/api/runs/" + again.json().get("runId").stringValue()).json().get("status").stringValue()).isEqualTo("COMPLETED");
+      assertThat(goodFetches.get()).isEqualTo(2);
+
+      Response run = post("/api/workflows/" + leakFlow + "/runs?wait=PT30S", "{\"input\": {}}");
+      String runId = run.json().get("runId").stringValue();
+      JsonNode state = get("/api/runs/" + runId).json();
+      assertThat(state.get("status").stringValue()).as(state.toString()).isEqualTo("FAILED");
+      assertThat(state.toString()).contains("credential.token_failed");
+      String events = get("/api/runs/" + runId + "/events?limit=500").text();
+      String audit = get("/api/audit?limit=500").text();
+      String history = client.fetchHistory(runId).getHistory().toString();
+      String historyJson = client.fetchHistory(runId).toJson(false);
+      List<String> secrets = new java.util.ArrayList<>(List.of(goodSecret, badSecret));
+      secrets.addAll(issued);
+      assertThat(issued).hasSizeGreaterThanOrEqualTo(3);
+      for (String text : List.of(run.text(), state.toString(), events, audit, history, output.getAll())) {
+        for (String secret : secrets) assertThat(text).doesNotContain(secret);
+      }
+      for (String secret : secrets) {
+        for (int shift = 0; shift < 3; shift++) {
+          String b64 = java.util.Base64.getEncoder().encodeToString(("xx" + secret).substring(2 - Math.min(shift, 2))
+              .getBytes(StandardCharsets.UTF_8));
+          assertThat(historyJson).doesNotContain(b64.substring(4, b64.length() - 4));
+        }
+      }
+      // The upstream's echo of the token was redacted in the ok node's output.
+      assertThat(events).contains("[redacted]");
+      JsonNode uses = get("/api/audit?action=credential.use&runId=" + runId).json().get("entries");
+      assertThat(uses.valueStream().map(e -> e.get("targetId").stringValue())).contains(good, bad);
+
+      // Deleting drops the token too.
+      cached = tokens.size();
+      assertThat(delete("/api/credentials/" + good).status()).isEqualTo(204);
+      assertThat(tokens.size()).isEqualTo(cached - 1);
+    } finally {
+      server.stop(0);
+    }
   }
 }

@@ -65,8 +65,20 @@ final class CredentialAuth {
         a.secret(e.getValue().asString(""));
       });
       default -> throw new NodeFailure("credential.unsupported", "credential '" + s.name() + "' is of type " + s.type()
-          + ", which the http node cannot send (bearer, basic, apiKey or header)", false);
+          + ", which the http node cannot send (bearer, basic, apiKey, header or oauth2ClientCredentials)", false);
     }
+    return a;
+  }
+
+  /**
+   * An {@code oauth2ClientCredentials} credential with its access token: {@code Authorization: Bearer} the
+   * last of {@code tokens}; every token given and the client secret are redacted.
+   */
+  static CredentialAuth oauth2(CredentialResolver.Secret s, String... tokens) {
+    CredentialAuth a = new CredentialAuth();
+    a.headers.put("Authorization", "Bearer " + tokens[tokens.length - 1]);
+    for (String t : tokens) a.secret(t);
+    a.secret(s.data().path("clientSecret").asString(""));
     return a;
   }
 

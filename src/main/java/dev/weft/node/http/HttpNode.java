@@ -60,6 +60,7 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   private final HttpNodeSettings settings;
   private final HttpClient client;
   private final CredentialResolver credentials;
+  private final OAuth2Tokens tokens;
 
   /** Without a credentials store: a node with {@code auth} fails with {@code credential.unknown}. */
   public HttpNode(HttpNodeSettings settings) {
@@ -67,8 +68,14 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
   }
 
   public HttpNode(HttpNodeSettings settings, CredentialResolver credentials) {
+    this(settings, credentials, new OAuth2Tokens(settings, OAuth2Settings.DEFAULTS, java.time.Clock.systemUTC()));
+  }
+
+  /** @param tokens the access tokens of {@code oauth2ClientCredentials} credentials (shared, so they are cached) */
+  public HttpNode(HttpNodeSettings settings, CredentialResolver credentials, OAuth2Tokens tokens) {
     this.settings = settings;
     this.credentials = credentials;
+    this.tokens = tokens;
     this.client = HttpClient.newBuilder()
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -155,9 +162,14 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     String name = config.auth().credential();
     CredentialResolver.Secret secret = credentials.resolve(name, ctx).orElseThrow(() ->
         new NodeFailure("credential.unknown", "no credential '" + name + "'", false));
-    CredentialAuth auth = CredentialAuth.of(secret);
+    Instant deadline = Instant.now().plus(ctx.timeout());
+    if (OAuth2Tokens.TYPE.equals(secret.type())) return withToken(config, ctx, secret, deadline);
+    return authenticated(config, ctx, CredentialAuth.of(secret), deadline);
+  }
+
+  private NodeResult authenticated(HttpNodeConfig config, NodeContext ctx, CredentialAuth auth, Instant deadline) {
     try {
-      NodeResult r = call(config, ctx, auth);
+      NodeResult r = call(config, ctx, auth, deadline);
       return NodeResult.of(auth.redact(r.output()));
     } catch (NodeFailure f) {
       throw auth.redact(f);
@@ -167,11 +179,35 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
     }
   }
 
+  /**
+   * With an OAuth2 access token. A 401 from the upstream means the token is no longer good (revoked, or
+   * expired early): it is dropped, a new one fetched, and the request sent once more; a second 401 stands.
+   */
+  private NodeResult withToken(HttpNodeConfig config, NodeContext ctx, CredentialResolver.Secret secret, Instant deadline) {
+    String token = tokens.token(secret, Duration.between(Instant.now(), deadline));
+    CredentialAuth auth = CredentialAuth.oauth2(secret, token);
+    try {
+      NodeResult r = call(config, ctx, auth, deadline);
+      if (r.output().path("status").asInt() != 401) return NodeResult.of(auth.redact(r.output()));
+    } catch (NodeFailure f) {
+      boolean unauthorized = f.code().equals("http.status") && f.details() != null && f.details().path("status").asInt() == 401;
+      if (!unauthorized) throw auth.redact(f);
+    } catch (RuntimeException e) {
+      throw new NodeFailure("http.failed", auth.redact(e.getClass().getSimpleName() + ": " + e.getMessage()), false);
+    }
+    tokens.invalidate(secret, token);
+    String fresh = tokens.token(secret, Duration.between(Instant.now(), deadline));
+    return authenticated(config, ctx, CredentialAuth.oauth2(secret, token, fresh), deadline);
+  }
+
   private NodeResult call(HttpNodeConfig config, NodeContext ctx, CredentialAuth auth) {
+    return call(config, ctx, auth, Instant.now().plus(ctx.timeout()));
+  }
+
+  private NodeResult call(HttpNodeConfig config, NodeContext ctx, CredentialAuth auth, Instant deadline) {
     URI uri = uri(config, auth);
     String method = config.method().name();
     HttpRequest request = request(config, ctx, uri, method, true, true, auth);
-    Instant deadline = Instant.now().plus(ctx.timeout());
     HttpResponse<InputStream> resp;
     String target;
     // Redirects are followed here, not by the client, so that every hop's address passes the outbound guard.

@@ -24,7 +24,7 @@ public record HttpNodeConfig(
         + " name (literal, no templates); a header of that name in headers wins")
     JsonNode idempotencyHeader,
     @JsonPropertyDescription("authentication from a stored credential, resolved at run time: {\"credential\": \"<name>\"}"
-        + " (bearer, basic, apiKey and header credentials; see /api/credentials)")
+        + " (bearer, basic, apiKey, header and oauth2ClientCredentials credentials; see /api/credentials)")
     Auth auth) {
 
   /** Without {@code auth}. */

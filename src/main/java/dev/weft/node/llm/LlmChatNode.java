@@ -42,7 +42,7 @@ public class LlmChatNode implements ActivityNodeType<LlmChatNodeConfig> {
 
   @Override
   public NodeResult execute(LlmChatNodeConfig config, NodeContext ctx) {
-    LlmReply reply = llm.call(config.model(), LlmNodes.messages(config.system(), config.prompt()), ctx.timeout());
+    LlmReply reply = llm.call(config.model(), LlmNodes.messages(config.system(), config.prompt()), ctx.timeout(), ctx);
     return NodeResult.of(LlmNodes.output("text", JsonNodeFactory.instance.stringNode(reply.text()), reply));
   }
 

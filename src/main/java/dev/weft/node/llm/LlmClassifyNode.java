@@ -81,11 +81,11 @@ public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> 
     }
     String system = LlmNodes.join(config.instructions(), labels.toString(), PromptText.DATA_RULE);
     List<Message> sent = LlmNodes.messages(system, PromptText.delimit("text", LlmNodes.text(config.text())));
-    LlmReply reply = llm.call(config.model(), sent, ctx.timeout());
+    LlmReply reply = llm.call(config.model(), sent, ctx.timeout(), ctx);
     Optional<String> label = match(reply.text(), ports(config));
     if (label.isEmpty()) {
       LlmReply again = llm.call(config.model(), LlmNodes.reask(sent, reply.text(), "That is not one of the labels. Answer"
-          + " with exactly one of: " + String.join(", ", ports(config))), ctx.timeout());
+          + " with exactly one of: " + String.join(", ", ports(config))), ctx.timeout(), ctx);
       reply = reply.plus(again);
       label = match(again.text(), ports(config));
     }

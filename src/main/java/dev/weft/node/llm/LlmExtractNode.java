@@ -70,10 +70,10 @@ public class LlmExtractNode implements ActivityNodeType<LlmExtractNodeConfig> {
         hasText ? PromptText.DATA_RULE : null);
     String user = LlmNodes.join(config.prompt(), hasText ? PromptText.delimit("text", LlmNodes.text(config.text())) : null);
     List<Message> sent = LlmNodes.messages(system, user);
-    LlmReply reply = llm.call(config.model(), sent, ctx.timeout());
+    LlmReply reply = llm.call(config.model(), sent, ctx.timeout(), ctx);
     Parsed first = parse(reply.text(), config.schema());
     if (first.errors().isEmpty()) return NodeResult.of(LlmNodes.output("data", first.value(), reply));
-    LlmReply again = llm.call(config.model(), LlmNodes.reask(sent, reply.text(), correction(first.errors())), ctx.timeout());
+    LlmReply again = llm.call(config.model(), LlmNodes.reask(sent, reply.text(), correction(first.errors())), ctx.timeout(), ctx);
     LlmReply total = reply.plus(again);
     Parsed second = parse(again.text(), config.schema());
     if (second.errors().isEmpty()) return NodeResult.of(LlmNodes.output("data", second.value(), total));

@@ -55,7 +55,7 @@ public class LlmSummarizeNode implements ActivityNodeType<LlmSummarizeNodeConfig
     String system = LlmNodes.join("Summarize the " + (documents.size() == 1 ? "document" : documents.size() + " documents")
         + " inside the <data> tags in at most " + config.maxWords() + " words. Answer with the summary only.",
         config.instructions(), PromptText.DATA_RULE);
-    LlmReply reply = llm.call(config.model(), LlmNodes.messages(system, String.join("\n\n", documents)), ctx.timeout());
+    LlmReply reply = llm.call(config.model(), LlmNodes.messages(system, String.join("\n\n", documents)), ctx.timeout(), ctx);
     return NodeResult.of(LlmNodes.output("summary", JsonNodeFactory.instance.stringNode(reply.text().strip()), reply));
   }
 
