@@ -53,7 +53,9 @@ public class CredentialController {
       @Schema(description = "apiKey, bearer, basic, header, custom or oauth2ClientCredentials", requiredMode = Schema.RequiredMode.REQUIRED) String type,
       @Schema(description = "apiKey {name, in: header|query, value} · bearer {token} · basic {username, password} · "
           + "header {headers: {name: value}} · custom (any object) · oauth2ClientCredentials {tokenUrl, clientId, clientSecret,"
-          + " scopes?, audience?, authStyle?: basic|body}", requiredMode = Schema.RequiredMode.REQUIRED) Object data) {}
+          + " scopes?, audience?, authStyle?: basic|body}", requiredMode = Schema.RequiredMode.REQUIRED) Object data,
+      @Schema(description = "who may name it in a workflow they save or a node they test: principal ids, role:<role>, "
+          + "group:<group>; absent: any editor (credential.forbidden otherwise)") List<String> usableBy) {}
 
   @Operation(summary = "Create a credential", description = "The data is encrypted at rest and never shown again. "
       + "409 credential.exists when the name is taken; 400 credential.invalid at the offending field.")
@@ -140,6 +142,7 @@ public class CredentialController {
     m.put("updatedAt", c.updatedAt());
     m.put("updatedBy", c.updatedBy());
     m.put("lastUsedAt", c.lastUsedAt());
+    m.put("usableBy", c.usableBy());
     return m;
   }
 }

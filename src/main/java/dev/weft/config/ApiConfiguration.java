@@ -38,7 +38,7 @@ public class ApiConfiguration {
   @Bean
   WorkflowService workflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
       dev.weft.service.CredentialService credentials, WeftProperties props) {
-    return new WorkflowService(validator, store, audit, schedules, credentials::exists, props.api().maxRequestBytes());
+    return new WorkflowService(validator, store, audit, schedules, (WorkflowService.CredentialAccess) credentials::access, props.api().maxRequestBytes());
   }
 
   @Bean

@@ -67,8 +67,9 @@ public class CredentialService implements CredentialResolver {
     String name = name(body.get("name"));
     String type = type(body.get("type"));
     JsonNode data = data(type, body.get("data"));
+    List<String> usableBy = usableBy(body.get("usableBy"));
     Instant now = clock.instant();
-    CredentialRecord c = sealed(name, type, data, now, caller.id(), null);
+    CredentialRecord c = sealed(name, type, data, now, caller.id(), null).withUsableBy(usableBy);
     if (!store.insert(c)) throw DomainException.conflict("/name", "credential.exists", "a credential '" + name + "' exists");
     audit.record(caller.id(), "credential.create", "credential", name, null, null, Json.object().put("type", type));
     return c;
@@ -82,8 +83,9 @@ public class CredentialService implements CredentialResolver {
     }
     String type = type(body.get("type"));
     JsonNode data = data(type, body.get("data"));
+    List<String> usableBy = usableBy(body.get("usableBy"));
     CredentialRecord old = get(name);
-    CredentialRecord c = sealed(name, type, data, old.createdAt(), old.createdBy(), caller.id());
+    CredentialRecord c = sealed(name, type, data, old.createdAt(), old.createdBy(), caller.id()).withUsableBy(usableBy);
     if (!store.update(c)) throw notFound(name);
     forget(name);
     audit.record(caller.id(), "credential.update", "credential", name, null, null, Json.object().put("type", type));
@@ -221,6 +223,42 @@ public class CredentialService implements CredentialResolver {
       p.put("authStyle", data.has("authStyle") ? data.get("authStyle").stringValue() : AUTH_STYLES.getFirst());
     }
     return p;
+  }
+
+  /** Whether a credential may be named by a workflow {@code caller} saves or a node {@code caller} tests. */
+  public enum Access { OK, UNKNOWN, FORBIDDEN }
+
+  /**
+   * Seed 002's "do you have the API keys each node needs?": the credential exists in the caller's tenant,
+   * and its {@code usableBy} (when set) names the caller, by id, role (roles include the ones below them)
+   * or group. Without {@code usableBy} every editor may use it.
+   */
+  public Access access(String name, WeftPrincipal caller) {
+    Optional<CredentialRecord> c = store.find(name);
+    if (c.isEmpty()) return Access.UNKNOWN;
+    List<String> who = c.get().usableBy();
+    if (who == null || who.isEmpty()) return Access.OK;
+    return caller != null && caller.withImpliedRoles().matchesAny(who) ? Access.OK : Access.FORBIDDEN;
+  }
+
+  /** Who may use a credential: absent or null for any editor; else 1-50 assignee entries. */
+  private static List<String> usableBy(JsonNode n) {
+    if (n == null || n.isNull()) return null;
+    if (!n.isArray() || n.isEmpty() || n.size() > 50) {
+      throw DomainException.invalid("/usableBy", "credential.invalid",
+          "usableBy is a list of 1-50 principal ids, role:<role> or group:<group> (or absent: any editor)");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode a = n.get(i);
+      if (!a.isString() || a.stringValue().isBlank() || a.stringValue().length() > 200 || a.stringValue().contains("{{")) {
+        throw DomainException.invalid("/usableBy/" + i, "credential.invalid", "an entry is a principal id, role:<role> or group:<group>");
+      }
+      out.add(a.stringValue());
+    }
+    List<dev.weft.definition.Violation> bad = dev.weft.node.Assignees.check(out, "/usableBy", "credential.invalid");
+    if (!bad.isEmpty()) throw DomainException.invalid("credential.invalid", bad.getFirst().message(), bad);
+    return List.copyOf(out);
   }
 
   private static void requireObject(JsonNode body) {

@@ -37,11 +37,11 @@ final class WorkflowReferences {
   private static final int MAX_NESTING = 32;
 
   private final WorkflowStore store;
-  private final java.util.function.Predicate<String> credentialExists;
+  private final WorkflowService.CredentialAccess credentialAccess;
 
-  WorkflowReferences(WorkflowStore store, java.util.function.Predicate<String> credentialExists) {
+  WorkflowReferences(WorkflowStore store, WorkflowService.CredentialAccess credentialAccess) {
     this.store = store;
-    this.credentialExists = credentialExists;
+    this.credentialAccess = credentialAccess;
   }
 
   /** A credential named by the definition: the pointer of the field that names it, and the name. */
@@ -93,10 +93,13 @@ final class WorkflowReferences {
             + String.join(" → ", whole)));
       }
     }
-    Map<String, Boolean> known = new HashMap<>();
+    Map<String, CredentialService.Access> known = new HashMap<>();
     for (CredentialUse u : credentialUses(def)) {
-      if (!known.computeIfAbsent(u.name(), credentialExists::test)) {
-        v.add(Violation.of(u.path(), "credential.unknown", "no credential '" + u.name() + "'"));
+      switch (known.computeIfAbsent(u.name(), n -> credentialAccess.access(n, caller))) {
+        case UNKNOWN -> v.add(Violation.of(u.path(), "credential.unknown", "no credential '" + u.name() + "'"));
+        case FORBIDDEN -> v.add(Violation.of(u.path(), "credential.forbidden", "'" + (caller == null ? "?" : caller.id())
+            + "' may not use credential '" + u.name() + "' (its usableBy does not name them)"));
+        case OK -> { }
       }
     }
     OnFailureDef onFailure = def.onFailure();

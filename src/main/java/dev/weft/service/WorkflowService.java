@@ -45,12 +45,24 @@ public class WorkflowService {
    */
   public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
       java.util.function.Predicate<String> credentialExists, long maxRequestBytes) {
+    this(validator, store, audit, schedules, (CredentialAccess) (name, caller) ->
+        credentialExists.test(name) ? CredentialService.Access.OK : CredentialService.Access.UNKNOWN, maxRequestBytes);
+  }
+
+  /** As above, with the caller's access to each named credential ({@link CredentialService#access}). */
+  public WorkflowService(DefinitionValidator validator, WorkflowStore store, AuditLog audit, ScheduleService schedules,
+      CredentialAccess credentials, long maxRequestBytes) {
     this.validator = validator;
     this.store = store;
     this.audit = audit;
     this.schedules = schedules;
-    this.references = new WorkflowReferences(store, credentialExists);
+    this.references = new WorkflowReferences(store, credentials);
     this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /** Whether {@code caller} may name credential {@code name} in a definition ({@link CredentialService#access}). */
+  public interface CredentialAccess {
+    CredentialService.Access access(String name, WeftPrincipal caller);
   }
 
   /** A saved version, and whether this call changed anything. */

@@ -22,8 +22,10 @@ public class CredentialStore {
     try {
       jdbc.sql("""
           INSERT INTO credentials (tenant_id, name, id, type, public_data, kek_key_id, wrapped_key, ciphertext,
-                                   created_at, created_by, updated_at, updated_by)
-          VALUES (:t, :name, :id, :type, :public::jsonb, :kek, :wrapped, :ct, :created, :by, :created, :by)""")
+                                   created_at, created_by, updated_at, updated_by, usable_by)
+          VALUES (:t, :name, :id, :type, :public::jsonb, :kek, :wrapped, :ct, :created, :by, :created, :by,
+                  :usable)""")
+          .param("usable", c.usableBy() == null ? null : c.usableBy().toArray(String[]::new))
           .param("t", Tenants.current()).param("name", c.name()).param("id", c.id()).param("type", c.type())
           .param("public", Jsonb.write(c.publicData())).param("kek", c.kekKeyId()).param("wrapped", c.wrappedKey())
           .param("ct", c.ciphertext()).param("created", Jsonb.timestamp(c.createdAt())).param("by", c.createdBy())
@@ -38,8 +40,9 @@ public class CredentialStore {
   public boolean update(CredentialRecord c) {
     return jdbc.sql("""
         UPDATE credentials SET id = :id, type = :type, public_data = :public::jsonb, kek_key_id = :kek, wrapped_key = :wrapped,
-                               ciphertext = :ct, updated_at = :at, updated_by = :by
+                               ciphertext = :ct, updated_at = :at, updated_by = :by, usable_by = :usable
         WHERE tenant_id = :t AND name = :name""")
+        .param("usable", c.usableBy() == null ? null : c.usableBy().toArray(String[]::new))
         .param("t", Tenants.current()).param("name", c.name()).param("id", c.id()).param("type", c.type())
         .param("public", Jsonb.write(c.publicData())).param("kek", c.kekKeyId()).param("wrapped", c.wrappedKey())
         .param("ct", c.ciphertext()).param("at", Jsonb.timestamp(c.updatedAt())).param("by", c.updatedBy())
@@ -99,6 +102,7 @@ public class CredentialStore {
   private static CredentialRecord credential(ResultSet rs, int i) throws SQLException {
     return new CredentialRecord(rs.getString("name"), rs.getString("id"), rs.getString("type"), Jsonb.read(rs, "public_data"),
         rs.getLong("kek_key_id"), rs.getBytes("wrapped_key"), rs.getBytes("ciphertext"), Jsonb.instant(rs, "created_at"),
-        rs.getString("created_by"), Jsonb.instant(rs, "updated_at"), rs.getString("updated_by"), Jsonb.instant(rs, "last_used_at"));
+        rs.getString("created_by"), Jsonb.instant(rs, "updated_at"), rs.getString("updated_by"), Jsonb.instant(rs, "last_used_at"),
+        rs.getArray("usable_by") == null ? null : java.util.Arrays.asList((String[]) rs.getArray("usable_by").getArray()));
   }
 }

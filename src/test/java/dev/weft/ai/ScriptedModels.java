@@ -31,4 +31,10 @@ public final class ScriptedModels extends ChatModels {
     require(name);
     return model;
   }
+
+  @Override
+  public Use use(String name, dev.weft.node.NodeContext ctx) {
+    require(name);
+    return new Use(model, text -> text);
+  }
 }

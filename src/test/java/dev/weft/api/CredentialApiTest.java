@@ -388,4 +388,36 @@ class CredentialApiTest extends ServiceTestSupport {
       server.stop(0);
     }
   }
+
+  @Test
+  void aCredentialWithUsableByIsForbiddenToWhomItDoesNotName() {
+    String n = name("fin");
+    Response created = post("/api/credentials", """
+        {"name": "%s", "type": "bearer", "data": {"token": "fin-token-123"}, "usableBy": ["role:admin", "group:finance"]}"""
+        .formatted(n));
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    assertThat(created.json().get("usableBy").valueStream().map(JsonNode::stringValue)).containsExactly("role:admin", "group:finance");
+    assertProblem(post("/api/credentials", """
+        {"name": "%s-x", "type": "bearer", "data": {"token": "abcdef"}, "usableBy": ["role:king"]}""".formatted(n)),
+        400, "credential.invalid", "/usableBy/0");
+
+    String def = """
+        {"id": "%s", "name": "uses fin", "nodes": [
+          {"id": "call", "type": "http", "config": {"url": "http://127.0.0.1:9/x", "auth": {"credential": "%s"}}}]}""";
+    Caller editor = as(createKey("ed-" + n, "editor"));
+    String id = uniqueId("fin");
+    Response refused = editor.post("/api/workflows", def.formatted(id, n));
+    assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+    assertThat(refused.json().at("/errors/0/code").stringValue()).isEqualTo("credential.forbidden");
+    assertThat(refused.json().at("/errors/0/path").stringValue()).isEqualTo("/nodes/0/config/auth/credential");
+    // Nor may the editor try it out by testing the node (which would send the secret where the editor says).
+    Response tested = editor.post("/api/workflows/test-node", "{\"definition\": " + def.formatted(id, n) + ", \"nodeId\": \"call\"}");
+    assertThat(tested.status()).as(tested.text()).isEqualTo(400);
+    assertThat(tested.text()).contains("credential.forbidden");
+    // An admin is named (by role): saved.
+    assertThat(post("/api/workflows", def.formatted(id, n)).status()).isEqualTo(201);
+    // Opened to everyone again (usableBy absent): the editor may save it.
+    assertThat(put("/api/credentials/" + n, "{\"type\": \"bearer\", \"data\": {\"token\": \"fin-token-456\"}}").status()).isEqualTo(200);
+    assertThat(editor.put("/api/workflows/" + id, def.formatted(id, n)).status()).isIn(200, 201);
+  }
 }
