@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
@@ -70,6 +71,7 @@ public class NodeTestController {
   @Operation(summary = "Test one node of a saved workflow", description = "Runs the node of the workflow's latest version "
       + "(or version) once, with input and the given upstream outputs (nodes). 200 {output, ports, error, durationMs, "
       + "logs}; 404 workflow.not_found, version.not_found, node.not_found." + WHAT_RUNS)
+  @RateLimited(RateLimit.TEST_NODE)
   @PostMapping(path = "/api/workflows/{id}/nodes/{nodeId}/test", produces = MediaType.APPLICATION_JSON_VALUE)
   TestAnswer testSaved(@PathVariable String id, @PathVariable String nodeId,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -93,6 +95,7 @@ public class NodeTestController {
       + "definition.invalid with every violation, paths into the definition as POST /api/workflows/validate reports them), "
       + "then runs its node nodeId once, with input and the given upstream outputs (nodes). 200 {output, ports, error, "
       + "durationMs, logs}; 404 node.not_found." + WHAT_RUNS)
+  @RateLimited(RateLimit.TEST_NODE)
   @PostMapping(path = "/api/workflows/test-node", produces = MediaType.APPLICATION_JSON_VALUE)
   TestAnswer testInline(
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,

@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.config.WeftProperties;
 import dev.weft.definition.Durations;
@@ -61,6 +62,7 @@ public class RunController {
 
   @Operation(summary = "Start a run", description = "Body {input, version?}. The same Idempotency-Key returns the same "
       + "run. With ?wait=PT30S the answer is 200 with the final state if the run ends in time, else 202.")
+  @RateLimited(RateLimit.RUN_STARTS)
   @PostMapping(path = "/api/workflows/{id}/runs")
   ResponseEntity<Object> start(@PathVariable String id,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{input, version?}", content = @Content(

@@ -1,5 +1,6 @@
 package dev.weft.api;
 
+import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
 import dev.weft.service.RunService;
@@ -46,6 +47,7 @@ public class WebhookController {
   }
 
   @Operation(summary = "Trigger a workflow by webhook")
+  @RateLimited(RateLimit.WEBHOOK)
   @PostMapping(path = "/hooks/{*path}", consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE,
       MediaType.TEXT_PLAIN_VALUE, MediaType.ALL_VALUE}, produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Object> hook(@PathVariable String path, @RequestBody(required = false) byte[] body,
