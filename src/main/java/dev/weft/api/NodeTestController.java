@@ -65,8 +65,8 @@ public class NodeTestController {
       + "its URL, an LLM node its model; control nodes are evaluated; delay, approval and form nodes cannot be tested "
       + "(400 node.not_testable); loop and subworkflow nodes run other nodes and are refused (422 node.test_unsupported: run "
       + "the workflow instead). A node failure is a 200 answer with error {code, message, details}; a node that overruns "
-      + "its timeout fails with node.timeout. Editors only, at most weft.api.test-node.per-minute tests a minute per "
-      + "principal (429 rate.limited with Retry-After). Audited as workflow.test_node, without any values.";
+      + "its timeout fails with node.timeout. Editors only, within the test-node rate limit of the "
+      + "principal and its tenant (429 rate.limited with Retry-After). Audited as workflow.test_node, without any values.";
 
   @Operation(summary = "Test one node of a saved workflow", description = "Runs the node of the workflow's latest version "
       + "(or version) once, with input and the given upstream outputs (nodes). 200 {output, ports, error, durationMs, "

@@ -1,6 +1,7 @@
 package dev.weft.limits;
 
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -16,9 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
  * Per-minute rate limits as Bucket4j token buckets whose state lives in PostgreSQL (table
@@ -106,6 +109,10 @@ public final class RateLimiter implements AutoCloseable {
    */
   public Optional<Refusal> acquire(RateLimit limit, String tenant, String principal) {
     if (!settings.enabled()) return Optional.empty();
+    return unreachableAsDataAccess(() -> take(limit, tenant, principal));
+  }
+
+  private Optional<Refusal> take(RateLimit limit, String tenant, String principal) {
     Tier tier = tierOf(tenant);
     Tier.Rate rate = tier.rate(limit);
     BucketProxy mine = null;
@@ -127,12 +134,28 @@ public final class RateLimiter implements AutoCloseable {
   /** Takes one token from the bucket of webhook {@code path} of {@code tenant} ({@code webhook.tenant} a minute). */
   public Optional<Refusal> acquireWebhook(String tenant, String path) {
     if (!settings.enabled()) return Optional.empty();
+    return unreachableAsDataAccess(() -> takeWebhook(tenant, path));
+  }
+
+  private Optional<Refusal> takeWebhook(String tenant, String path) {
     Tier tier = tierOf(tenant);
     int perMinute = tier.rate(RateLimit.WEBHOOK).tenant();
     if (perMinute == 0) return Optional.empty();
     ConsumptionProbe probe = bucket(key(RateLimit.WEBHOOK, perMinute, tenant) + ":path:" + path, perMinute)
         .tryConsumeAndReturnRemaining(1);
     return probe.isConsumed() ? Optional.empty() : Optional.of(refusal(RateLimit.WEBHOOK, "path", tenant, tier, perMinute, probe));
+  }
+
+  /**
+   * Bucket4j wraps the database's failures in its own exceptions: they leave as Spring's
+   * {@link DataAccessResourceFailureException}, which the API answers as 503 {@code store.unavailable}.
+   */
+  private static Optional<Refusal> unreachableAsDataAccess(Supplier<Optional<Refusal>> work) {
+    try {
+      return work.get();
+    } catch (BucketExceptions.BucketExecutionException e) {
+      throw new DataAccessResourceFailureException("rate-limit buckets unreachable: " + e.getMessage(), e);
+    }
   }
 
   /** Deletes the rows of buckets that are full again (they would start over as new); the number deleted. */

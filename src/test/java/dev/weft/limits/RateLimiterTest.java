@@ -182,6 +182,17 @@ class RateLimiterTest {
   }
 
   @Test
+  void anUnreachableDatabaseIsADataAccessFailureTheApiAnswers503() {
+    RateLimiter down = new RateLimiter(new org.springframework.jdbc.datasource.DriverManagerDataSource(
+        "jdbc:postgresql://127.0.0.1:1/nowhere"), LimitSettings.defaults(true, "pro"), t -> "pro", false);
+    opened.add(down);
+    assertThatThrownBy(() -> down.acquire(RateLimit.RUN_STARTS, tenant(), "alice"))
+        .isInstanceOf(org.springframework.dao.DataAccessResourceFailureException.class);
+    assertThatThrownBy(() -> down.acquireWebhook(tenant(), "p"))
+        .isInstanceOf(org.springframework.dao.DataAccessResourceFailureException.class);
+  }
+
+  @Test
   void settingsOverrideTheBuiltInNumbersOneByOne() {
     LimitSettings s = pro("run-starts", 7, null);
     Tier pro = s.tier("pro");
