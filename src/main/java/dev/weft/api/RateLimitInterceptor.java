@@ -6,6 +6,7 @@ import dev.weft.limits.RateLimit;
 import dev.weft.limits.RateLimiter;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.Tenants;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+    // A streamed answer (SSE) comes back through the dispatcher when it ends: that is no new request.
+    if (request.getDispatcherType() == DispatcherType.ASYNC) return true;
     if (!(handler instanceof HandlerMethod method)) return true;
     RateLimited limited = method.getMethodAnnotation(RateLimited.class);
     if (limited == null) return true;

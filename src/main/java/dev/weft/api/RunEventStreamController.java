@@ -85,10 +85,8 @@ public class RunEventStreamController {
     if (ENDED.contains(run.status()) && events.list(runId, from, 1).isEmpty()) return ResponseEntity.noContent().build();
     OpenStreams.Slot slot = open.tryOpen(caller.tenant(), caller.id());
     if (slot == null) {
-      int cap = open.cap(caller.tenant());
-      throw DomainException.of(DomainException.Kind.RATE_LIMITED, "", RateLimitInterceptor.CODE, "this principal already "
-          + "holds " + cap + " open event stream(s) on this instance, its tier's weft.limits.tiers.<tier>.open-streams; "
-          + "close one or try again in " + OpenStreams.RETRY_AFTER_SECONDS + " s").with("limit", "open-streams")
+      throw DomainException.of(DomainException.Kind.RATE_LIMITED, "", RateLimitInterceptor.CODE,
+          open.refusal(caller.tenant())).with("limit", "open-streams")
           .with("scope", "principal").retryAfter(OpenStreams.RETRY_AFTER_SECONDS);
     }
     SseEmitter emitter = new SseEmitter(props.api().streamTimeout().toMillis());

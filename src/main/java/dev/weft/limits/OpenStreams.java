@@ -50,6 +50,14 @@ public final class OpenStreams {
     };
   }
 
+  /** Why {@link #tryOpen} refused, naming the setting. */
+  public String refusal(String tenant) {
+    Tier tier = limiter.tierOf(tenant);
+    return "rate limit 'open-streams' reached: this principal already holds " + tier.openStreams() + " open event "
+        + "stream(s) on this instance (tier " + tier.name() + ", weft.limits.tiers." + tier.name() + ".open-streams); "
+        + "close one or try again in " + RETRY_AFTER_SECONDS + " s";
+  }
+
   /** Streams {@code principal} holds open on this instance. */
   public int openBy(String tenant, String principal) {
     return open.getOrDefault(tenant + ":" + principal, 0);

@@ -1,11 +1,17 @@
 package dev.weft.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.weft.limits.LlmBudget;
+import dev.weft.limits.OpenStreams;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,6 +27,8 @@ import tools.jackson.databind.JsonNode;
     "weft.limits.tiers.enterprise.run-starts.principal=2",
     "weft.limits.tiers.enterprise.run-starts.tenant=3",
     "weft.limits.tiers.enterprise.webhook.tenant=2",
+    "weft.limits.tiers.enterprise.sse.principal=3",
+    "weft.limits.tiers.enterprise.open-streams=1",
     "weft.limits.tiers.enterprise.llm-tokens-per-day=1000"})
 class RateLimitApiTest extends ServiceTestSupport {
   private static final String SIMPLE = """
@@ -29,6 +37,7 @@ class RateLimitApiTest extends ServiceTestSupport {
   private static final String MAIL = "{\"email\": \"a@example.com\"}";
 
   @Autowired JdbcClient jdbc;
+  @Autowired OpenStreams openStreams;
 
   private int runsOf(String workflowId) {
     return get("/api/runs?workflowId=" + workflowId).json().get("runs").size();
@@ -99,6 +108,49 @@ class RateLimitApiTest extends ServiceTestSupport {
     } finally {
       jdbc.sql("DELETE FROM llm_usage WHERE tenant_id = 'default'").update();
     }
+  }
+
+  private HttpResponse<Stream<String>> stream(String runId) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/events/stream")).header("Accept", "text/event-stream")
+        .header("Authorization", adminAuthorization()).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofLines());
+  }
+
+  private static Response asResponse(HttpResponse<Stream<String>> r) {
+    try (Stream<String> lines = r.body()) {
+      return new Response(r.statusCode(), r.headers(), String.join("\n", lines.toList()));
+    }
+  }
+
+  @Test
+  void eventStreamsAreCappedOpenAtOnceAndOpenedPerMinute() throws Exception {
+    // Started by webhook: the admin's run starts are spent by another test of this class.
+    String id = uniqueId("sse-cap");
+    assertThat(post("/api/workflows", """
+        {"id": "%s", "name": "Sleeps", "trigger": {"type": "webhook", "path": "sse/%s"},
+         "nodes": [{"id": "sleep", "type": "delay", "config": {"duration": "1h"}}], "edges": []}""".formatted(id, id))
+        .status()).isEqualTo(201);
+    Response started = anonymous().post("/hooks/sse/" + id, "{}");
+    assertThat(started.status()).as(started.text()).isEqualTo(202);
+    String runId = started.json().get("runId").stringValue();
+    HttpResponse<Stream<String>> first = stream(runId);
+    assertThat(first.statusCode()).isEqualTo(200);
+
+    Response second = asResponse(stream(runId));
+    assertRateLimited(second, "open-streams", "principal");
+    assertThat(second.json().get("detail").stringValue()).contains("1 open event stream(s) on this instance", "weft.limits.tiers.enterprise.open-streams");
+
+    // The run ends, the first stream with it, and its place is free again.
+    assertThat(post("/api/runs/" + runId + "/cancel", null).status()).isEqualTo(202);
+    try (Stream<String> lines = first.body()) {
+      assertThat(lines.toList()).anyMatch(l -> l.contains("run_canceled"));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> openStreams.openBy("default", "admin") == 0);
+    Response third = asResponse(stream(runId));
+    assertThat(third.status()).as(third.text()).isEqualTo(200);
+    assertThat(third.text()).as("the ended run's events, replayed").contains("run_canceled");
+    // Three streams opened this minute (the refused one counted): the fourth is over the sse limit.
+    assertRateLimited(asResponse(stream(runId)), "sse", "principal");
   }
 
   @Test
