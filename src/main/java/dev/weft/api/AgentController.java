@@ -1,9 +1,9 @@
 package dev.weft.api;
 
-import dev.weft.limits.RateLimit;
 import dev.weft.agent.Orchestrator;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.ConversationStore;
 import dev.weft.store.Tenants;

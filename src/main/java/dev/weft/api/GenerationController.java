@@ -1,12 +1,12 @@
 package dev.weft.api;
 
-import dev.weft.domain.DomainException;
-import dev.weft.limits.LlmBudget;
-import dev.weft.limits.RateLimit;
 import dev.weft.agent.generate.Generation;
 import dev.weft.agent.generate.WorkflowGenerator;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.domain.DomainException;
+import dev.weft.limits.LlmBudget;
+import dev.weft.limits.RateLimit;
 import dev.weft.node.NodeFailure;
 import dev.weft.security.WeftPrincipal;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,9 +1,9 @@
 package dev.weft.api;
 
-import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
+import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.NodeTestService;
 import io.swagger.v3.oas.annotations.Operation;

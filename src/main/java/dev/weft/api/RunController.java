@@ -1,11 +1,11 @@
 package dev.weft.api;
 
-import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.config.WeftProperties;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
 import dev.weft.engine.RunStatus;
+import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.RunService;
 import dev.weft.store.EventStore;

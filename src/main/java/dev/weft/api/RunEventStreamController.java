@@ -1,13 +1,12 @@
 package dev.weft.api;
 
-import dev.weft.domain.DomainException;
-import dev.weft.limits.OpenStreams;
-import dev.weft.security.WeftPrincipal;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.config.WeftProperties;
+import dev.weft.domain.DomainException;
 import dev.weft.engine.RunStatus;
+import dev.weft.limits.OpenStreams;
+import dev.weft.limits.RateLimit;
+import dev.weft.security.WeftPrincipal;
 import dev.weft.service.RunService;
 import dev.weft.store.EventStore;
 import dev.weft.store.RunEventHub;
@@ -25,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;

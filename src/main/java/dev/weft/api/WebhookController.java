@@ -1,8 +1,8 @@
 package dev.weft.api;
 
-import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.limits.RateLimit;
 import dev.weft.service.RunService;
 import dev.weft.service.WebhookService;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,8 +1,8 @@
 package dev.weft.api;
 
-import dev.weft.limits.RateLimit;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.limits.RateLimit;
 import dev.weft.validate.ValidationReport;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.WorkflowService;
