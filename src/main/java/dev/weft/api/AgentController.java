@@ -70,7 +70,9 @@ class AgentController {
     ConversationStore.Conversation conversation = agent.open(caller, conversationId, message, model);
     if (wantsJson(accept)) {
       Collected c = new Collected();
-      agent.reply(caller, conversation, message, model, c);
+      try (Tenants.Scope ignored = Tenants.open(caller.tenant())) {
+        agent.reply(caller, conversation, message, model, c);
+      }
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(c.answer());
     }
     SseEmitter emitter = new SseEmitter(replyTimeout.toMillis());
