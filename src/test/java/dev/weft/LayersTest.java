@@ -39,6 +39,8 @@ class LayersTest {
       "node", Set.of("engine", "store", "security", "service", "api", "agent", "config", "cli", "validate", "observability"),
       "ai", Set.of("engine", "store", "security", "service", "api", "agent", "config", "cli"),
       "store", Set.of("security", "service", "api", "agent", "config", "cli"),
+      // Rate limits and budgets: beside the store, used by api, service, node and ai.
+      "limits", Set.of("engine", "node", "ai", "security", "service", "api", "agent", "config", "cli", "validate", "observability"),
       "security", Set.of("service", "api", "agent", "config", "cli"),
       "service", Set.of("api", "agent", "config", "cli"),
       "agent", Set.of("api", "config", "cli"));

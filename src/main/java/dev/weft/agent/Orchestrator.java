@@ -202,6 +202,7 @@ public class Orchestrator {
   /** One model call, streamed: text deltas go out as they come; tool calls are gathered. */
   private Round stream(String profile, Prompt prompt, Sink sink) {
     Round r = new Round();
+    llm.checkBudget();
     long started = System.nanoTime();
     // A profile keyed by a credential resolves it here, on the request's thread (its tenant).
     var use = models.use(profile, null);
@@ -214,6 +215,7 @@ public class Orchestrator {
       throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     }
     var p = models.require(profile);
+    llm.spent(r.tokensIn, r.tokensOut);
     usage.used("agent", new LlmReply(r.text.toString(), profile, r.model == null ? p.model() : r.model, r.tokensIn,
         r.tokensOut, (System.nanoTime() - started) / 1_000_000, p.cost(r.tokensIn, r.tokensOut)).usage());
     return r;

@@ -2,6 +2,7 @@ package dev.weft.ai;
 
 import dev.weft.store.Tenants;
 
+import dev.weft.limits.LlmBudget;
 import dev.weft.node.NodeFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -27,18 +28,50 @@ import org.springframework.web.client.RestClientResponseException;
 /**
  * Calls a profile's model once and measures it. Failures become {@link NodeFailure}s with stable codes:
  * {@code llm.rate_limited} (429) and {@code llm.unavailable} (5xx, timeouts, connection errors) are
- * retryable; {@code llm.auth}, {@code llm.rejected} (other 4xx) and configuration errors are not.
+ * retryable; {@code llm.auth}, {@code llm.rejected} (other 4xx) and configuration errors are not. Each
+ * call is counted against the current tenant's daily token budget ({@link LlmBudget}); once it is spent,
+ * calls fail with {@code llm.budget_exhausted} before the model is asked (not retryable).
  */
 public class LlmClient {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LlmClient.class);
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
   /** Bounded calls wait here; a virtual thread per call. */
   private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
   private final ChatModels models;
+  private final LlmBudget budget;
 
+  /** A client with no token budget. */
   public LlmClient(ChatModels models) {
+    this(models, LlmBudget.UNLIMITED);
+  }
+
+  public LlmClient(ChatModels models, LlmBudget budget) {
     this.models = models;
+    this.budget = budget;
+  }
+
+  /**
+   * Fails with {@code llm.budget_exhausted} (not retryable) when the current tenant's tokens for today are
+   * spent: asked before every model call, also by callers that stream from the model themselves (the agent).
+   */
+  public void checkBudget() {
+    budget.exhausted().ifPresent(e -> {
+      throw new NodeFailure(LlmBudget.Exhausted.CODE, e.message(), false);
+    });
+  }
+
+  /**
+   * Counts a call's tokens against the current tenant's budget for today. A failure to count is logged, not
+   * thrown: the answer is paid for, and failing the node would only make a retry pay again.
+   */
+  public void spent(long tokensIn, long tokensOut) {
+    try {
+      budget.spent(tokensIn + tokensOut);
+    } catch (RuntimeException e) {
+      log.warn("could not count {} LLM token(s) against the tenant's budget: {}", tokensIn + tokensOut, e.toString());
+    }
   }
 
   public ChatModels models() {
@@ -64,6 +97,7 @@ public class LlmClient {
   public LlmReply call(String profileName, List<Message> messages, Duration limit, dev.weft.node.NodeContext ctx) {
     String name = models.resolve(profileName);
     ModelProfile profile = models.require(name);
+    checkBudget();
     ChatModels.Use use = models.use(name, ctx);
     long started = System.nanoTime();
     ChatResponse response;
@@ -78,11 +112,12 @@ public class LlmClient {
     long latencyMs = (System.nanoTime() - started) / 1_000_000;
     String text = response == null || response.getResult() == null || response.getResult().getOutput() == null ? null
         : response.getResult().getOutput().getText();
-    if (text == null) throw new NodeFailure("llm.empty", "model profile '" + name + "' gave an empty answer", true);
-    ChatResponseMetadata meta = response.getMetadata();
+    ChatResponseMetadata meta = response == null ? null : response.getMetadata();
     Usage usage = meta == null ? null : meta.getUsage();
     long in = usage == null || usage.getPromptTokens() == null ? 0 : usage.getPromptTokens();
     long out = usage == null || usage.getCompletionTokens() == null ? 0 : usage.getCompletionTokens();
+    spent(in, out);
+    if (text == null) throw new NodeFailure("llm.empty", "model profile '" + name + "' gave an empty answer", true);
     String model = meta == null || meta.getModel() == null || meta.getModel().isBlank() ? profile.model() : meta.getModel();
     BigDecimal cost = profile.cost(in, out);
     return new LlmReply(text, name, model, in, out, latencyMs, cost);

@@ -3,8 +3,10 @@ package dev.weft.api;
 import dev.weft.agent.Orchestrator;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.ConversationStore;
+import dev.weft.store.Tenants;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.time.Duration;
@@ -53,7 +55,9 @@ class AgentController {
   @Operation(summary = "Chat with the agent", description = "Streams the reply as server-sent events: conversation "
       + "{conversationId, turn}, delta {text}, tool_call {id, name, arguments}, tool_result {id, name, result}, message "
       + "{text} (the whole reply), error {code, message}, then done. With Accept: application/json, one JSON answer "
-      + "{conversationId, turn, reply, toolCalls, error?} instead.")
+      + "{conversationId, turn, reply, toolCalls, error?} instead. 429 rate.limited over the agent-messages rate limit; "
+      + "429 llm.budget_exhausted once the tenant's LLM tokens for today are spent (Retry-After: until 00:00 UTC).")
+  @RateLimited(value = RateLimit.AGENT_MESSAGES, llmBudget = true)
   @PostMapping(value = "/api/agent/chat", produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_JSON_VALUE})
   ResponseEntity<?> chat(@RequestBody(required = false) String body,
       @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
@@ -66,13 +70,16 @@ class AgentController {
     ConversationStore.Conversation conversation = agent.open(caller, conversationId, message, model);
     if (wantsJson(accept)) {
       Collected c = new Collected();
-      agent.reply(caller, conversation, message, model, c);
+      try (Tenants.Scope ignored = Tenants.open(caller.tenant())) {
+        agent.reply(caller, conversation, message, model, c);
+      }
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(c.answer());
     }
     SseEmitter emitter = new SseEmitter(replyTimeout.toMillis());
     Thread.ofVirtual().name("weft-agent-" + conversation.id()).start(dev.weft.store.Tenants.bound(() -> {
       MDC.put("conversationId", conversation.id());
-      try {
+      // The reply's model calls count against the caller's tenant's LLM budget.
+      try (Tenants.Scope ignored = Tenants.open(caller.tenant())) {
         agent.reply(caller, conversation, message, model, (name, data) -> {
           try {
             emitter.send(SseEmitter.event().name(name).data(Json.MAPPER.writeValueAsString(data), MediaType.APPLICATION_JSON));

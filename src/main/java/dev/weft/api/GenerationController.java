@@ -4,6 +4,9 @@ import dev.weft.agent.generate.Generation;
 import dev.weft.agent.generate.WorkflowGenerator;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.domain.DomainException;
+import dev.weft.limits.LlmBudget;
+import dev.weft.limits.RateLimit;
 import dev.weft.node.NodeFailure;
 import dev.weft.security.WeftPrincipal;
 import io.swagger.v3.oas.annotations.Operation;
@@ -50,7 +53,9 @@ public class GenerationController {
   @Operation(summary = "Generate a workflow definition", description = "Asks the configured model for a definition, "
       + "validates it, dry-runs it without side effects and repairs it with the model up to weft.ai.generation.max-attempts "
       + "answers. Nothing is saved. 200 {ok, definition, report, dryRun, diff, attempts, usage}; 502/503 with an llm.* code "
-      + "when the model fails.")
+      + "when the model fails; 429 rate.limited over the generation rate limit, 429 llm.budget_exhausted once the tenant's LLM "
+      + "tokens for today are spent (Retry-After: until 00:00 UTC).")
+  @RateLimited(value = RateLimit.GENERATION, llmBudget = true)
   @PostMapping(path = "/api/workflows/generate", produces = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> generate(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
       mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = GenerateRequest.class)))
@@ -71,6 +76,11 @@ public class GenerationController {
       g = generator.generate(prompt.stringValue(), id == null || id.isNull() ? null : id.stringValue(),
           sample == null || sample.isNull() ? null : sample, caller);
     } catch (NodeFailure f) {
+      if (LlmBudget.Exhausted.CODE.equals(f.code())) {
+        // The budget ran out between the check before this request and a later model call (a repair).
+        throw DomainException.of(DomainException.Kind.RATE_LIMITED, "", f.code(), f.getMessage())
+            .with("limit", "llm-tokens-per-day").retryAfter(LlmBudget.secondsToMidnight(java.time.Instant.now()));
+      }
       throw modelProblem(f);
     }
     Map<String, Object> out = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.weft.api;
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
 import dev.weft.definition.WorkflowDefinition;
+import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.NodeTestService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -64,12 +65,13 @@ public class NodeTestController {
       + "its URL, an LLM node its model; control nodes are evaluated; delay, approval and form nodes cannot be tested "
       + "(400 node.not_testable); loop and subworkflow nodes run other nodes and are refused (422 node.test_unsupported: run "
       + "the workflow instead). A node failure is a 200 answer with error {code, message, details}; a node that overruns "
-      + "its timeout fails with node.timeout. Editors only, at most weft.api.test-node.per-minute tests a minute per "
-      + "principal (429 rate.limited with Retry-After). Audited as workflow.test_node, without any values.";
+      + "its timeout fails with node.timeout. Editors only, within the test-node rate limit of the "
+      + "principal and its tenant (429 rate.limited with Retry-After). Audited as workflow.test_node, without any values.";
 
   @Operation(summary = "Test one node of a saved workflow", description = "Runs the node of the workflow's latest version "
       + "(or version) once, with input and the given upstream outputs (nodes). 200 {output, ports, error, durationMs, "
       + "logs}; 404 workflow.not_found, version.not_found, node.not_found." + WHAT_RUNS)
+  @RateLimited(RateLimit.TEST_NODE)
   @PostMapping(path = "/api/workflows/{id}/nodes/{nodeId}/test", produces = MediaType.APPLICATION_JSON_VALUE)
   TestAnswer testSaved(@PathVariable String id, @PathVariable String nodeId,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -93,6 +95,7 @@ public class NodeTestController {
       + "definition.invalid with every violation, paths into the definition as POST /api/workflows/validate reports them), "
       + "then runs its node nodeId once, with input and the given upstream outputs (nodes). 200 {output, ports, error, "
       + "durationMs, logs}; 404 node.not_found." + WHAT_RUNS)
+  @RateLimited(RateLimit.TEST_NODE)
   @PostMapping(path = "/api/workflows/test-node", produces = MediaType.APPLICATION_JSON_VALUE)
   TestAnswer testInline(
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,

@@ -2,6 +2,7 @@ package dev.weft.api;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -16,11 +17,12 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.List;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 
 /**
  * Documents the error answers every operation can give, as problem+json: 400, 406 and 503 everywhere, 404
  * where the path names something, 413 and 415 where there is a body, plus the conflicts of the
- * operations that have them; 401 wherever a key is needed (everywhere but webhooks) and 403 where a
+ * operations that have them; 429 where a rate limit applies ({@link #rateLimits()}); 401 wherever a key is needed (everywhere but webhooks) and 403 where a
  * viewer's key is not enough. The document then says what the API really does.
  */
 public final class OpenApiProblems {
@@ -38,8 +40,8 @@ public final class OpenApiProblems {
       Map.entry("POST /api/runs/{runId}/nodes/{nodeId}/submit", "409"),
       Map.entry("POST /hooks/{path}", "502"),
       Map.entry("DELETE /api/keys/{id}", "409"),
-      Map.entry("POST /api/workflows/{id}/nodes/{nodeId}/test", "422 429"),
-      Map.entry("POST /api/workflows/test-node", "422 429"),
+      Map.entry("POST /api/workflows/{id}/nodes/{nodeId}/test", "422"),
+      Map.entry("POST /api/workflows/test-node", "422"),
       Map.entry("GET /api/workflows/{id}/schedule", "501"),
       Map.entry("POST /api/workflows/{id}/schedule/pause", "501"),
       Map.entry("POST /api/workflows/{id}/schedule/unpause", "501"));
@@ -99,6 +101,25 @@ public final class OpenApiProblems {
           for (String status : extra.split(" ")) add(op, status, "See the error codes in docs/api.md");
         }
       }));
+    };
+  }
+
+  /**
+   * 429 on every operation with a {@link RateLimited} limit, with its {@code Retry-After} header: which limit,
+   * and for those that call a model, the exhausted LLM budget.
+   */
+  public static OperationCustomizer rateLimits() {
+    return (op, handler) -> {
+      RateLimited limited = handler.getMethodAnnotation(RateLimited.class);
+      if (limited == null) return op;
+      String description = "Over the '" + limited.value().wire() + "' rate limit of the caller or its tenant"
+          + (limited.value() == dev.weft.limits.RateLimit.WEBHOOK ? " (per tenant and hook path)" : "")
+          + " (rate.limited, naming the limit)" + (limited.llmBudget()
+          ? "; or the tenant's LLM tokens for today are spent (llm.budget_exhausted, Retry-After until 00:00 UTC)" : "");
+      add(op, "429", description);
+      op.getResponses().get("429").addHeaderObject("Retry-After", new Header().description("whole seconds to wait (at least 1)")
+          .schema(new IntegerSchema()));
+      return op;
     };
   }
 

@@ -5,6 +5,7 @@ import dev.weft.config.WeftProperties;
 import dev.weft.definition.Durations;
 import dev.weft.definition.Json;
 import dev.weft.engine.RunStatus;
+import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.RunService;
 import dev.weft.store.EventStore;
@@ -61,6 +62,7 @@ public class RunController {
 
   @Operation(summary = "Start a run", description = "Body {input, version?}. The same Idempotency-Key returns the same "
       + "run. With ?wait=PT30S the answer is 200 with the final state if the run ends in time, else 202.")
+  @RateLimited(RateLimit.RUN_STARTS)
   @PostMapping(path = "/api/workflows/{id}/runs")
   ResponseEntity<Object> start(@PathVariable String id,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{input, version?}", content = @Content(

@@ -2,7 +2,11 @@ package dev.weft.api;
 
 import dev.weft.config.ServesApi;
 import dev.weft.config.WeftProperties;
+import dev.weft.domain.DomainException;
 import dev.weft.engine.RunStatus;
+import dev.weft.limits.OpenStreams;
+import dev.weft.limits.RateLimit;
+import dev.weft.security.WeftPrincipal;
 import dev.weft.service.RunService;
 import dev.weft.store.EventStore;
 import dev.weft.store.RunEventHub;
@@ -21,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -51,23 +56,27 @@ public class RunEventStreamController {
   private final EventStore events;
   private final RunEventHub hub;
   private final WeftProperties props;
+  private final OpenStreams open;
 
-  public RunEventStreamController(RunService runs, EventStore events, RunEventHub hub, WeftProperties props) {
+  public RunEventStreamController(RunService runs, EventStore events, RunEventHub hub, WeftProperties props, OpenStreams open) {
     this.runs = runs;
     this.events = events;
     this.hub = hub;
     this.props = props;
+    this.open = open;
   }
 
   @Operation(summary = "A run's events, live (Server-Sent Events)", description = "Replays the run's events, then "
       + "sends new ones as they happen, and ends after run_completed, run_failed or run_canceled. Each message has "
       + "id = seq, event = kind and data = the event as in GET /api/runs/{runId}/events. Resumes after the "
       + "Last-Event-ID header (or ?after=<seq>). A comment is sent when nothing happened for 15 s. 204 when the run "
-      + "has ended and there is nothing after Last-Event-ID (an EventSource then stops reconnecting).")
+      + "has ended and there is nothing after Last-Event-ID (an EventSource then stops reconnecting). 429 rate.limited over "
+      + "the sse rate limit (streams opened a minute) or while the caller holds its tier's open-streams on this instance.")
+  @RateLimited(RateLimit.SSE)
   @GetMapping(path = "/api/runs/{runId}/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   ResponseEntity<SseEmitter> stream(@PathVariable String runId,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-      @RequestParam(required = false) String after) {
+      @RequestParam(required = false) String after, @AuthenticationPrincipal WeftPrincipal caller) {
     RunRecord run = runs.record(runId);
     long from = lastEventId != null && !lastEventId.isBlank()
         ? seq(lastEventId, "header.Last-Event-ID")
@@ -75,17 +84,36 @@ public class RunEventStreamController {
     // The run has ended (its last event was committed with its end in the index) and the client has
     // seen everything: 204 tells an EventSource to stop reconnecting.
     if (ENDED.contains(run.status()) && events.list(runId, from, 1).isEmpty()) return ResponseEntity.noContent().build();
+    OpenStreams.Slot slot = open.tryOpen(caller.tenant(), caller.id());
+    if (slot == null) {
+      throw DomainException.of(DomainException.Kind.RATE_LIMITED, "", RateLimitInterceptor.CODE,
+          open.refusal(caller.tenant())).with("limit", "open-streams")
+          .with("scope", "principal").retryAfter(OpenStreams.RETRY_AFTER_SECONDS);
+    }
     SseEmitter emitter = new SseEmitter(props.api().streamTimeout().toMillis());
     // Subscribed before the first read: a wake-up can come early, never too late.
     RunEventHub.Subscription subscription = hub.subscribe(runId);
-    emitter.onCompletion(subscription::close);
-    emitter.onError(e -> subscription.close());
+    emitter.onCompletion(() -> {
+      subscription.close();
+      slot.close();
+    });
+    emitter.onError(e -> {
+      subscription.close();
+      slot.close();
+    });
     emitter.onTimeout(() -> {
       subscription.close();
+      slot.close();
       emitter.complete();
     });
     Stream stream = new Stream(runId, from, emitter, subscription);
-    Thread.ofVirtual().name("weft-sse-" + runId).start(Tenants.bound(stream::run));
+    Thread.ofVirtual().name("weft-sse-" + runId).start(Tenants.bound(() -> {
+      try {
+        stream.run();
+      } finally {
+        slot.close();
+      }
+    }));
     // Not cached, and not buffered by a reverse proxy (nginx honours X-Accel-Buffering).
     return ResponseEntity.ok().header("Cache-Control", "no-store").header("X-Accel-Buffering", "no").body(emitter);
   }

@@ -4,6 +4,7 @@ import dev.weft.config.ServesApi;
 import dev.weft.service.TenantService;
 import dev.weft.store.Tenants;
 import dev.weft.definition.Json;
+import dev.weft.limits.RateLimit;
 import dev.weft.service.RunService;
 import dev.weft.service.WebhookService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -68,6 +69,7 @@ public class WebhookController {
   }
 
   @Operation(summary = "Trigger a workflow by webhook")
+  @RateLimited(RateLimit.WEBHOOK)
   @PostMapping(path = "/hooks/{*path}", consumes = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE,
       MediaType.TEXT_PLAIN_VALUE, MediaType.ALL_VALUE}, produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Object> hook(@PathVariable String path, @RequestBody(required = false) byte[] body,

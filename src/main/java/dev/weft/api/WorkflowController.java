@@ -2,6 +2,7 @@ package dev.weft.api;
 
 import dev.weft.config.ServesApi;
 import dev.weft.definition.Json;
+import dev.weft.limits.RateLimit;
 import dev.weft.validate.ValidationReport;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.WorkflowService;
@@ -47,6 +48,7 @@ public class WorkflowController {
   }
 
   @Operation(summary = "Create a workflow", description = "Validates the definition in full; 400 lists every error.")
+  @RateLimited(RateLimit.SAVE)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<Map<String, Object>> create(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))
@@ -77,6 +79,7 @@ public class WorkflowController {
 
   @Operation(summary = "Save a new version", description = "A new immutable version when the content changed; "
       + "runs already started stay on their version.")
+  @RateLimited(RateLimit.SAVE)
   @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> update(@PathVariable String id,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
@@ -162,6 +165,7 @@ public class WorkflowController {
 
   @Operation(summary = "Validate without saving", description = "Always 200: {valid, errors[]}: what saving it as the "
       + "caller would report, the checks against saved workflows (subworkflow targets, onFailure) included.")
+  @RateLimited(RateLimit.SAVE)
   @PostMapping(path = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> validate(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "a workflow definition (docs/definition-format.md)",
       content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = WorkflowDefinition.class)))

@@ -24,7 +24,7 @@ public class AiConfiguration {
   }
 
   @Bean
-  LlmClient llmClient(ChatModels models) {
-    return new LlmClient(models);
+  LlmClient llmClient(ChatModels models, dev.weft.limits.LlmBudget budget) {
+    return new LlmClient(models, budget);
   }
 }

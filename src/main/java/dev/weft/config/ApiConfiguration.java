@@ -68,7 +68,7 @@ public class ApiConfiguration {
 
   @Bean
   NodeTestService nodeTestService(WorkflowService workflows, NodeInvoker invoker, AuditLog audit, WeftProperties props) {
-    return new NodeTestService(workflows, invoker, audit, props.api().testNode().perMinute(), props.limits().maxInputBytes());
+    return new NodeTestService(workflows, invoker, audit, props.limits().maxInputBytes());
   }
 
   @Bean

@@ -3,10 +3,12 @@ package dev.weft.config;
 import dev.weft.definition.DefinitionLimits;
 import dev.weft.engine.EngineSettings;
 import dev.weft.expression.ExpressionLimits;
+import dev.weft.limits.LimitSettings;
 import dev.weft.node.http.HttpNodeSettings;
 import dev.weft.node.http.OutboundGuard;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -56,7 +58,6 @@ public record WeftProperties(
       @DefaultValue("5s") Duration streamPollInterval,
       @DefaultValue({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"})
       List<String> redactedHeaders,
-      @DefaultValue TestNode testNode,
       @DefaultValue Cors cors) {}
 
   /**
@@ -71,17 +72,6 @@ public record WeftProperties(
       if (allowedOrigins.contains("*")) {
         throw new IllegalArgumentException("weft.api.cors.allowed-origins names origins; '*' is not allowed");
       }
-    }
-  }
-
-  /**
-   * Testing one node ({@code POST /api/workflows/{id}/nodes/{nodeId}/test}, {@code POST /api/workflows/test-node}):
-   * each principal may test at most {@code perMinute} nodes a minute (a test really runs the node: an
-   * {@code http} node calls its URL, an LLM node its model).
-   */
-  public record TestNode(@DefaultValue("60") int perMinute) {
-    public TestNode {
-      if (perMinute < 1) throw new IllegalArgumentException("weft.api.test-node.per-minute must be at least 1");
     }
   }
 
@@ -189,7 +179,12 @@ public record WeftProperties(
     }
   }
 
-  /** Limits on definitions and expressions. */
+  /**
+   * Limits on definitions and expressions; and the rate limits and LLM budgets ({@link LimitSettings}):
+   * {@code enabled}, the {@code defaultTier} of tenants, each tier's numbers over the built-in ones
+   * ({@code tiers.<tier>.<limit>.principal|tenant}, {@code tiers.<tier>.open-streams},
+   * {@code tiers.<tier>.llm-tokens-per-day}; 0 = unlimited) and how often expired buckets are swept.
+   */
   public record Limits(
       @DefaultValue("1048576") int maxDefinitionBytes,
       @DefaultValue("2500") int maxNodes,
@@ -198,7 +193,16 @@ public record WeftProperties(
       @DefaultValue("4096") int maxExpressionLength,
       @DefaultValue("10000") int maxExpressionIterations,
       @DefaultValue("1048576") int maxTemplateChars,
-      @DefaultValue("262144") int maxInputBytes) {
+      @DefaultValue("262144") int maxInputBytes,
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("enterprise") String defaultTier,
+      Map<String, LimitSettings.TierSettings> tiers,
+      @DefaultValue("10m") Duration sweepInterval) {
+
+    /** The rate limits and budgets: the built-in tiers with {@code tiers} over them. */
+    public LimitSettings rates() {
+      return LimitSettings.of(enabled, defaultTier, tiers, sweepInterval);
+    }
 
     public DefinitionLimits definition() {
       return new DefinitionLimits(maxDefinitionBytes, maxNodes, maxEdges, maxNameLength);

@@ -18,8 +18,6 @@ import dev.weft.store.AuditLog;
 import dev.weft.store.Tenants;
 import dev.weft.store.VersionRecord;
 import dev.weft.validate.ValidationReport;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,21 +49,20 @@ public class NodeTestService implements AutoCloseable {
   private final WorkflowService workflows;
   private final NodeInvoker invoker;
   private final AuditLog audit;
-  private final int perMinute;
   private final int maxInputBytes;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   /** Each test on a thread of its own, so its timeout bounds it (the caller's thread waits at most that long). */
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
-   * @param perMinute node tests each principal may run a minute ({@code weft.api.test-node.per-minute})
+   * How many tests a principal and a tenant may run a minute is the API's {@code test-node} rate limit
+   * ({@code dev.weft.limits}), checked before a request reaches this service.
+   *
    * @param maxInputBytes the largest {@code input} ({@code weft.limits.max-input-bytes}, as for a run)
    */
-  public NodeTestService(WorkflowService workflows, NodeInvoker invoker, AuditLog audit, int perMinute, int maxInputBytes) {
+  public NodeTestService(WorkflowService workflows, NodeInvoker invoker, AuditLog audit, int maxInputBytes) {
     this.workflows = workflows;
     this.invoker = invoker;
     this.audit = audit;
-    this.perMinute = perMinute;
     this.maxInputBytes = maxInputBytes;
   }
 
@@ -84,7 +80,6 @@ public class NodeTestService implements AutoCloseable {
    */
   public Tested testSaved(String workflowId, String nodeId, Integer version, JsonNode input, Map<String, JsonNode> nodes,
       WeftPrincipal caller) {
-    limit(caller);
     ObjectNode details = Json.object();
     details.put("mode", "saved");
     return audited(caller, workflowId, nodeId, details, () -> {
@@ -102,7 +97,6 @@ public class NodeTestService implements AutoCloseable {
    */
   public Tested testInline(JsonNode definition, String nodeId, JsonNode input, Map<String, JsonNode> nodes,
       WeftPrincipal caller) {
-    limit(caller);
     ObjectNode details = Json.object();
     details.put("mode", "inline");
     String target = definition.path("id").isString() ? definition.get("id").stringValue() : "inline";
@@ -174,19 +168,6 @@ public class NodeTestService implements AutoCloseable {
       running.cancel(true);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while testing node '" + node.id() + "'", e);
-    }
-  }
-
-  /** At most {@code perMinute} tests a minute per principal; 429 {@code rate.limited} with when to try again. */
-  private void limit(WeftPrincipal caller) {
-    Bucket bucket = buckets.computeIfAbsent(caller.id(), id -> Bucket.builder()
-        .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-        .build());
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-    if (!probe.isConsumed()) {
-      long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-      throw DomainException.of(DomainException.Kind.RATE_LIMITED, "", "rate.limited", "'" + caller.id() + "' may test at most "
-          + perMinute + " node(s) a minute (weft.api.test-node.per-minute); try again in " + seconds + " s").retryAfter(seconds);
     }
   }
 

@@ -17,6 +17,8 @@ final class WeftProcess {
 
   /** The API key of the e2e model profile: it must never show up in logs, events or answers. */
   static final String LLM_KEY = "sk-e2e-secret-4f1c9a7d2b";
+  /** A rate limit no e2e test reaches, per principal and per tenant. */
+  private static final String HIGH = "{\"principal\": 100000, \"tenant\": 100000}";
 
   /** @param modelBaseUrl an OpenAI-compatible endpoint (up to /v1) for the {@code default} model profile */
   WeftProcess(Path dir, String temporalAddress, String jdbcUrl, String dbUser, String dbPassword, String modelBaseUrl) {
@@ -30,9 +32,13 @@ final class WeftProcess {
     this.env = new java.util.HashMap<>(extraEnv);
     this.env.putAll(Map.ofEntries(
         // The profile as JSON, as a container platform would pass it; the key only by the name of its variable.
+        // The rate limits of the default tier far out of reach: SchemathesisE2E fires thousands of requests with one key.
         Map.entry("SPRING_APPLICATION_JSON", """
             {"weft": {"ai": {"models": {"default": {"provider": "openai", "base-url": "%s", "model": "e2e-model",
-              "api-key-env": "E2E_LLM_KEY", "input-price-per1k": 1, "output-price-per1k": 2}}}}}""".formatted(modelBaseUrl)),
+              "api-key-env": "E2E_LLM_KEY", "input-price-per1k": 1, "output-price-per1k": 2}}},
+             "limits": {"tiers": {"enterprise": {"save": %s, "run-starts": %s, "webhook": %s, "sse": %s, "generation": %s,
+              "agent-messages": %s, "test-node": %s, "open-streams": 1000}}}}}"""
+            .formatted(modelBaseUrl, HIGH, HIGH, HIGH, HIGH, HIGH, HIGH, HIGH)),
         Map.entry("E2E_LLM_KEY", LLM_KEY),
         Map.entry("TEMPORAL_ADDRESS", temporalAddress),
         Map.entry("TEMPORAL_NAMESPACE", "default"),

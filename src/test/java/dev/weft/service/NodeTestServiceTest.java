@@ -31,7 +31,7 @@ class NodeTestServiceTest {
   private final NodeTestService service = new NodeTestService(
       new WorkflowService(TestRegistries.validator(hang, prints), mock(WorkflowStore.class), mock(AuditLog.class),
           mock(ScheduleService.class)),
-      new NodeInvoker(TestRegistries.registry(hang, prints), new ExpressionEngine()), mock(AuditLog.class), 100, 1 << 20);
+      new NodeInvoker(TestRegistries.registry(hang, prints), new ExpressionEngine()), mock(AuditLog.class), 1 << 20);
 
   @AfterEach
   void close() {
