@@ -30,8 +30,9 @@ class LayersTest {
       "definition", BOTTOM,
       "expression", BOTTOM,
       "domain", BOTTOM,
-      // The interpreter: Temporal workflow and activities over the node SPI, nothing of who starts runs.
-      "engine", Set.of("definition", "expression", "node"),
+      // The interpreter: Temporal workflow and activities over the node SPI, nothing of who starts runs
+      // (domain: only the tenant context it carries in Temporal headers).
+      "engine", Set.of("definition", "expression", "node", "domain"),
       "validate", union(BOTTOM, "node"));
 
   /** Each layer and the Weft packages it must not use. */

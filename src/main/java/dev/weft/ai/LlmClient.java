@@ -1,6 +1,6 @@
 package dev.weft.ai;
 
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 
 import dev.weft.limits.LlmBudget;
 import dev.weft.node.NodeFailure;

@@ -6,7 +6,7 @@ import dev.weft.definition.Json;
 import dev.weft.limits.RateLimit;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.ConversationStore;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.time.Duration;
@@ -76,7 +76,7 @@ class AgentController {
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(c.answer());
     }
     SseEmitter emitter = new SseEmitter(replyTimeout.toMillis());
-    Thread.ofVirtual().name("weft-agent-" + conversation.id()).start(dev.weft.store.Tenants.bound(() -> {
+    Thread.ofVirtual().name("weft-agent-" + conversation.id()).start(dev.weft.domain.Tenants.bound(() -> {
       MDC.put("conversationId", conversation.id());
       // The reply's model calls count against the caller's tenant's LLM budget.
       try (Tenants.Scope ignored = Tenants.open(caller.tenant())) {

@@ -5,7 +5,7 @@ import dev.weft.limits.LlmBudget;
 import dev.weft.limits.RateLimit;
 import dev.weft.limits.RateLimiter;
 import dev.weft.security.WeftPrincipal;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -12,7 +12,7 @@ import dev.weft.store.EventStore;
 import dev.weft.store.RunEventHub;
 import dev.weft.store.RunRecord;
 import dev.weft.store.StoredEvent;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;

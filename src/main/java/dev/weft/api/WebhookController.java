@@ -2,7 +2,7 @@ package dev.weft.api;
 
 import dev.weft.config.ServesApi;
 import dev.weft.service.TenantService;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import dev.weft.definition.Json;
 import dev.weft.limits.RateLimit;
 import dev.weft.service.RunService;

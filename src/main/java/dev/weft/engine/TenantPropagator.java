@@ -1,6 +1,6 @@
 package dev.weft.engine;
 
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.context.ContextPropagator;
 import io.temporal.common.converter.DefaultDataConverter;

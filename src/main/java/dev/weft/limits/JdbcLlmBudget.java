@@ -1,6 +1,6 @@
 package dev.weft.limits;
 
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

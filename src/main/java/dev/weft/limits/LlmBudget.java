@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * The LLM tokens (prompt + completion) a tenant may use a UTC day. Asked before each model call, told after
- * each: the tenant is {@code dev.weft.store.Tenants.current()} (the request's, or the run's in an activity).
+ * each: the tenant is {@code dev.weft.domain.Tenants.current()} (the request's, or the run's in an activity).
  * A call that starts under the budget runs to its end, so a day's use can pass the budget by one call.
  */
 public interface LlmBudget {

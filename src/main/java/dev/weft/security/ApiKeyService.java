@@ -6,7 +6,7 @@ import dev.weft.definition.Violation;
 import dev.weft.store.ApiKeyRecord;
 import dev.weft.store.ApiKeyStore;
 import dev.weft.store.AuditLog;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

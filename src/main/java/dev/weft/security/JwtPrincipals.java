@@ -1,6 +1,6 @@
 package dev.weft.security;
 
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.weft.security;
 
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

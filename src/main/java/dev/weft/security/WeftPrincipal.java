@@ -18,7 +18,7 @@ public record WeftPrincipal(String id, List<String> roles, List<String> groups, 
   public WeftPrincipal {
     roles = roles == null ? List.of() : List.copyOf(roles);
     groups = groups == null ? List.of() : List.copyOf(groups);
-    tenant = tenant == null ? dev.weft.store.Tenants.DEFAULT : tenant;
+    tenant = tenant == null ? dev.weft.domain.Tenants.DEFAULT : tenant;
   }
 
   /** A principal of the default tenant. */

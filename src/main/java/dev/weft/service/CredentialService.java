@@ -10,7 +10,7 @@ import dev.weft.security.WeftPrincipal;
 import dev.weft.store.AuditLog;
 import dev.weft.store.CredentialRecord;
 import dev.weft.store.CredentialStore;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;

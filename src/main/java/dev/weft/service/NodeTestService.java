@@ -15,7 +15,7 @@ import dev.weft.node.NodeKind;
 import dev.weft.node.NodeResult;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.AuditLog;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import dev.weft.store.VersionRecord;
 import dev.weft.validate.ValidationReport;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.weft.engine.WeftSearchAttributes;
 import dev.weft.engine.TenantPropagator;
 import java.util.List;
 import dev.weft.security.WeftPrincipal;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.SearchAttributes;
 import io.temporal.client.WorkflowOptions;

@@ -17,7 +17,7 @@ import dev.weft.store.AuditLog;
 import dev.weft.store.EventStore;
 import dev.weft.store.RunRecord;
 import dev.weft.store.RunStore;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.store.WorkflowStore;

@@ -8,7 +8,7 @@ import dev.weft.security.WeftPrincipal;
 import dev.weft.store.AuditLog;
 import dev.weft.store.TenantRecord;
 import dev.weft.store.TenantStore;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

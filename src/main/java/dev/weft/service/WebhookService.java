@@ -8,7 +8,7 @@ import dev.weft.definition.WebhookVerify;
 import dev.weft.node.CredentialResolver.Secret;
 import dev.weft.security.WebhookSignatures;
 import dev.weft.security.WeftPrincipal;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import dev.weft.store.VersionRecord;
 import dev.weft.store.WorkflowRecord;
 import dev.weft.store.WorkflowStore;

@@ -1,5 +1,6 @@
 package dev.weft.store;
 
+import dev.weft.domain.Tenants;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;

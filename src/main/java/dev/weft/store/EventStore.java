@@ -1,5 +1,6 @@
 package dev.weft.store;
 
+import dev.weft.domain.Tenants;
 import dev.weft.definition.Json;
 import dev.weft.engine.EventKind;
 import dev.weft.engine.NodeError;

@@ -1,5 +1,6 @@
 package dev.weft.store;
 
+import dev.weft.domain.Tenants;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;

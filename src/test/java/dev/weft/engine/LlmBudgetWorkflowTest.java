@@ -11,7 +11,7 @@ import dev.weft.limits.RateLimiter;
 import dev.weft.node.NodeFailure;
 import dev.weft.node.llm.LlmStub;
 import dev.weft.store.TestDatabase;
-import dev.weft.store.Tenants;
+import dev.weft.domain.Tenants;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.weft.store;
+package dev.weft.domain;
 
 import java.util.Objects;
 import java.util.function.Supplier;
