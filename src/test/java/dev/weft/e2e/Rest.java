@@ -11,13 +11,20 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
-/** Weft's REST API over java.net.http, every request with the admin key as a bearer token. */
+/** Weft's REST API over java.net.http, every request with one API key (by default the admin key) as a bearer token. */
 final class Rest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Supplier<String> base;
+  private final String key;
 
   Rest(Supplier<String> base) {
+    this(base, E2EConfig.ADMIN_KEY);
+  }
+
+  /** @param key the API key every request carries (another tenant's key, say) */
+  Rest(Supplier<String> base, String key) {
     this.base = base;
+    this.key = key;
   }
 
   /** An answer: status and body. */
@@ -51,7 +58,7 @@ final class Rest {
 
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(base.get() + path)).timeout(Duration.ofSeconds(90))
-        .header("Authorization", "Bearer " + E2EConfig.ADMIN_KEY);
+        .header("Authorization", "Bearer " + key);
   }
 
   private static Response send(HttpRequest.Builder b) {

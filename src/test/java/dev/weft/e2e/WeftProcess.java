@@ -52,6 +52,15 @@ final class WeftProcess {
         Map.entry("WEFT_OUTBOUND_ALLOW", "127.0.0.1/32")));
   }
 
+  /**
+   * Sets ({@code value} non-null) or removes a variable of the environment the next {@link #start} uses: a
+   * restart with other settings, on the same port and database.
+   */
+  void env(String name, String value) {
+    if (value == null) env.remove(name);
+    else env.put(name, value);
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
