@@ -43,7 +43,7 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
     RateLimited limited = method.getMethodAnnotation(RateLimited.class);
     if (limited == null) return true;
     if (limited.value() == RateLimit.WEBHOOK) {
-      limiter.acquireWebhook(Tenants.current(), hookPath(request)).ifPresent(RateLimitInterceptor::refuse);
+      limiter.acquireWebhook(hookTenant(request), hookPath(request)).ifPresent(RateLimitInterceptor::refuse);
       return true;
     }
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
@@ -63,6 +63,19 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
   private static void refuse(RateLimiter.Refusal r) {
     throw DomainException.of(DomainException.Kind.RATE_LIMITED, "", CODE, r.message())
         .with("limit", r.limit().wire()).with("scope", r.scope()).retryAfter(r.retryAfterSeconds());
+  }
+
+  /**
+   * The tenant of a hook: the {@code {tenant}} of {@code /tenants/{tenant}/hooks/...} (checked to exist by
+   * the controller, after this), the default tenant's for {@code /hooks/...}. A tenant id that is no valid
+   * id gets no bucket of its own: the controller answers 404 for it.
+   */
+  private static String hookTenant(HttpServletRequest request) {
+    Object vars = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+    if (vars instanceof Map<?, ?> m && m.get("tenant") instanceof String t) {
+      return Tenants.ID.matcher(t).matches() ? t : Tenants.DEFAULT;
+    }
+    return Tenants.current();
   }
 
   /** The hook path as {@code WebhookController} sees it: the {@code {*path}} variable without its leading slash. */

@@ -54,6 +54,7 @@ public class WebhookController {
   @Operation(summary = "Trigger a workflow of a tenant by webhook", description = "As POST /hooks/{path}, for the "
       + "workflows of tenant {tenant} (/hooks/{path} is the default tenant's). 404 webhook.not_found also when the "
       + "tenant does not exist or is disabled.")
+  @RateLimited(RateLimit.WEBHOOK)
   @PostMapping(path = "/tenants/{tenant}/hooks/{*path}", consumes = {MediaType.APPLICATION_JSON_VALUE,
       MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.TEXT_PLAIN_VALUE, MediaType.ALL_VALUE},
       produces = MediaType.APPLICATION_JSON_VALUE)

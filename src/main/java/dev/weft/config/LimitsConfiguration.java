@@ -75,7 +75,7 @@ public class LimitsConfiguration {
     return new WebMvcConfigurer() {
       @Override
       public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(interceptor).addPathPatterns("/api/**", "/hooks/**");
+        registry.addInterceptor(interceptor).addPathPatterns("/api/**", "/hooks/**", "/tenants/*/hooks/**");
       }
     };
   }

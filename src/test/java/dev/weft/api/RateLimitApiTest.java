@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Rate limits and the LLM budget over HTTP, with small numbers for the default tier (enterprise): a refused
  * request is a 429 problem+json naming the limit, with Retry-After, and does nothing. The tenant dimension
- * beyond the default tenant is proven at the limiter (RateLimiterTest): tenants cannot be created by API yet.
+ * beyond the default tenant is proven here with tenants created by API (their own hook buckets, their tier's
+ * numbers) and at the limiter (RateLimiterTest).
  */
 @TestPropertySource(properties = {
     "weft.limits.tiers.enterprise.run-starts.principal=2",
@@ -29,7 +30,8 @@ import tools.jackson.databind.JsonNode;
     "weft.limits.tiers.enterprise.webhook.tenant=2",
     "weft.limits.tiers.enterprise.sse.principal=3",
     "weft.limits.tiers.enterprise.open-streams=1",
-    "weft.limits.tiers.enterprise.llm-tokens-per-day=1000"})
+    "weft.limits.tiers.enterprise.llm-tokens-per-day=1000",
+    "weft.limits.tiers.free.run-starts.principal=1"})
 class RateLimitApiTest extends ServiceTestSupport {
   private static final String SIMPLE = """
       {"id": "ID", "name": "Simple", "nodes": [{"id": "s", "type": "set", "config": {"values": {"a": 1}}}], "edges": []}""";
@@ -84,6 +86,33 @@ class RateLimitApiTest extends ServiceTestSupport {
     assertRateLimited(anonymous().post("/hooks/in/" + a + "?source=t", MAIL), "webhook", "path");
     assertThat(runsOf(a)).isEqualTo(2);
     assertThat(anonymous().post("/hooks/in/" + b + "?source=t", MAIL).status()).isEqualTo(201);
+  }
+
+  @Test
+  void aTenantsHooksHaveTheirOwnBucketsAndItsTierSetsItsNumbers() {
+    String t = "rl-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Response created = post("/api/tenants", "{\"id\": \"" + t + "\", \"tier\": \"free\"}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    Caller tenant = as(created.json().at("/adminKey/key").stringValue());
+    // Its tier is free: one run start a minute for its admin (the default tenant's tier allows two).
+    String wf = uniqueId("free");
+    assertThat(tenant.post("/api/workflows", SIMPLE.replace("ID", wf)).status()).isEqualTo(201);
+    assertThat(tenant.post("/api/workflows/" + wf + "/runs", "{\"input\": {}}").status()).isEqualTo(202);
+    assertRateLimited(tenant.post("/api/workflows/" + wf + "/runs", "{\"input\": {}}"), "run-starts", "principal");
+
+    // The same hook path in the default tenant and in this one: a bucket each. Free tier's webhook number
+    // is out of reach here, so move the tenant to enterprise (2 a minute per path in this class).
+    assertThat(put("/api/tenants/" + t, "{\"tier\": \"enterprise\"}").status()).isEqualTo(200);
+    String p = "shared/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String mine = uniqueId("hook-t");
+    String root = uniqueId("hook-r");
+    assertThat(tenant.post("/api/workflows", definition("webhook-echo.json", mine).replace("PATH", p)).status()).isEqualTo(201);
+    assertThat(post("/api/workflows", definition("webhook-echo.json", root).replace("PATH", p)).status()).isEqualTo(201);
+    // (Its tier is read again within 30 s; until then the free tier's number applies.)
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(45)).until(() ->
+        anonymous().post("/tenants/" + t + "/hooks/" + p + "?source=t", MAIL).status() == 429);
+    assertRateLimited(anonymous().post("/tenants/" + t + "/hooks/" + p + "?source=t", MAIL), "webhook", "path");
+    assertThat(anonymous().post("/hooks/" + p + "?source=t", MAIL).status()).isEqualTo(201);
   }
 
   @Test
