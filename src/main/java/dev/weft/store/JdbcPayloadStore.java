@@ -31,7 +31,8 @@ public class JdbcPayloadStore implements PayloadStore {
 
   @Override
   public Optional<JsonNode> get(String key) {
-    return jdbc.sql("SELECT value FROM payloads WHERE key = :key").param("key", key)
+    // The key alone names the payload; the tenant makes sure it is the reader's own.
+    return jdbc.sql("SELECT value FROM payloads WHERE key = :key AND tenant_id = :t").param("key", key).param("t", Tenants.current())
         .query((rs, i) -> Jsonb.read(rs, "value")).optional();
   }
 }

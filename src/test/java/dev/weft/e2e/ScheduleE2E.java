@@ -93,6 +93,37 @@ class ScheduleE2E extends E2ESupport {
     assertThat(temporal.cli("schedule", "describe", "--schedule-id", "weft-schedule-" + id).exit()).isNotZero();
   }
 
+  /**
+   * A tenant's schedule on the real server: the Temporal Schedule keeps the tenant of the request that made
+   * it (in its action's header), so the runs it starts are indexed in that tenant, under its ids.
+   */
+  @Test
+  void aTenantsScheduleStartsRunsInThatTenant() {
+    String tenant = "sched-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String key = rest.post("/api/tenants", "{\"id\": \"" + tenant + "\"}").expect(201).json().at("/adminKey/key").stringValue();
+    Rest mine = new Rest(weft::baseUrl, key);
+    String id = uniqueId("tenant-every");
+    mine.post("/api/workflows", definition(id, "{\"type\": \"schedule\", \"every\": \"2s\"}")).expect(201);
+    String scheduleId = tenant + "~weft-schedule-" + id;
+    assertThat(mine.get("/api/workflows/" + id + "/schedule").expect(200).json().get("scheduleId").stringValue()).isEqualTo(scheduleId);
+    assertThat(temporal.cli("schedule", "describe", "--schedule-id", scheduleId).ok().output()).contains(id);
+
+    await("the tenant's scheduled runs appear in its index").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(() -> mine.get("/api/runs?workflowId=" + id).expect(200).json().get("runs").size() >= 1);
+    JsonNode run = mine.get("/api/runs?workflowId=" + id).expect(200).json().get("runs").get(0);
+    String runId = run.get("runId").stringValue();
+    assertThat(runId).startsWith(tenant + "~" + id + "-scheduled-");
+    assertThat(run.get("trigger").stringValue()).isEqualTo("schedule");
+    // The default tenant neither lists nor reads it.
+    assertThat(rest.get("/api/runs?workflowId=" + id).expect(200).json().get("runs").size()).isZero();
+    rest.get("/api/runs/" + runId).expect(404);
+    await("the run completes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(() -> "COMPLETED".equals(mine.get("/api/runs/" + runId).expect(200).json().get("status").stringValue()));
+
+    mine.delete("/api/workflows/" + id).expect(204);
+    assertThat(temporal.cli("schedule", "describe", "--schedule-id", scheduleId).exit()).isNotZero();
+  }
+
   private static void sleep(Duration d) {
     try {
       Thread.sleep(d);
