@@ -180,25 +180,37 @@ class TenantApiTest extends ServiceTestSupport {
   }
 
   @Test
-  void aLargeOutputOfATenantsRunIsStoredAndReadInThatTenant() {
+  void aLargeOutputOfATenantsRunIsStoredAndReadInThatTenant() throws IOException {
     String t = tenantId("big");
     Caller acme = as(tenant(t));
-    String wf = uniqueId("big");
-    Response saved = acme.post("/api/workflows", """
-        {"id": "%s", "name": "big", "nodes": [
-          {"id": "big", "type": "set", "config": {"values": {"blob": "{{ input.blob }}"}}},
-          {"id": "len", "type": "set", "config": {"values": {"n": "{{ size(nodes.big.output.blob) }}"}}}],
-         "edges": [{"from": "big", "to": "len"}]}""".formatted(wf));
-    assertThat(saved.status()).as(saved.text()).isEqualTo(201);
-    String blob = "x".repeat(150_000);
-    Response run = acme.post("/api/workflows/" + wf + "/runs?wait=PT30S", "{\"input\": {\"blob\": \"" + blob + "\"}}");
-    assertThat(run.status()).as(run.text()).isEqualTo(200);
-    String runId = run.json().get("runId").stringValue();
-    JsonNode state = acme.get("/api/runs/" + runId).json();
-    assertThat(state.get("status").stringValue()).as(state.toString()).isEqualTo("COMPLETED");
-    assertThat(state.at("/output/len/n").asLong()).as(state.get("output").toString()).isEqualTo(150_000);
-    // Claim-checked (above weft.engine.claim-check-bytes) in the run's tenant, and read back from there.
-    assertThat(jdbc.sql("SELECT DISTINCT tenant_id FROM payloads WHERE run_id = :r").param("r", runId).query(String.class).list())
-        .containsExactly(t);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] big = ("{\"blob\": \"" + "x".repeat(150_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    server.createContext("/", ex -> {
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, big.length);
+      ex.getResponseBody().write(big);
+      ex.close();
+    });
+    server.start();
+    try {
+      String wf = uniqueId("big");
+      Response saved = acme.post("/api/workflows", """
+          {"id": "%s", "name": "big", "nodes": [
+            {"id": "big", "type": "http", "config": {"url": "http://127.0.0.1:%d/big"}},
+            {"id": "len", "type": "set", "config": {"values": {"n": "{{ size(nodes.big.output.body.blob) }}"}}}],
+           "edges": [{"from": "big", "to": "len"}]}""".formatted(wf, server.getAddress().getPort()));
+      assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+      Response run = acme.post("/api/workflows/" + wf + "/runs?wait=PT30S", "{\"input\": {}}");
+      assertThat(run.status()).as(run.text()).isEqualTo(200);
+      String runId = run.json().get("runId").stringValue();
+      JsonNode state = acme.get("/api/runs/" + runId).json();
+      assertThat(state.get("status").stringValue()).as(state.toString()).isEqualTo("COMPLETED");
+      assertThat(state.at("/output/len/n").asLong()).as(state.get("output").toString()).isEqualTo(150_000);
+      // Claim-checked (above weft.engine.claim-check-bytes) in the run's tenant, and read back from there.
+      assertThat(jdbc.sql("SELECT DISTINCT tenant_id FROM payloads WHERE run_id = :r").param("r", runId).query(String.class).list())
+          .containsExactly(t);
+    } finally {
+      server.stop(0);
+    }
   }
 }
