@@ -133,7 +133,12 @@ final class BenchHarness {
       Map<String, String> dynamicConfig = switch (server) {
         case "tuned" -> TemporalDevServer.TUNED;
         case "default" -> Map.of();
-        default -> throw new IllegalArgumentException("weft.bench.servers: tuned or default, not " + server);
+        default -> {
+          if (!server.matches("rps[0-9]+")) {
+            throw new IllegalArgumentException("weft.bench.servers: tuned, default or rps<N>, not " + server);
+          }
+          yield Map.of("history.transferProcessorMaxPollRPS", server.substring(3));
+        }
       };
       List<Workload> workloads = new ArrayList<>();
       List<Integer> chains = server.equals("default") ? settings.defaultServerChains() : settings.chains();
@@ -335,8 +340,11 @@ final class BenchHarness {
         .append(" CPUs, max heap ").append(mib(Runtime.getRuntime().maxMemory())).append(" MiB.\n");
     for (String server : settings.servers()) {
       List<WorkloadResult> rs = results.stream().filter(r -> r.server().equals(server)).toList();
-      md.append("\n## Dev server, ").append(server.equals("tuned")
-          ? "tuned (history.transferProcessorMaxPollRPS=1000)" : "default settings (transferProcessorMaxPollRPS=20)").append("\n\n");
+      md.append("\n## Dev server, ").append(switch (server) {
+        case "tuned" -> "tuned (history.transferProcessorMaxPollRPS=1000)";
+        case "default" -> "default settings (transferProcessorMaxPollRPS=20)";
+        default -> "history.transferProcessorMaxPollRPS=" + server.substring(3);
+      }).append("\n\n");
       md.append("| workload | A p50 ms | A p95 | A p99 | B p50 ms | B p95 | B p99 | A/B p50 | A/B p95 | A ms/node | B ms/node |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (WorkloadResult r : rs) {
@@ -361,7 +369,7 @@ final class BenchHarness {
             .append(" |\n");
       }
     }
-    if (settings.servers().size() > 1) {
+    if (settings.servers().contains("default") && settings.servers().contains("tuned")) {
       md.append("\n## Dev server default vs tuned (p50 ms per node)\n\n| workload | A default | A tuned | B default | B tuned |\n|---|---:|---:|---:|---:|\n");
       for (WorkloadResult d : results.stream().filter(r -> r.server().equals("default")).toList()) {
         results.stream().filter(r -> r.server().equals("tuned") && r.workload().equals(d.workload())).findFirst().ifPresent(t -> {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * The full benchmark, run by hand: {@code ./mvnw -Pbench verify} (docs/performance.md). Settings are
  * system properties: {@code weft.bench.runs} (10), {@code weft.bench.warmup} (2), {@code weft.bench.chains}
  * (10,40,200), {@code weft.bench.fanout} (100 branches; 0 = none), {@code weft.bench.cpu-ms} (10; 0 = no-op
- * chains only), {@code weft.bench.servers} (tuned,default), {@code weft.bench.default-server.chains} (10,40)
+ * chains only), {@code weft.bench.servers} (tuned,default; also {@code rps<N>}: transferProcessorMaxPollRPS=N), {@code weft.bench.default-server.chains} (10,40)
  * and {@code weft.bench.default-server.fanout} (100): the workloads run on the untuned server, {@code weft.bench.dir}.
  */
 class WeftBench {
