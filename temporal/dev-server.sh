@@ -16,6 +16,8 @@
 #   WEFT_TEMPORAL_METRICS_PORT  7234        Prometheus /metrics
 #   WEFT_TEMPORAL_STATE_DIR     ${WEFT_CACHE_DIR:-~/.cache/weft}/temporal/dev-state   database, pid file, log
 #   WEFT_TEMPORAL_START_TIMEOUT 60          seconds to wait for the frontend
+#   WEFT_TEMPORAL_TRANSFER_POLL_RPS 1000    history.transferProcessorMaxPollRPS (the server's default, 20,
+#                                           puts every workflow task on a ~50 ms cycle: docs/performance.md)
 #   TEMPORAL_CLI                            a temporal binary to use instead of install.sh's
 set -euo pipefail
 # shellcheck source=temporal/common.sh
@@ -28,6 +30,7 @@ HTTP_PORT="${WEFT_TEMPORAL_HTTP_PORT:-7243}"
 METRICS_PORT="${WEFT_TEMPORAL_METRICS_PORT:-7234}"
 STATE_DIR="${WEFT_TEMPORAL_STATE_DIR:-${WEFT_CACHE_DIR:-$HOME/.cache/weft}/temporal/dev-state}"
 TIMEOUT="${WEFT_TEMPORAL_START_TIMEOUT:-60}"
+TRANSFER_POLL_RPS="${WEFT_TEMPORAL_TRANSFER_POLL_RPS:-1000}"
 PIDFILE="$STATE_DIR/temporal.pid"
 LOGFILE="$STATE_DIR/temporal.log"
 DBFILE="$STATE_DIR/temporal.db"
@@ -46,6 +49,7 @@ start() {
   setsid "$cli" server start-dev \
     --ip "$IP" --port "$PORT" --ui-port "$UI_PORT" --http-port "$HTTP_PORT" --metrics-port "$METRICS_PORT" \
     --db-filename "$DBFILE" --namespace default --ui-disable-news-fetch "${args[@]}" \
+    --dynamic-config-value "history.transferProcessorMaxPollRPS=$TRANSFER_POLL_RPS" \
     </dev/null >>"$LOGFILE" 2>&1 &
   echo $! >"$PIDFILE"
   if ! wait_healthy "$cli" "$ADDRESS" "$TIMEOUT" "$PIDFILE" "$LOGFILE"; then

@@ -1,0 +1,438 @@
+package dev.weft.e2e;
+
+import dev.weft.TestRegistries;
+import dev.weft.definition.DefinitionLimits;
+import dev.weft.definition.Json;
+import dev.weft.engine.DefinitionSnapshot;
+import dev.weft.engine.EngineSettings;
+import dev.weft.engine.InMemoryPayloadStore;
+import dev.weft.engine.NodeActivities;
+import dev.weft.engine.NodeInvoker;
+import dev.weft.engine.PayloadActivitiesImpl;
+import dev.weft.engine.RunEventActivitiesImpl;
+import dev.weft.engine.RunEventSink;
+import dev.weft.engine.RunResult;
+import dev.weft.engine.RunWorkflow;
+import dev.weft.engine.RunWorkflowImpl;
+import dev.weft.engine.TenantPropagator;
+import dev.weft.engine.WeftDataConverter;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.node.NodeRegistry;
+import dev.weft.node.NodeType;
+import dev.weft.service.RunLauncher;
+import dev.weft.validate.DefinitionValidator;
+import dev.weft.validate.ValidationReport;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The interpreter benchmark (issue 15, workloads 1 and 2): against a Temporal dev server on 127.0.0.1,
+ * arm A (Weft's interpreter, {@link RunWorkflow} over a definition of N nodes) and arm B (a hand-written
+ * Temporal workflow, {@link BenchWork.Flow}) run on the same in-process worker, with the same worker
+ * options (the SDK's defaults, which are also Weft's), calling the same activity code ({@link BenchWork#burn}).
+ * Runs are sequential, one at a time, the arms alternating. Writes {@code report.md} and {@code report.json}.
+ */
+final class BenchHarness {
+  static final String QUEUE = "weft-bench";
+
+  /** What to run; every field is a system property {@code weft.bench.*} (see {@link #fromSystemProperties}). */
+  record Settings(int runs, int warmup, List<Integer> chains, int fanOut, int cpuMs, List<String> servers,
+      List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir) {
+
+    static Settings fromSystemProperties(Path defaultOut) {
+      return new Settings(Integer.getInteger("weft.bench.runs", 10), Integer.getInteger("weft.bench.warmup", 2),
+          ints(System.getProperty("weft.bench.chains", "10,40,200")), Integer.getInteger("weft.bench.fanout", 100),
+          Integer.getInteger("weft.bench.cpu-ms", 10),
+          List.of(System.getProperty("weft.bench.servers", "tuned,default").split(",")),
+          ints(System.getProperty("weft.bench.default-server.chains", "10,40")),
+          Integer.getInteger("weft.bench.default-server.fanout", 100),
+          Path.of(System.getProperty("weft.bench.dir", defaultOut.toString())).toAbsolutePath());
+    }
+
+    private static List<Integer> ints(String csv) {
+      return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+  }
+
+  /** One workload: a chain of {@code nodes} nodes, or a fan-out (one node, nodes - 2 in parallel, one). */
+  record Workload(String shape, int nodes, int cpuMs) {
+    String label() {
+      return shape + " " + nodes + (cpuMs == 0 ? " no-op" : " cpu " + cpuMs + " ms");
+    }
+  }
+
+  record Sample(double ms, int events, long historyBytes, long cpuNanos) {}
+
+  /** The measured runs of one arm of one workload on one server. */
+  record ArmResult(String arm, List<Sample> samples, long heapUsedMaxBytes, long rssMaxBytes) {
+    double p(double q) {
+      double[] sorted = samples.stream().mapToDouble(Sample::ms).sorted().toArray();
+      int i = (int) Math.ceil(q * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    double eventsMedian() {
+      int[] sorted = samples.stream().mapToInt(Sample::events).sorted().toArray();
+      return sorted[sorted.length / 2];
+    }
+
+    double historyBytesMedian() {
+      long[] sorted = samples.stream().mapToLong(Sample::historyBytes).sorted().toArray();
+      return sorted[sorted.length / 2];
+    }
+
+    double cpuMsPerRun() {
+      return samples.stream().mapToLong(Sample::cpuNanos).average().orElse(0) / 1e6;
+    }
+  }
+
+  record WorkloadResult(String server, Workload workload, ArmResult a, ArmResult b) {}
+
+  private final Settings settings;
+  private final Path cli;
+  private final List<WorkloadResult> results = new ArrayList<>();
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  BenchHarness(Settings settings, Path cli) {
+    this.settings = settings;
+    this.cli = cli;
+  }
+
+  List<WorkloadResult> results() {
+    return results;
+  }
+
+  /** Runs every server mode and workload, writes the reports, and returns the summary it printed. */
+  String run() throws IOException {
+    Files.createDirectories(settings.outDir());
+    for (String server : settings.servers()) {
+      Map<String, String> dynamicConfig = switch (server) {
+        case "tuned" -> TemporalDevServer.TUNED;
+        case "default" -> Map.of();
+        default -> {
+          if (!server.matches("rps[0-9]+")) {
+            throw new IllegalArgumentException("weft.bench.servers: tuned, default or rps<N>, not " + server);
+          }
+          yield Map.of("history.transferProcessorMaxPollRPS", server.substring(3));
+        }
+      };
+      List<Workload> workloads = new ArrayList<>();
+      List<Integer> chains = server.equals("default") ? settings.defaultServerChains() : settings.chains();
+      int fanOut = server.equals("default") ? settings.defaultServerFanOut() : settings.fanOut();
+      for (int n : chains) {
+        workloads.add(new Workload("chain", n, 0));
+        if (settings.cpuMs() > 0) workloads.add(new Workload("chain", n, settings.cpuMs()));
+      }
+      if (fanOut > 0) workloads.add(new Workload("fan-out", fanOut + 2, 0));
+      Path dir = settings.outDir().resolve("server-" + server);
+      deleteTree(dir);
+      Files.createDirectories(dir);
+      try (TemporalDevServer temporal = new TemporalDevServer(cli, dir, dynamicConfig).start();
+          Arms arms = new Arms(temporal.address())) {
+        for (Workload w : workloads) results.add(measure(server, w, arms));
+      }
+    }
+    String md = markdown();
+    Files.writeString(settings.outDir().resolve("report.md"), md);
+    Files.writeString(settings.outDir().resolve("report.json"), Json.MAPPER.writeValueAsString(json()));
+    return md;
+  }
+
+  private WorkloadResult measure(String server, Workload w, Arms arms) {
+    DefinitionSnapshot definition = arms.definition(w);
+    for (int i = 0; i < settings.warmup(); i++) {
+      arms.runA(definition);
+      arms.runB(w);
+    }
+    System.gc();
+    List<Sample> a = new ArrayList<>();
+    List<Sample> b = new ArrayList<>();
+    long[] heapA = {0}, heapB = {0}, rssA = {0}, rssB = {0};
+    for (int i = 0; i < settings.runs(); i++) {
+      // Alternate which arm goes first, so neither always runs right after the other's garbage.
+      for (int k = 0; k < 2; k++) {
+        boolean armA = (i + k) % 2 == 0;
+        long cpu0 = os.getProcessCpuTime();
+        Sample s = armA ? arms.runA(definition) : arms.runB(w);
+        s = new Sample(s.ms(), s.events(), s.historyBytes(), os.getProcessCpuTime() - cpu0);
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long rss = rss();
+        if (armA) {
+          a.add(s);
+          heapA[0] = Math.max(heapA[0], heap);
+          rssA[0] = Math.max(rssA[0], rss);
+        } else {
+          b.add(s);
+          heapB[0] = Math.max(heapB[0], heap);
+          rssB[0] = Math.max(rssB[0], rss);
+        }
+      }
+    }
+    WorkloadResult r = new WorkloadResult(server, w, new ArmResult("A", a, heapA[0], rssA[0]), new ArmResult("B", b, heapB[0], rssB[0]));
+    System.out.printf(Locale.ROOT, "bench %-7s %-24s A p50 %8.1f ms  B p50 %8.1f ms  A/B %.2f  events/node A %.2f B %.2f%n",
+        server, w.label(), r.a().p(0.5), r.b().p(0.5), r.a().p(0.5) / r.b().p(0.5),
+        r.a().eventsMedian() / w.nodes(), r.b().eventsMedian() / w.nodes());
+    return r;
+  }
+
+  /** The worker both arms run on, and the clients that start their runs. */
+  private static final class Arms implements AutoCloseable {
+    private final WorkflowServiceStubs service;
+    private final WorkflowClient client;
+    private final WorkerFactory factory;
+    private final RunLauncher launcher;
+    private final DefinitionValidator validator;
+
+    Arms(String address) {
+      service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+      client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace("default")
+          .setDataConverter(WeftDataConverter.create()).setContextPropagators(List.of(TenantPropagator.INSTANCE)).build());
+      NodeRegistry registry = TestRegistries.registry(BenchNodes.all().toArray(NodeType<?>[]::new));
+      ExpressionEngine expressions = new ExpressionEngine();
+      validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
+      NodeInvoker invoker = new NodeInvoker(registry, expressions);
+      InMemoryPayloadStore store = new InMemoryPayloadStore();
+      factory = WorkerFactory.newInstance(client);
+      // The SDK's default worker options: Weft's too when no weft.temporal.worker.* is set.
+      Worker worker = factory.newWorker(QUEUE);
+      worker.registerWorkflowImplementationFactory(RunWorkflow.class,
+          () -> new RunWorkflowImpl(invoker, expressions, EngineSettings.DEFAULTS));
+      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class);
+      worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, RunEventSink.NONE),
+          new RunEventActivitiesImpl(RunEventSink.NONE), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
+      factory.start();
+      launcher = new RunLauncher(client, QUEUE, true);
+    }
+
+    DefinitionSnapshot definition(Workload w) {
+      String work = w.cpuMs() == 0 ? "\"type\": \"bench.noop\", \"config\": {}"
+          : "\"type\": \"bench.cpu\", \"config\": {\"ms\": " + w.cpuMs() + "}";
+      String noop = "\"type\": \"bench.noop\", \"config\": {}";
+      List<String> nodes = new ArrayList<>();
+      List<String> edges = new ArrayList<>();
+      if (w.shape().equals("chain")) {
+        for (int i = 1; i <= w.nodes(); i++) {
+          nodes.add("{\"id\": \"n" + i + "\", " + work + "}");
+          if (i > 1) edges.add("{\"from\": \"n" + (i - 1) + "\", \"to\": \"n" + i + "\"}");
+        }
+      } else {
+        nodes.add("{\"id\": \"first\", " + noop + "}");
+        nodes.add("{\"id\": \"last\", " + noop + "}");
+        for (int i = 1; i <= w.nodes() - 2; i++) {
+          nodes.add("{\"id\": \"b" + i + "\", " + work + "}");
+          edges.add("{\"from\": \"first\", \"to\": \"b" + i + "\"}");
+          edges.add("{\"from\": \"b" + i + "\", \"to\": \"last\"}");
+        }
+      }
+      String json = "{\"name\": \"bench-" + w.shape() + "-" + w.nodes() + "\", \"nodes\": [" + String.join(", ", nodes)
+          + "], \"edges\": [" + String.join(", ", edges) + "]}";
+      ValidationReport report = validator.validate(json);
+      if (!report.valid()) throw new IllegalStateException("invalid benchmark definition: " + report.errors());
+      String id = "bench-" + w.shape() + "-" + w.nodes() + "-" + w.cpuMs();
+      return new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition().withId(id));
+    }
+
+    Sample runA(DefinitionSnapshot definition) {
+      JsonNode input = Json.parse("{}");
+      long t0 = System.nanoTime();
+      RunLauncher.Launched run = launcher.launch(definition, input, UUID.randomUUID().toString(), "bench", "api");
+      result(run.stub(), RunResult.class);
+      return sample(t0, run.runId(), run.temporalRunId());
+    }
+
+    Sample runB(Workload w) {
+      String id = "bench-b-" + UUID.randomUUID();
+      BenchWork.Flow flow = client.newWorkflowStub(BenchWork.Flow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+      long t0 = System.nanoTime();
+      WorkflowExecution execution = WorkflowClient.start(flow::run, w.nodes(), w.cpuMs(), w.shape().equals("fan-out"));
+      result(WorkflowStub.fromTyped(flow), Long.class);
+      return sample(t0, id, execution.getRunId());
+    }
+
+    /** A run's result, at most 5 minutes away. */
+    private static <T> T result(WorkflowStub stub, Class<T> type) {
+      try {
+        return stub.getResult(5, TimeUnit.MINUTES, type);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("run " + stub.getExecution().getWorkflowId() + " did not finish in 5 minutes", e);
+      }
+    }
+
+    /** The wall time since {@code t0}, and the events and bytes of the run's histories (continued-as-new included). */
+    private Sample sample(long t0, String workflowId, String runId) {
+      double ms = (System.nanoTime() - t0) / 1e6;
+      int events = 0;
+      long bytes = 0;
+      while (runId != null) {
+        WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
+        events += h.getEvents().size();
+        bytes += h.getHistory().getSerializedSize();
+        var last = h.getLastEvent();
+        runId = last.hasWorkflowExecutionContinuedAsNewEventAttributes()
+            ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
+      }
+      return new Sample(ms, events, bytes, 0);
+    }
+
+    @Override
+    public void close() {
+      factory.shutdown();
+      factory.awaitTermination(20, TimeUnit.SECONDS);
+      service.shutdown();
+      service.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** This process's resident set (Linux; 0 elsewhere). */
+  private static long rss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static String f1(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private static String f2(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String mib(long bytes) {
+    return String.valueOf(bytes / (1024 * 1024));
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder("# Weft benchmark: interpreter (A) vs hand-written Temporal workflow (B)\n\n");
+    md.append("Runs per arm: ").append(settings.runs()).append(" measured after ").append(settings.warmup())
+        .append(" warm-up; sequential, one run at a time, arms alternating. Wall time = start request to result.\n")
+        .append("Java ").append(System.getProperty("java.version")).append(", ").append(Runtime.getRuntime().availableProcessors())
+        .append(" CPUs, max heap ").append(mib(Runtime.getRuntime().maxMemory())).append(" MiB.\n");
+    for (String server : settings.servers()) {
+      List<WorkloadResult> rs = results.stream().filter(r -> r.server().equals(server)).toList();
+      md.append("\n## Dev server, ").append(switch (server) {
+        case "tuned" -> "tuned (history.transferProcessorMaxPollRPS=1000)";
+        case "default" -> "default settings (transferProcessorMaxPollRPS=20)";
+        default -> "history.transferProcessorMaxPollRPS=" + server.substring(3);
+      }).append("\n\n");
+      md.append("| workload | A p50 ms | A p95 | A p99 | B p50 ms | B p95 | B p99 | A/B p50 | A/B p95 | A ms/node | B ms/node |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (WorkloadResult r : rs) {
+        int n = r.workload().nodes();
+        md.append("| ").append(r.workload().label()).append(" | ").append(f1(r.a().p(0.5))).append(" | ").append(f1(r.a().p(0.95)))
+            .append(" | ").append(f1(r.a().p(0.99))).append(" | ").append(f1(r.b().p(0.5))).append(" | ").append(f1(r.b().p(0.95)))
+            .append(" | ").append(f1(r.b().p(0.99))).append(" | ").append(f2(r.a().p(0.5) / r.b().p(0.5)))
+            .append(" | ").append(f2(r.a().p(0.95) / r.b().p(0.95))).append(" | ").append(f2(r.a().p(0.5) / n))
+            .append(" | ").append(f2(r.b().p(0.5) / n)).append(" |\n");
+      }
+      md.append("\n| workload | A events/run | B events/run | A events/node | B events/node | A history KiB | B history KiB "
+          + "| A CPU ms/run | B CPU ms/run | A heap max MiB | B heap max MiB | RSS max MiB |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (WorkloadResult r : rs) {
+        int n = r.workload().nodes();
+        md.append("| ").append(r.workload().label()).append(" | ").append((int) r.a().eventsMedian()).append(" | ")
+            .append((int) r.b().eventsMedian()).append(" | ").append(f2(r.a().eventsMedian() / n)).append(" | ")
+            .append(f2(r.b().eventsMedian() / n)).append(" | ").append(f1(r.a().historyBytesMedian() / 1024)).append(" | ")
+            .append(f1(r.b().historyBytesMedian() / 1024)).append(" | ").append(f1(r.a().cpuMsPerRun())).append(" | ")
+            .append(f1(r.b().cpuMsPerRun())).append(" | ").append(mib(r.a().heapUsedMaxBytes())).append(" | ")
+            .append(mib(r.b().heapUsedMaxBytes())).append(" | ").append(mib(Math.max(r.a().rssMaxBytes(), r.b().rssMaxBytes())))
+            .append(" |\n");
+      }
+    }
+    if (settings.servers().contains("default") && settings.servers().contains("tuned")) {
+      md.append("\n## Dev server default vs tuned (p50 ms per node)\n\n| workload | A default | A tuned | B default | B tuned |\n|---|---:|---:|---:|---:|\n");
+      for (WorkloadResult d : results.stream().filter(r -> r.server().equals("default")).toList()) {
+        results.stream().filter(r -> r.server().equals("tuned") && r.workload().equals(d.workload())).findFirst().ifPresent(t -> {
+          int n = d.workload().nodes();
+          md.append("| ").append(d.workload().label()).append(" | ").append(f2(d.a().p(0.5) / n)).append(" | ")
+              .append(f2(t.a().p(0.5) / n)).append(" | ").append(f2(d.b().p(0.5) / n)).append(" | ").append(f2(t.b().p(0.5) / n))
+              .append(" |\n");
+        });
+      }
+    }
+    md.append("""
+
+        A/B > 1: the interpreter is slower. ms/node = p50 wall time / nodes (for cpu workloads it includes the
+        burned CPU). CPU ms/run: this JVM's CPU time (worker, client, harness) per run, not the server's.
+        Heap: used heap after a run, the max over the arm's runs; RSS: the whole JVM (both arms share it).
+        """);
+    return md.toString();
+  }
+
+  private Map<String, Object> json() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("runs", settings.runs());
+    out.put("warmup", settings.warmup());
+    out.put("java", System.getProperty("java.version"));
+    out.put("cpus", Runtime.getRuntime().availableProcessors());
+    out.put("results", results.stream().map(r -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("server", r.server());
+      m.put("shape", r.workload().shape());
+      m.put("nodes", r.workload().nodes());
+      m.put("cpuMs", r.workload().cpuMs());
+      m.put("ratioP50", r.a().p(0.5) / r.b().p(0.5));
+      m.put("ratioP95", r.a().p(0.95) / r.b().p(0.95));
+      for (ArmResult arm : List.of(r.a(), r.b())) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("p50Ms", arm.p(0.5));
+        a.put("p95Ms", arm.p(0.95));
+        a.put("p99Ms", arm.p(0.99));
+        a.put("msPerNode", arm.p(0.5) / r.workload().nodes());
+        a.put("eventsPerRun", arm.eventsMedian());
+        a.put("eventsPerNode", arm.eventsMedian() / r.workload().nodes());
+        a.put("historyBytesPerRun", arm.historyBytesMedian());
+        a.put("cpuMsPerRun", arm.cpuMsPerRun());
+        a.put("heapUsedMaxBytes", arm.heapUsedMaxBytes());
+        a.put("rssMaxBytes", arm.rssMaxBytes());
+        a.put("wallMs", arm.samples().stream().map(Sample::ms).collect(Collectors.toList()));
+        m.put(arm.arm(), a);
+      }
+      return m;
+    }).toList());
+    return out;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
