@@ -588,7 +588,8 @@ final class BenchHarness {
       md.append("\n## Workload 5: large node outputs, chain of ").append(n).append(" nodes (dev server ").append(first).append(")\n\n")
           .append("Each node outputs a string of the given size. A: Weft claim-checks outputs above ")
           .append(EngineSettings.DEFAULTS.claimCheckBytes() / 1024).append(" KiB into a PayloadStore (here the in-memory one, ")
-          .append("InMemoryPayloadStore, in the worker's JVM). B: the activity returns the string; one attempt per activity in both arms.\n\n")
+          .append("InMemoryPayloadStore, in the worker's JVM). B: the activity returns the string; one attempt per activity in both arms. ")
+          .append(settings.outputs().runs()).append(" runs per arm and size after ").append(settings.warmup()).append(" warm-up.\n\n")
           .append("| output KiB | arm | completed | p50 ms | history KiB/node | events/node | failure |\n|---:|---|---:|---:|---:|---:|---|\n");
       for (Extra e : outputs) {
         md.append("| ").append(e.size()).append(" | ").append(e.arm()).append(" | ").append(e.ok().size()).append("/").append(e.samples().size())
