@@ -529,7 +529,7 @@ final class BenchHarness {
     StringBuilder md = new StringBuilder("# Weft benchmark: interpreter (A) vs hand-written Temporal workflow (B)\n\n");
     md.append("Load average (1 min, the whole machine): ").append(f2(loadStart)).append(" at the start, ")
         .append(f2(os.getSystemLoadAverage())).append(" at the end.\n");
-    md.append("Runs per arm: ").append(settings.runs()).append(" measured after ").append(settings.warmup())
+    md.append("Workloads 1-2, runs per arm: ").append(settings.runs()).append(" measured after ").append(settings.warmup())
         .append(" warm-up; sequential, one run at a time, arms alternating. Wall time = start request to result.\n")
         .append("Java ").append(System.getProperty("java.version")).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" CPUs, max heap ").append(mib(Runtime.getRuntime().maxMemory())).append(" MiB.\n");
