@@ -60,7 +60,14 @@ final class BenchHarness {
 
   /** What to run; every field is a system property {@code weft.bench.*} (see {@link #fromSystemProperties}). */
   record Settings(int runs, int warmup, List<Integer> chains, int fanOut, int cpuMs, List<String> servers,
-      List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir) {
+      List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir, Outputs outputs, Loop loop) {
+
+    /** The workloads of issue 15 items 1-2 only (workloads 5 and 6 off). */
+    Settings(int runs, int warmup, List<Integer> chains, int fanOut, int cpuMs, List<String> servers,
+        List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir) {
+      this(runs, warmup, chains, fanOut, cpuMs, servers, defaultServerChains, defaultServerFanOut, outDir,
+          new Outputs(List.of(), 20, 0), new Loop(0, 0, 0));
+    }
 
     static Settings fromSystemProperties(Path defaultOut) {
       return new Settings(Integer.getInteger("weft.bench.runs", 10), Integer.getInteger("weft.bench.warmup", 2),
@@ -69,13 +76,29 @@ final class BenchHarness {
           List.of(System.getProperty("weft.bench.servers", "tuned,default").split(",")),
           ints(System.getProperty("weft.bench.default-server.chains", "10,40")),
           Integer.getInteger("weft.bench.default-server.fanout", 100),
-          Path.of(System.getProperty("weft.bench.dir", defaultOut.toString())).toAbsolutePath());
+          Path.of(System.getProperty("weft.bench.dir", defaultOut.toString())).toAbsolutePath(),
+          new Outputs(ints(System.getProperty("weft.bench.outputs", "10,200,1024,3072")),
+              Integer.getInteger("weft.bench.outputs.nodes", 20), Integer.getInteger("weft.bench.outputs.runs", 3)),
+          new Loop(Integer.getInteger("weft.bench.loop", 5000), Integer.getInteger("weft.bench.loop.runs", 1),
+              Integer.getInteger("weft.bench.loop.b-every", 500)));
     }
 
     private static List<Integer> ints(String csv) {
       return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
     }
   }
+
+  /**
+   * Workload 5: chains of {@code nodes} nodes each outputting {@code kib} KiB (empty: off), {@code runs}
+   * runs per arm and size, on the first server mode only.
+   */
+  record Outputs(List<Integer> kib, int nodes, int runs) {}
+
+  /**
+   * Workload 6: a {@code repeat} loop of {@code iterations} no-op iterations (0: off), {@code runs} runs per
+   * arm, on the first server mode only; arm B continues as new every {@code bEvery} iterations.
+   */
+  record Loop(int iterations, int runs, int bEvery) {}
 
   /** One workload: a chain of {@code nodes} nodes, or a fan-out (one node, nodes - 2 in parallel, one). */
   record Workload(String shape, int nodes, int cpuMs) {
@@ -84,7 +107,37 @@ final class BenchHarness {
     }
   }
 
-  record Sample(double ms, int events, long historyBytes, long cpuNanos) {}
+  /**
+   * One run: wall time, events and history bytes over its continue-as-new chain ({@code temporalRuns}
+   * Temporal runs, the largest with {@code maxRunEvents} events), and {@code error} when it failed.
+   */
+  record Sample(double ms, int events, long historyBytes, long cpuNanos, int temporalRuns, int maxRunEvents, String error) {
+    Sample(double ms, int events, long historyBytes, long cpuNanos) {
+      this(ms, events, historyBytes, cpuNanos, 1, events, null);
+    }
+  }
+
+  /** Workload 5 or 6 for one arm: the runs as measured, failed ones included. */
+  record Extra(String workload, String arm, int size, List<Sample> samples) {
+    List<Sample> ok() {
+      return samples.stream().filter(s -> s.error() == null).toList();
+    }
+
+    double p50() {
+      double[] sorted = ok().stream().mapToDouble(Sample::ms).sorted().toArray();
+      return sorted.length == 0 ? Double.NaN : sorted[(int) Math.ceil(0.5 * sorted.length) - 1];
+    }
+
+    /** The median of {@code f} over all runs (failed ones too: their history is measured the same way). */
+    double median(java.util.function.ToDoubleFunction<Sample> f) {
+      double[] sorted = samples.stream().mapToDouble(f).sorted().toArray();
+      return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+    }
+
+    String errors() {
+      return samples.stream().map(Sample::error).filter(java.util.Objects::nonNull).distinct().collect(Collectors.joining("; "));
+    }
+  }
 
   /** The measured runs of one arm of one workload on one server. */
   record ArmResult(String arm, List<Sample> samples, long heapUsedMaxBytes, long rssMaxBytes) {
@@ -114,6 +167,8 @@ final class BenchHarness {
   private final Settings settings;
   private final Path cli;
   private final List<WorkloadResult> results = new ArrayList<>();
+  private final List<Extra> extras = new ArrayList<>();
+  private double loadStart;
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -126,8 +181,13 @@ final class BenchHarness {
     return results;
   }
 
+  List<Extra> extras() {
+    return extras;
+  }
+
   /** Runs every server mode and workload, writes the reports, and returns the summary it printed. */
   String run() throws IOException {
+    loadStart = os.getSystemLoadAverage();
     Files.createDirectories(settings.outDir());
     for (String server : settings.servers()) {
       Map<String, String> dynamicConfig = switch (server) {
@@ -154,6 +214,10 @@ final class BenchHarness {
       try (TemporalDevServer temporal = new TemporalDevServer(cli, dir, dynamicConfig).start();
           Arms arms = new Arms(temporal.address())) {
         for (Workload w : workloads) results.add(measure(server, w, arms));
+        if (server.equals(settings.servers().getFirst())) {
+          for (int kib : settings.outputs().kib()) measureOutputs(kib, arms);
+          if (settings.loop().iterations() > 0) measureLoop(arms);
+        }
       }
     }
     String md = markdown();
@@ -199,6 +263,52 @@ final class BenchHarness {
     return r;
   }
 
+  /** Workload 5: warm-up runs, then A and B in turn, one size at a time; failed runs are recorded, not thrown. */
+  private void measureOutputs(int kib, Arms arms) {
+    Outputs o = settings.outputs();
+    DefinitionSnapshot definition = arms.outputsDefinition(o.nodes(), kib * 1024);
+    for (int i = 0; i < settings.warmup(); i++) {
+      arms.runA(definition, 3);
+      arms.runOutputsB(o.nodes(), kib * 1024);
+    }
+    List<Sample> a = new ArrayList<>();
+    List<Sample> b = new ArrayList<>();
+    for (int i = 0; i < o.runs(); i++) {
+      a.add(arms.runA(definition, 3));
+      b.add(arms.runOutputsB(o.nodes(), kib * 1024));
+    }
+    Extra ea = new Extra("outputs", "A", kib, a);
+    Extra eb = new Extra("outputs", "B", kib, b);
+    extras.add(ea);
+    extras.add(eb);
+    for (Extra e : List.of(ea, eb)) {
+      System.out.printf(Locale.ROOT, "bench outputs %5d KiB x %d arm %s: %d/%d completed, p50 %.1f ms, history %.1f KiB/node, events/node %.2f %s%n",
+          kib, o.nodes(), e.arm(), e.ok().size(), e.samples().size(), e.p50(), e.median(Sample::historyBytes) / 1024 / o.nodes(),
+          e.median(Sample::events) / o.nodes(), e.errors());
+    }
+  }
+
+  /** Workload 6: arm A then arm B, {@code runs} times. */
+  private void measureLoop(Arms arms) {
+    Loop l = settings.loop();
+    DefinitionSnapshot definition = arms.loopDefinition(l.iterations());
+    List<Sample> a = new ArrayList<>();
+    List<Sample> b = new ArrayList<>();
+    for (int i = 0; i < l.runs(); i++) {
+      a.add(arms.runA(definition, 30));
+      b.add(arms.runLoopB(l.iterations(), l.bEvery()));
+    }
+    Extra ea = new Extra("loop", "A", l.iterations(), a);
+    Extra eb = new Extra("loop", "B", l.iterations(), b);
+    extras.add(ea);
+    extras.add(eb);
+    for (Extra e : List.of(ea, eb)) {
+      System.out.printf(Locale.ROOT, "bench loop %d arm %s: %d/%d completed, p50 %.1f ms (%.2f ms/iteration), runs %.0f, max events/run %.0f, events %.0f %s%n",
+          l.iterations(), e.arm(), e.ok().size(), e.samples().size(), e.p50(), e.p50() / l.iterations(),
+          e.median(Sample::temporalRuns), e.median(Sample::maxRunEvents), e.median(Sample::events), e.errors());
+    }
+  }
+
   /** The worker both arms run on, and the clients that start their runs. */
   private static final class Arms implements AutoCloseable {
     private final WorkflowServiceStubs service;
@@ -221,7 +331,7 @@ final class BenchHarness {
       Worker worker = factory.newWorker(QUEUE);
       worker.registerWorkflowImplementationFactory(RunWorkflow.class,
           () -> new RunWorkflowImpl(invoker, expressions, EngineSettings.DEFAULTS));
-      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class);
+      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class, BenchWork.OutputsImpl.class, BenchWork.LoopImpl.class);
       worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, RunEventSink.NONE),
           new RunEventActivitiesImpl(RunEventSink.NONE), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
       factory.start();
@@ -256,6 +366,85 @@ final class BenchHarness {
       return new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition().withId(id));
     }
 
+    /** Workload 5's definition: a chain of {@code nodes} {@code bench.blob} nodes. */
+    DefinitionSnapshot outputsDefinition(int nodes, int bytes) {
+      List<String> ns = new ArrayList<>();
+      List<String> edges = new ArrayList<>();
+      for (int i = 1; i <= nodes; i++) {
+        ns.add("{\"id\": \"n" + i + "\", \"type\": \"bench.blob\", \"config\": {\"bytes\": " + bytes + "}}");
+        if (i > 1) edges.add("{\"from\": \"n" + (i - 1) + "\", \"to\": \"n" + i + "\"}");
+      }
+      return snapshot("bench-outputs-" + nodes + "-" + bytes, "{\"name\": \"bench-outputs\", \"nodes\": [" + String.join(", ", ns)
+          + "], \"edges\": [" + String.join(", ", edges) + "]}");
+    }
+
+    /** Workload 6's definition: one {@code repeat} loop of {@code iterations} around a {@code bench.noop}. */
+    DefinitionSnapshot loopDefinition(int iterations) {
+      return snapshot("bench-loop-" + iterations, """
+          {"name": "bench-loop", "nodes": [{"id": "loop", "type": "loop", "config": {"mode": "repeat",
+            "until": "false", "maxIterations": %d,
+            "body": {"nodes": [{"id": "work", "type": "bench.noop", "config": {}}]}}}]}""".formatted(iterations));
+    }
+
+    private DefinitionSnapshot snapshot(String id, String json) {
+      ValidationReport report = validator.validate(json);
+      if (!report.valid()) throw new IllegalStateException("invalid benchmark definition: " + report.errors());
+      return new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition().withId(id));
+    }
+
+    /** Arm A, recording a failure (or no result within {@code minutes}) in the sample instead of throwing. */
+    Sample runA(DefinitionSnapshot definition, int minutes) {
+      long t0 = System.nanoTime();
+      RunLauncher.Launched run = launcher.launch(definition, Json.parse("{}"), UUID.randomUUID().toString(), "bench", "api");
+      String error = outcome(run.stub(), RunResult.class, minutes);
+      return failed(sample(t0, run.runId(), run.temporalRunId()), error);
+    }
+
+    Sample runOutputsB(int nodes, int bytes) {
+      String id = "bench-b-outputs-" + UUID.randomUUID();
+      BenchWork.Outputs flow = client.newWorkflowStub(BenchWork.Outputs.class,
+          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+      long t0 = System.nanoTime();
+      WorkflowExecution execution = WorkflowClient.start(flow::run, nodes, bytes);
+      String error = outcome(WorkflowStub.fromTyped(flow), Integer.class, 3);
+      return failed(sample(t0, id, execution.getRunId()), error);
+    }
+
+    Sample runLoopB(int iterations, int every) {
+      String id = "bench-b-loop-" + UUID.randomUUID();
+      BenchWork.Loop flow = client.newWorkflowStub(BenchWork.Loop.class,
+          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+      long t0 = System.nanoTime();
+      WorkflowExecution execution = WorkflowClient.start(flow::run, iterations, every, 0);
+      String error = outcome(WorkflowStub.fromTyped(flow), Integer.class, 30);
+      return failed(sample(t0, id, execution.getRunId()), error);
+    }
+
+    /** Null when the run completed; else what failed it (a run still going after {@code minutes} is terminated). */
+    private static String outcome(WorkflowStub stub, Class<?> type, int minutes) {
+      try {
+        stub.getResult(minutes, TimeUnit.MINUTES, type);
+        return null;
+      } catch (java.util.concurrent.TimeoutException e) {
+        stub.terminate("benchmark: no result in " + minutes + " minutes");
+        return "no result in " + minutes + " min (terminated)";
+      } catch (RuntimeException e) {
+        // The chain's classes (they say where: activity, workflow task, ...) and the innermost message.
+        List<String> chain = new ArrayList<>();
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          chain.add(t.getClass().getSimpleName());
+          root = t;
+        }
+        String m = String.valueOf(root.getMessage());
+        return (String.join(" <- ", chain) + ": " + (m.length() > 200 ? m.substring(0, 200) + "..." : m)).replace('|', '/').replace('\n', ' ');
+      }
+    }
+
+    private static Sample failed(Sample s, String error) {
+      return new Sample(s.ms(), s.events(), s.historyBytes(), s.cpuNanos(), s.temporalRuns(), s.maxRunEvents(), error);
+    }
+
     Sample runA(DefinitionSnapshot definition) {
       JsonNode input = Json.parse("{}");
       long t0 = System.nanoTime();
@@ -288,15 +477,19 @@ final class BenchHarness {
       double ms = (System.nanoTime() - t0) / 1e6;
       int events = 0;
       long bytes = 0;
+      int runs = 0;
+      int maxRunEvents = 0;
       while (runId != null) {
         WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
+        runs++;
+        maxRunEvents = Math.max(maxRunEvents, h.getEvents().size());
         events += h.getEvents().size();
         bytes += h.getHistory().getSerializedSize();
         var last = h.getLastEvent();
         runId = last.hasWorkflowExecutionContinuedAsNewEventAttributes()
             ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
       }
-      return new Sample(ms, events, bytes, 0);
+      return new Sample(ms, events, bytes, 0, runs, maxRunEvents, null);
     }
 
     @Override
@@ -334,7 +527,9 @@ final class BenchHarness {
 
   String markdown() {
     StringBuilder md = new StringBuilder("# Weft benchmark: interpreter (A) vs hand-written Temporal workflow (B)\n\n");
-    md.append("Runs per arm: ").append(settings.runs()).append(" measured after ").append(settings.warmup())
+    md.append("Load average (1 min, the whole machine): ").append(f2(loadStart)).append(" at the start, ")
+        .append(f2(os.getSystemLoadAverage())).append(" at the end.\n");
+    md.append("Workloads 1-2, runs per arm: ").append(settings.runs()).append(" measured after ").append(settings.warmup())
         .append(" warm-up; sequential, one run at a time, arms alternating. Wall time = start request to result.\n")
         .append("Java ").append(System.getProperty("java.version")).append(", ").append(Runtime.getRuntime().availableProcessors())
         .append(" CPUs, max heap ").append(mib(Runtime.getRuntime().maxMemory())).append(" MiB.\n");
@@ -386,6 +581,40 @@ final class BenchHarness {
         burned CPU). CPU ms/run: this JVM's CPU time (worker, client, harness) per run, not the server's.
         Heap: used heap after a run, the max over the arm's runs; RSS: the whole JVM (both arms share it).
         """);
+    String first = settings.servers().getFirst();
+    List<Extra> outputs = extras.stream().filter(e -> e.workload().equals("outputs")).toList();
+    if (!outputs.isEmpty()) {
+      int n = settings.outputs().nodes();
+      md.append("\n## Workload 5: large node outputs, chain of ").append(n).append(" nodes (dev server ").append(first).append(")\n\n")
+          .append("Each node outputs a string of the given size. A: Weft claim-checks outputs above ")
+          .append(EngineSettings.DEFAULTS.claimCheckBytes() / 1024).append(" KiB into a PayloadStore (here the in-memory one, ")
+          .append("InMemoryPayloadStore, in the worker's JVM). B: the activity returns the string; one attempt per activity in both arms. ")
+          .append(settings.outputs().runs()).append(" runs per arm and size after ").append(settings.warmup()).append(" warm-up.\n\n")
+          .append("| output KiB | arm | completed | p50 ms | history KiB/node | events/node | failure |\n|---:|---|---:|---:|---:|---:|---|\n");
+      for (Extra e : outputs) {
+        md.append("| ").append(e.size()).append(" | ").append(e.arm()).append(" | ").append(e.ok().size()).append("/").append(e.samples().size())
+            .append(" | ").append(f1(e.p50())).append(" | ").append(f1(e.median(Sample::historyBytes) / 1024 / n)).append(" | ")
+            .append(f2(e.median(Sample::events) / n)).append(" | ").append(e.errors().isEmpty() ? "" : e.errors()).append(" |\n");
+      }
+      md.append("\nhistory and events: the median over all runs, failed ones included (up to where they failed).\n");
+    }
+    List<Extra> loops = extras.stream().filter(e -> e.workload().equals("loop")).toList();
+    if (!loops.isEmpty()) {
+      int it = settings.loop().iterations();
+      md.append("\n## Workload 6: a ").append(it).append("-iteration loop (dev server ").append(first).append(")\n\n")
+          .append("A: a `repeat` loop node around one `bench.noop`, history budget ").append(EngineSettings.DEFAULTS.historyBudget())
+          .append(" events (weft.engine.history-budget's default). B: ").append(it).append(" sequential no-op activities, continuing as new every ")
+          .append(settings.loop().bEvery()).append(" iterations.\n\n")
+          .append("| arm | completed | wall ms (p50) | ms/iteration | Temporal runs | max events/run | events total | events/iteration | history KiB | failure |\n")
+          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (Extra e : loops) {
+        md.append("| ").append(e.arm()).append(" | ").append(e.ok().size()).append("/").append(e.samples().size()).append(" | ")
+            .append(f1(e.p50())).append(" | ").append(f2(e.p50() / it)).append(" | ").append((int) e.median(Sample::temporalRuns))
+            .append(" | ").append((int) e.median(Sample::maxRunEvents)).append(" | ").append((int) e.median(Sample::events)).append(" | ")
+            .append(f2(e.median(Sample::events) / it)).append(" | ").append(f1(e.median(Sample::historyBytes) / 1024)).append(" | ")
+            .append(e.errors()).append(" |\n");
+      }
+    }
     return md.toString();
   }
 
@@ -395,6 +624,8 @@ final class BenchHarness {
     out.put("warmup", settings.warmup());
     out.put("java", System.getProperty("java.version"));
     out.put("cpus", Runtime.getRuntime().availableProcessors());
+    out.put("loadAverageStart", loadStart);
+    out.put("loadAverageEnd", os.getSystemLoadAverage());
     out.put("results", results.stream().map(r -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("server", r.server());
@@ -418,6 +649,22 @@ final class BenchHarness {
         a.put("wallMs", arm.samples().stream().map(Sample::ms).collect(Collectors.toList()));
         m.put(arm.arm(), a);
       }
+      return m;
+    }).toList());
+    out.put("extras", extras.stream().map(e -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("workload", e.workload());
+      m.put("arm", e.arm());
+      m.put(e.workload().equals("outputs") ? "outputKib" : "iterations", e.size());
+      m.put("completed", e.ok().size());
+      m.put("runs", e.samples().size());
+      m.put("p50Ms", e.p50());
+      m.put("eventsPerRun", e.median(Sample::events));
+      m.put("historyBytesPerRun", e.median(Sample::historyBytes));
+      m.put("temporalRuns", e.median(Sample::temporalRuns));
+      m.put("maxEventsPerTemporalRun", e.median(Sample::maxRunEvents));
+      m.put("wallMs", e.samples().stream().map(Sample::ms).toList());
+      m.put("errors", e.samples().stream().map(Sample::error).toList());
       return m;
     }).toList());
     return out;

@@ -7,17 +7,22 @@ import dev.weft.node.NodeType;
 import java.util.List;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-/** Arm A's node types: {@code bench.noop} and {@code bench.cpu} (burns {@code ms} of CPU), over {@link BenchWork}. */
+/**
+ * Arm A's node types: {@code bench.noop}, {@code bench.cpu} (burns {@code ms} of CPU) and {@code bench.blob}
+ * (outputs a string of {@code bytes} characters), over {@link BenchWork}.
+ */
 final class BenchNodes {
   private BenchNodes() {}
 
   static List<NodeType<?>> all() {
-    return List.of(new Noop(), new Cpu());
+    return List.of(new Noop(), new Cpu(), new Blob());
   }
 
   record NoopConfig(Integer unused) {}
 
   record CpuConfig(int ms) {}
+
+  record BlobConfig(int bytes) {}
 
   static final class Noop implements ActivityNodeType<NoopConfig> {
     public String id() {
@@ -52,6 +57,24 @@ final class BenchNodes {
 
     public NodeResult execute(CpuConfig c, NodeContext ctx) {
       return NodeResult.of(JsonNodeFactory.instance.numberNode(BenchWork.burn(c.ms())));
+    }
+  }
+
+  static final class Blob implements ActivityNodeType<BlobConfig> {
+    public String id() {
+      return "bench.blob";
+    }
+
+    public Class<BlobConfig> configClass() {
+      return BlobConfig.class;
+    }
+
+    public String description() {
+      return "outputs a string of bytes ASCII characters (benchmark)";
+    }
+
+    public NodeResult execute(BlobConfig c, NodeContext ctx) {
+      return NodeResult.of(JsonNodeFactory.instance.stringNode(BenchWork.blob(c.bytes())));
     }
   }
 }

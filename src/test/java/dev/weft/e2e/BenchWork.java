@@ -3,6 +3,7 @@ package dev.weft.e2e;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -34,17 +35,32 @@ final class BenchWork {
     return x;
   }
 
+  /** A string of {@code bytes} ASCII characters (not all alike, as a real payload is not). */
+  static String blob(int bytes) {
+    StringBuilder sb = new StringBuilder(bytes);
+    for (int i = 0; i < bytes; i++) sb.append((char) ('a' + (i * 7 + i / 26) % 26));
+    return sb.toString();
+  }
+
   /** The activities of arm B. */
   @ActivityInterface
   public interface Activities {
     @ActivityMethod(name = "BenchWork")
     long work(int cpuMs);
+
+    @ActivityMethod(name = "BenchBlob")
+    String blob(int bytes);
   }
 
   static final class ActivitiesImpl implements Activities {
     @Override
     public long work(int cpuMs) {
       return burn(cpuMs);
+    }
+
+    @Override
+    public String blob(int bytes) {
+      return BenchWork.blob(bytes);
     }
   }
 
@@ -71,6 +87,50 @@ final class BenchWork {
       for (int i = 0; i < nodes - 2; i++) branches.add(Async.function(activities::work, cpuMs));
       for (Promise<Long> p : branches) sum += p.get();
       return sum + activities.work(0);
+    }
+  }
+
+  /** Arm B of workload 5: {@code nodes} sequential activities, each returning {@code bytes} characters. */
+  @WorkflowInterface
+  public interface Outputs {
+    @WorkflowMethod(name = "BenchHandWrittenOutputs")
+    int run(int nodes, int bytes);
+  }
+
+  public static final class OutputsImpl implements Outputs {
+    // One attempt, like a Weft node without a retry policy (docs/definition-format.md, retry).
+    private final Activities activities = Workflow.newActivityStub(Activities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+
+    @Override
+    public int run(int nodes, int bytes) {
+      int total = 0;
+      for (int i = 0; i < nodes; i++) total += activities.blob(bytes).length();
+      return total;
+    }
+  }
+
+  /**
+   * Arm B of workload 6: {@code iterations} sequential no-op activities, continuing as new every
+   * {@code every} iterations ({@code done}: the iterations earlier runs of the chain did).
+   */
+  @WorkflowInterface
+  public interface Loop {
+    @WorkflowMethod(name = "BenchHandWrittenLoop")
+    int run(int iterations, int every, int done);
+  }
+
+  public static final class LoopImpl implements Loop {
+    private final Activities activities = Workflow.newActivityStub(Activities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+
+    @Override
+    public int run(int iterations, int every, int done) {
+      int end = Math.min(iterations, done + every);
+      for (int i = done; i < end; i++) activities.work(0);
+      if (end < iterations) Workflow.continueAsNew(iterations, every, end);
+      return end;
     }
   }
 }
