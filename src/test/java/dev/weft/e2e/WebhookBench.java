@@ -317,10 +317,10 @@ final class WebhookBench {
     md.append("| setup | flow | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | OK | errors |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d %s |%n", r.setup(),
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d%s |%n", r.setup(),
           r.variant().equals("set") ? "set → if → set → respond" : "set → if → code (JS) → respond", r.clients(), r.rps(),
           r.p50(), r.p95(), r.p99(), r.max(), r.ok(), r.errors(),
-          r.failures().isEmpty() ? "" : r.failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+          r.failures().isEmpty() ? "" : " " + r.failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
               .collect(Collectors.joining(", "))));
     }
     if (floor != null) {
