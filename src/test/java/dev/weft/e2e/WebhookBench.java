@@ -42,17 +42,18 @@ final class WebhookBench {
    * @param clients client counts (empty: off); {@code seconds} measured and {@code warmupSeconds} warm-up per
    *     client count; {@code setups}: {@code dev}, {@code embedded}; {@code variants}: {@code set} (set → if →
    *     set → respond), {@code code} (the second set a JavaScript {@code code} node); {@code pgbenchSeconds}: 0 = no
-   *     pgbench floor; {@code fsync}: PostgreSQL's fsync (zonky's default is off)
+   *     pgbench floor; {@code fsync}: PostgreSQL's fsync (zonky's default is off); {@code jvmOptions}: Weft's JVM
    */
   record Settings(List<Integer> clients, int seconds, int warmupSeconds, List<String> setups, List<String> variants,
-      int pgbenchSeconds, String pgbench, boolean fsync, Path outDir) {
+      int pgbenchSeconds, String pgbench, boolean fsync, List<String> jvmOptions, Path outDir) {
     static Settings fromSystemProperties(Path outDir) {
       return new Settings(ints(System.getProperty("weft.bench.webhook", "")),
           Integer.getInteger("weft.bench.webhook.seconds", 20), Integer.getInteger("weft.bench.webhook.warmup", 5),
           strings(System.getProperty("weft.bench.webhook.setups", "dev,embedded")),
           strings(System.getProperty("weft.bench.webhook.variants", "set,code")),
           Integer.getInteger("weft.bench.pgbench.seconds", 10), System.getProperty("weft.bench.pgbench", "/usr/bin/pgbench"),
-          Boolean.parseBoolean(System.getProperty("weft.bench.webhook.fsync", "true")), outDir);
+          Boolean.parseBoolean(System.getProperty("weft.bench.webhook.fsync", "true")),
+          jvm(System.getProperty("weft.bench.webhook.jvm-options", "")), outDir);
     }
 
     boolean on() {
@@ -61,6 +62,11 @@ final class WebhookBench {
 
     private static List<Integer> ints(String csv) {
       return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    /** Space-separated JVM options for Weft; blank: the e2e tier's ({@link WeftProcess#JVM_OPTIONS}). */
+    private static List<String> jvm(String options) {
+      return options.isBlank() ? WeftProcess.JVM_OPTIONS : List.of(options.trim().split("\\s+"));
     }
 
     private static List<String> strings(String csv) {
@@ -151,6 +157,7 @@ final class WebhookBench {
         "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + db, "postgres", "postgres", "http://127.0.0.1:9/v1");
     // Embedded mode: no TEMPORAL_ADDRESS, so Weft starts its in-process Temporal server.
     if (temporal == null) weft.env("TEMPORAL_ADDRESS", null);
+    weft.jvmOptions(settings.jvmOptions());
     try {
       Rest rest = new Rest(weft::baseUrl);
       weft.start(rest);
@@ -312,8 +319,8 @@ final class WebhookBench {
   private String markdown() {
     StringBuilder md = new StringBuilder("# Workload 3: the webhook flow\n\n");
     md.append(String.format(Locale.ROOT, "Load average %.2f at the start, %.2f at the end; %d s measured after %d s warm-up per row; "
-        + "OK = 200 with the respond node's output. PostgreSQL: synchronous_commit=on, fsync=%s.%n%n", loadStart, loadEnd,
-        settings.seconds(), settings.warmupSeconds(), settings.fsync() ? "on" : "off"));
+        + "OK = 200 with the respond node's output. PostgreSQL: synchronous_commit=on, fsync=%s. Weft's JVM: %s.%n%n", loadStart, loadEnd,
+        settings.seconds(), settings.warmupSeconds(), settings.fsync() ? "on" : "off", String.join(" ", settings.jvmOptions())));
     md.append("| setup | flow | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | OK | errors |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result r : results) {
@@ -338,6 +345,7 @@ final class WebhookBench {
     root.put("seconds", settings.seconds());
     root.put("warmupSeconds", settings.warmupSeconds());
     root.put("fsync", settings.fsync());
+    root.put("jvmOptions", settings.jvmOptions());
     root.put("results", results.stream().map(r -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("setup", r.setup());
