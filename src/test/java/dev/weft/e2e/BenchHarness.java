@@ -83,6 +83,12 @@ final class BenchHarness {
               Integer.getInteger("weft.bench.loop.b-every", 500)));
     }
 
+    /** Whether any of workloads 1, 2, 5 or 6 is selected. */
+    boolean hasWorkloads() {
+      boolean defaultServer = servers.contains("default") && (!defaultServerChains.isEmpty() || defaultServerFanOut > 0);
+      return !servers.isEmpty() && (!chains.isEmpty() || fanOut > 0 || defaultServer || !outputs.kib().isEmpty() || loop.iterations() > 0);
+    }
+
     private static List<Integer> ints(String csv) {
       return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).map(String::trim).map(Integer::valueOf).toList();
     }
@@ -670,7 +676,7 @@ final class BenchHarness {
     return out;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) return;
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {

@@ -14,16 +14,32 @@ import org.junit.jupiter.api.Test;
  * On the first server mode only: workload 5, {@code weft.bench.outputs} (10,200,1024,3072 KiB per node; empty = off),
  * {@code weft.bench.outputs.nodes} (20), {@code weft.bench.outputs.runs} (3); workload 6, {@code weft.bench.loop}
  * (5000 iterations; 0 = off), {@code weft.bench.loop.runs} (1), {@code weft.bench.loop.b-every} (500: arm B's
- * continue-as-new period).
+ * continue-as-new period). Workload 3 ({@link WebhookBench}, off by default): {@code weft.bench.webhook} (client
+ * counts, e.g. 1,4,8,16; empty = off), {@code weft.bench.webhook.seconds} (20), {@code weft.bench.webhook.warmup} (5),
+ * {@code weft.bench.webhook.setups} (dev,embedded), {@code weft.bench.webhook.variants} (set,code),
+ * {@code weft.bench.pgbench.seconds} (10; 0 = no pgbench floor), {@code weft.bench.pgbench} (/usr/bin/pgbench).
+ * With no workload 1, 2, 5 or 6 selected, no interpreter benchmark runs.
  */
 class WeftBench {
   @Test
   void interpreterAgainstHandWrittenTemporal() throws Exception {
     BenchHarness.Settings settings = BenchHarness.Settings.fromSystemProperties(Path.of("target/bench"));
-    BenchHarness harness = new BenchHarness(settings, E2EConfig.temporalCli());
-    String summary = harness.run();
-    System.out.println(summary);
-    System.out.println("reports: " + settings.outDir().resolve("report.md") + ", " + settings.outDir().resolve("report.json"));
-    assertThat(harness.results().size() + harness.extras().size()).as("workloads measured").isPositive();
+    int measured = 0;
+    if (settings.hasWorkloads()) {
+      BenchHarness harness = new BenchHarness(settings, E2EConfig.temporalCli());
+      String summary = harness.run();
+      System.out.println(summary);
+      System.out.println("reports: " + settings.outDir().resolve("report.md") + ", " + settings.outDir().resolve("report.json"));
+      measured += harness.results().size() + harness.extras().size();
+    }
+    // Workload 3 (off unless weft.bench.webhook names client counts): the packaged jar over HTTP, and the pgbench floor.
+    WebhookBench.Settings webhook = WebhookBench.Settings.fromSystemProperties(settings.outDir());
+    if (webhook.on()) {
+      WebhookBench bench = new WebhookBench(webhook, E2EConfig.temporalCli());
+      System.out.println(bench.run());
+      System.out.println("reports: " + settings.outDir().resolve("webhook.md") + ", " + settings.outDir().resolve("webhook.json"));
+      measured += bench.results().size();
+    }
+    assertThat(measured).as("workloads measured").isPositive();
   }
 }

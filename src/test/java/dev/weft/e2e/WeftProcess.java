@@ -14,6 +14,9 @@ final class WeftProcess {
   final int port = E2EConfig.freePort();
   private ManagedProcess process;
   private int starts;
+  /** The JVM's options: a small heap and C1 only, for a quick start-up (the benchmark may set others). */
+  static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  private List<String> jvmOptions = JVM_OPTIONS;
 
   /** The API key of the e2e model profile: it must never show up in logs, events or answers. */
   static final String LLM_KEY = "sk-e2e-secret-4f1c9a7d2b";
@@ -61,6 +64,11 @@ final class WeftProcess {
     else env.put(name, value);
   }
 
+  /** The JVM options of the next {@link #start}. */
+  void jvmOptions(List<String> options) {
+    jvmOptions = List.copyOf(options);
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
@@ -68,8 +76,10 @@ final class WeftProcess {
   /** Starts a new process on the same port and waits until its health is UP. */
   void start(Rest rest) {
     starts++;
-    process = ManagedProcess.start("weft", List.of(E2EConfig.java(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC", "-jar", E2EConfig.jar().toAbsolutePath().toString()), env, dir.resolve("weft-" + starts + ".log"));
+    List<String> cmd = new java.util.ArrayList<>(List.of(E2EConfig.java()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", E2EConfig.jar().toAbsolutePath().toString()));
+    process = ManagedProcess.start("weft", cmd, env, dir.resolve("weft-" + starts + ".log"));
     await("Weft " + process + " healthy").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
         .failFast("Weft exited: " + process.log(), () -> !process.alive())
         .ignoreExceptions()

@@ -1,0 +1,43 @@
+package dev.weft.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.TestRegistries;
+import dev.weft.validate.ValidationReport;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workload 3's definitions are valid workflows with a waiting webhook trigger, and the benchmark is off unless
+ * client counts are given, so {@code ./mvnw -Pbench verify} and {@code BenchSmokeE2E} do not run it by accident.
+ */
+class WebhookBenchTest {
+  @Test
+  void bothVariantsAreValidWebhookFlowsEndingInRespond() {
+    for (String variant : new String[] {"set", "code"}) {
+      ValidationReport report = TestRegistries.validator().validate(WebhookBench.definition(variant, "bench/" + variant));
+      assertThat(report.valid()).as(variant + ": " + report.errors()).isTrue();
+      String json = WebhookBench.definition(variant, "bench/" + variant);
+      assertThat(json).contains("\"type\": \"webhook\"", "\"wait\": \"60s\"", "\"type\": \"respond\"",
+          variant.equals("code") ? "\"type\": \"code\"" : "\"id\": \"shape\", \"type\": \"set\"");
+    }
+    assertThatThrownBy(() -> WebhookBench.definition("http", "x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void offUnlessClientCountsAreGiven() {
+    System.clearProperty("weft.bench.webhook");
+    assertThat(WebhookBench.Settings.fromSystemProperties(Path.of("target/bench")).on()).isFalse();
+    System.setProperty("weft.bench.webhook", "1, 4");
+    try {
+      WebhookBench.Settings s = WebhookBench.Settings.fromSystemProperties(Path.of("target/bench"));
+      assertThat(s.on()).isTrue();
+      assertThat(s.clients()).containsExactly(1, 4);
+      assertThat(s.setups()).containsExactly("dev", "embedded");
+      assertThat(s.fsync()).isTrue();
+    } finally {
+      System.clearProperty("weft.bench.webhook");
+    }
+  }
+}
