@@ -35,8 +35,10 @@ public final class EmbeddedPostgresServer {
           .setCleanDataDirectory(clean)
           .setPort(port)
           .setServerConfig("max_connections", "100")
-          // The user's data, not a throwaway test database: commits are durable.
+          // The user's data, not a throwaway test database: commits are durable, also across an OS crash
+          // or power loss (the library starts PostgreSQL with fsync off unless told otherwise).
           .setServerConfig("synchronous_commit", clean ? "off" : "on")
+          .setServerConfig("fsync", clean ? "off" : "on")
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setLocaleConfig("locale", "C")
           .setPGStartupWait(Duration.ofSeconds(60))
