@@ -1,7 +1,6 @@
 package dev.weft.api;
 
 import dev.weft.config.ServesApi;
-import dev.weft.definition.Json;
 import dev.weft.security.ApiKeyService;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.store.ApiKeyRecord;
@@ -25,8 +24,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /** API keys (admin only): issued once with the key, listed and read without it, revoked. */
 @RestController
@@ -49,13 +46,7 @@ public class ApiKeyController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{principal, roles, groups?, description?, expiresAt?}",
           content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = KeyRequest.class)))
       @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
-    JsonNode request;
-    try {
-      request = Json.parse(body);
-    } catch (JacksonException e) {
-      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
-    }
-    ApiKeyService.Issued issued = keys.create(request, caller);
+    ApiKeyService.Issued issued = keys.create(JsonBodies.parse(body), caller);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", issued.record().id());
     out.put("key", issued.key());

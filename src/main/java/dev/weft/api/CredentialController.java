@@ -1,7 +1,6 @@
 package dev.weft.api;
 
 import dev.weft.config.ServesApi;
-import dev.weft.definition.Json;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.CredentialService;
 import dev.weft.store.CredentialRecord;
@@ -26,8 +25,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Credentials (editors manage, operators read, admins rotate the master key): secrets sent by http nodes,
@@ -64,7 +61,7 @@ public class CredentialController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
           schema = @Schema(implementation = CredentialRequest.class))) @RequestBody String body,
       @AuthenticationPrincipal WeftPrincipal caller) {
-    CredentialRecord c = credentials.create(parse(body), caller);
+    CredentialRecord c = credentials.create(JsonBodies.parse(body), caller);
     return ResponseEntity.created(URI.create("/api/credentials/" + c.name())).body(view(c));
   }
 
@@ -94,7 +91,7 @@ public class CredentialController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
           schema = @Schema(implementation = CredentialRequest.class))) @RequestBody String body,
       @AuthenticationPrincipal WeftPrincipal caller) {
-    return view(credentials.replace(name, parse(body), caller));
+    return view(credentials.replace(name, JsonBodies.parse(body), caller));
   }
 
   @Operation(summary = "Delete a credential", description = "Runs whose http nodes name it fail with credential.unknown.")
@@ -118,13 +115,6 @@ public class CredentialController {
     return out;
   }
 
-  private static JsonNode parse(String body) {
-    try {
-      return Json.parse(body);
-    } catch (JacksonException e) {
-      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
-    }
-  }
 
   private static Map<String, Object> view(CredentialRecord c) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -25,12 +25,7 @@ final class JsonBodies {
       throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header.Content-Type", "media_type.unsupported",
           what + " is application/json");
     }
-    JsonNode n;
-    try {
-      n = Json.parse(body);
-    } catch (JacksonException e) {
-      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
-    }
+    JsonNode n = parse(body);
     if (!n.isObject()) throw ApiProblem.badRequest("", "json.type", what + " is an object " + shape);
     for (String f : n.propertyNames()) {
       if (!fields.contains(f)) {
@@ -38,6 +33,15 @@ final class JsonBodies {
       }
     }
     return n;
+  }
+
+  /** The body as JSON; 400 {@code json.syntax} when it is not JSON. */
+  static JsonNode parse(String body) {
+    try {
+      return Json.parse(body);
+    } catch (JacksonException e) {
+      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
+    }
   }
 
   /** Whether the Content-Type is JSON; an empty or unparsable one (fuzzers send {@code Content-Type: ;}) is not. */

@@ -1,7 +1,6 @@
 package dev.weft.api;
 
 import dev.weft.config.ServesApi;
-import dev.weft.definition.Json;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.TenantService;
 import dev.weft.store.TenantRecord;
@@ -26,8 +25,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Tenants (admins of the default tenant only; to anyone else 404): created with their first admin key,
@@ -53,7 +50,7 @@ public class TenantController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{id, name?, tier?, adminPrincipal?}",
           content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TenantRequest.class)))
       @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
-    TenantService.Created created = tenants.create(parse(body), caller);
+    TenantService.Created created = tenants.create(JsonBodies.parse(body), caller);
     Map<String, Object> out = view(created.tenant());
     Map<String, Object> key = new LinkedHashMap<>();
     key.put("id", created.adminKey().record().id());
@@ -102,7 +99,7 @@ public class TenantController {
       @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{name?, tier?}",
           content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = TenantUpdate.class)))
       @RequestBody String body, @AuthenticationPrincipal WeftPrincipal caller) {
-    return view(tenants.update(caller, id, parse(body)));
+    return view(tenants.update(caller, id, JsonBodies.parse(body)));
   }
 
   @Operation(summary = "Disable a tenant", description = "Its keys and tokens are refused (401) from the next request on "
@@ -119,13 +116,6 @@ public class TenantController {
     return view(tenants.enable(caller, id));
   }
 
-  private static JsonNode parse(String body) {
-    try {
-      return Json.parse(body);
-    } catch (JacksonException e) {
-      throw ApiProblem.badRequest("", "json.syntax", "not valid JSON: " + e.getOriginalMessage());
-    }
-  }
 
   private static Map<String, Object> view(TenantRecord t) {
     Map<String, Object> m = new LinkedHashMap<>();

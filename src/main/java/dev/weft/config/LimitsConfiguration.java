@@ -24,26 +24,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 public class LimitsConfiguration {
 
-  /**
-   * A tenant's tier as its row in the tenants table says ({@code PUT /api/tenants/{id}}), or
-   * {@code weft.limits.default-tier} when it names none; read at most every 30 s per tenant and instance.
-   */
+  /** A tenant's tier from its row, else {@code weft.limits.default-tier}; re-read every 30 s. */
   @Bean
   TenantTiers tenantTiers(WeftProperties props, dev.weft.store.TenantStore tenants) {
-    String fallback = props.limits().defaultTier();
-    record Known(String tier, long until) {}
-    java.util.Map<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
-    return tenant -> {
-      long now = System.nanoTime();
-      Known k = known.get(tenant);
-      if (k == null || now - k.until() > 0) {
-        String tier = tenants.find(tenant).map(dev.weft.store.TenantRecord::tier).orElse(null);
-        k = new Known(tier == null ? fallback : tier, now + java.time.Duration.ofSeconds(30).toNanos());
-        if (known.size() > 10_000) known.clear();
-        known.put(tenant, k);
-      }
-      return k.tier();
-    };
+    return new dev.weft.limits.StoredTenantTiers(tenants, props.limits().defaultTier(), java.time.Duration.ofSeconds(30));
   }
 
   @Bean(destroyMethod = "close")
