@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 public final class DefinitionReader {
   private static final Set<String> ROOT_FIELDS = Set.of("id", "name", "description", "trigger", "nodes", "edges", "onFailure");
   private static final Set<String> ON_FAILURE_FIELDS = Set.of("workflowId");
-  private static final Set<String> NODE_FIELDS = Set.of("id", "type", "name", "config", "timeout", "retry", "onError");
+  private static final Set<String> NODE_FIELDS = Set.of("id", "type", "name", "config", "timeout", "retry", "onError", "execution");
   private static final Set<String> EDGE_FIELDS = Set.of("from", "port", "to");
   private static final Set<String> RETRY_FIELDS =
       Set.of("maxAttempts", "initialInterval", "backoffCoefficient", "maxInterval", "nonRetryableErrors");
@@ -151,7 +151,8 @@ public final class DefinitionReader {
     String timeout = string(n, path, "timeout", false, v);
     RetryDef retry = retry(n.get("retry"), path + "/retry", v);
     String onError = string(n, path, "onError", false, v);
-    return new NodeDef(id, type, name, config, timeout, retry, onError);
+    String execution = string(n, path, "execution", false, v);
+    return new NodeDef(id, type, name, config, timeout, retry, onError, execution);
   }
 
   private RetryDef retry(JsonNode r, String path, List<Violation> v) {

@@ -1,12 +1,16 @@
 package dev.weft.engine;
 
 import dev.weft.definition.Durations;
+import dev.weft.definition.Execution;
 import dev.weft.definition.NodeDef;
 import dev.weft.definition.RetryDef;
+import dev.weft.node.ActivityNodeType;
 import dev.weft.node.HumanTask;
+import dev.weft.node.NodeKind;
 import dev.weft.node.NodeFailure;
 import dev.weft.node.NodeResult;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -47,14 +51,47 @@ final class NodeExecutor {
     }
   }
 
+  /**
+   * A local node's retry waits in the worker (its workflow task kept open) only while the delay is
+   * shorter than this; a longer one (a large backoff, a {@code Retry-After}) is a durable timer, which a
+   * crash does not lose and which leaves queries and updates free meanwhile.
+   */
+  static final Duration LOCAL_RETRY_THRESHOLD = Duration.ofSeconds(5);
+
   private final NodeInvoker invoker;
   private final HumanTasks tasks;
   private final RunLength length;
+  private final RunEvents events;
+  /** Whether this run may use local activities (runs recorded before they existed never do). */
+  private boolean localActivities;
 
-  NodeExecutor(NodeInvoker invoker, HumanTasks tasks, RunLength length) {
+  NodeExecutor(NodeInvoker invoker, HumanTasks tasks, RunLength length, RunEvents events) {
     this.invoker = invoker;
     this.tasks = tasks;
     this.length = length;
+    this.events = events;
+  }
+
+  /** Set once per run from {@code Workflow.getVersion}: {@link TemporalNames#CHANGE_LOCAL_ACTIVITIES}. */
+  void localActivities(boolean enabled) {
+    this.localActivities = enabled;
+  }
+
+  /**
+   * Whether this node execution runs as a local activity: as its {@code execution} says, and under
+   * {@code auto} for a control node (it runs outside the workflow only to read a large value, pure
+   * computation) and for an activity type that is {@linkplain ActivityNodeType#localByDefault() short by
+   * default} with a timeout of at most {@link Execution#LOCAL_MAX_TIMEOUT}.
+   */
+  boolean runsLocally(NodeRun n, NodeDef d) {
+    if (!localActivities) return false;
+    return switch (d.executionMode()) {
+      case LOCAL -> true;
+      case ACTIVITY -> false;
+      case AUTO -> n.kind == NodeKind.CONTROL
+          || (invoker.registry().get(d.type()).type() instanceof ActivityNodeType<?> a && a.localByDefault(d.config())
+              && d.timeoutOrDefault().compareTo(Execution.LOCAL_MAX_TIMEOUT) <= 0);
+    };
   }
 
   /** Evaluates a control node in the workflow. */
@@ -98,16 +135,32 @@ final class NodeExecutor {
     }
   }
 
-  /** Runs a node as one activity whose type is the node type, with options from the node. */
+  /**
+   * Runs a node as one activity whose type is the node type, with options from the node: a local
+   * activity when {@link #runsLocally} says so (its arguments stay out of the history's marker: a replay
+   * needs only the result), else an activity.
+   */
   Outcome runActivity(NodeRun n, NodeDef d, NodeScope scope, int base) {
     RetryOptions retry = retryOptions(d.retry());
-    ActivityOptions options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(d.timeoutOrDefault())
-        .setRetryOptions(retry)
-        .setSummary(d.name() == null ? d.id() : d.id() + " · " + d.name())
-        .build();
-    ActivityStub stub = Workflow.newUntypedActivityStub(options);
+    String summary = d.name() == null ? d.id() : d.id() + " · " + d.name();
+    n.local = runsLocally(n, d);
+    ActivityStub stub = n.local
+        ? Workflow.newUntypedLocalActivityStub(LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(d.timeoutOrDefault())
+            .setRetryOptions(retry)
+            .setDoNotIncludeArgumentsIntoMarker(true)
+            .setLocalRetryThreshold(LOCAL_RETRY_THRESHOLD)
+            .setSummary(summary)
+            .build())
+        : Workflow.newUntypedActivityStub(ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(d.timeoutOrDefault())
+            .setRetryOptions(retry)
+            .setSummary(summary)
+            .build());
     try {
+      // A local activity starts at once, in this workflow task: it waits for the round's events, so that
+      // the attempt events it writes itself come after its node_started (an activity is later anyway).
+      if (n.local) events.awaitWritten();
       ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope, base));
       return Outcome.ok(new NodeResult(out.output(), out.ports(), out.responseStatus()), out.attempt());
     } catch (ActivityFailure f) {

@@ -43,6 +43,8 @@ final class NodeRun {
   CancellationScope scope;
   /** Ran as an activity, which logged its output itself: the workflow's events do not repeat it. */
   boolean offloaded;
+  /** Its last execution outside the workflow was a local activity (else an activity). */
+  boolean local;
   /** What the node read, as its events show it. */
   JsonNode inputPreview;
   /** Counters of the node's repeatable events: {@code node_waiting}, decisions, reminders. */

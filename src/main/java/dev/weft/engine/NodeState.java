@@ -19,9 +19,11 @@ public record NodeState(
     /** The open human task of a waiting node: kind, title, assignees, actions, since, due, decisions so far. */
     JsonNode task,
     /** A loop's iterations: {@code {total, completed, failed, running}}. */
-    JsonNode iterations) {
+    JsonNode iterations,
+    /** Where a node that left the workflow ran: {@code activity} or {@code local}; absent for nodes run in the workflow. */
+    String execution) {
 
   public NodeState withOutput(JsonNode newOutput) {
-    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error, task, iterations);
+    return new NodeState(type, status, attempts, startedAt, endedAt, ports, newOutput, error, task, iterations, execution);
   }
 }

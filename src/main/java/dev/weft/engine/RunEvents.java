@@ -25,6 +25,9 @@ final class RunEvents {
   /** Writes one batch at a time, in order, when several workflow threads flush (loop iterations). */
   private boolean ordered;
   private boolean flushing;
+  /** Events emitted so far, and how many of them the store has (in this Temporal run). */
+  private long emitted;
+  private long written;
   private final RunEventActivities eventWriter = Workflow.newLocalActivityStub(RunEventActivities.class,
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -53,7 +56,19 @@ final class RunEvents {
   }
 
   void emit(RunEvent e) {
-    if (recording) pending.add(e);
+    if (!recording) return;
+    pending.add(e);
+    emitted++;
+  }
+
+  /**
+   * Blocks the calling workflow thread until every event emitted so far is written (at once when
+   * recording is off): a local node waits here so that its own attempt events, which it writes itself,
+   * follow its {@code node_started} in the store.
+   */
+  void awaitWritten() {
+    long mark = emitted;
+    if (written < mark) Workflow.await(() -> written >= mark);
   }
 
   void runStarted(RunInput input, Instant startedAt) {
@@ -120,6 +135,7 @@ final class RunEvents {
       } else {
         eventWriter.record(batch);
       }
+      written += batch.size();
     } finally {
       flushing = false;
     }

@@ -1,5 +1,6 @@
 package dev.weft.engine;
 
+import dev.weft.definition.Execution;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ final class RunStateView {
     runs.forEach((id, r) -> {
       JsonNode task = tasks.view(id);
       nodes.put(id, new NodeState(r.def.type(), r.status, r.attempts, r.startedAt, r.endedAt,
-          r.status.done() ? r.ports : null, preview(r.output), r.error, task, r.loop == null ? null : r.loop.view()));
+          r.status.done() ? r.ports : null, preview(r.output), r.error, task, r.loop == null ? null : r.loop.view(),
+          r.offloaded ? (r.local ? Execution.LOCAL : Execution.ACTIVITY).wire() : null));
       if (task != null) waiting.add(id);
     });
     return new RunState(in == null ? null : Workflow.getInfo().getWorkflowId(), in == null ? null : in.definition().workflowId(),

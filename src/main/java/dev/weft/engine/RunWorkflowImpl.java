@@ -91,7 +91,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     this.visibility = new RunVisibility(tasks);
     this.view = new RunStateView(live, tasks, settings.statePreviewBytes());
     this.length = new RunLength(settings);
-    this.nodes = new NodeExecutor(invoker, tasks, length);
+    this.nodes = new NodeExecutor(invoker, tasks, length, events);
     this.loops = new Loops(this, live, invoker.registry(), expressions, invoker.isSampling(), settings);
     this.children = new ChildRuns(invoker);
   }
@@ -108,6 +108,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     events.recording(Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1);
     composite = Workflow.getVersion(TemporalNames.CHANGE_COMPOSITE, Workflow.DEFAULT_VERSION, 1) >= 1;
     events.ordered(composite);
+    nodes.localActivities(Workflow.getVersion(TemporalNames.CHANGE_LOCAL_ACTIVITIES, Workflow.DEFAULT_VERSION, 1) >= 1);
     length.start(composite, carry);
     visibility.start();
     WorkflowDefinition def = input.definition().definition();
@@ -385,7 +386,7 @@ public class RunWorkflowImpl implements RunWorkflow {
       switch (d.action()) {
         case HumanTasks.ACTION_RETRY -> {
           base = o.attempts();
-          if (d.config() != null) def = new NodeDef(def.id(), def.type(), def.name(), d.config(), def.timeout(), def.retry(), def.onError());
+          if (d.config() != null) def = def.withConfig(d.config());
           n.attempts = base;
           n.error = null;
           n.status = NodeStatus.RUNNING;

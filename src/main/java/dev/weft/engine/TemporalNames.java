@@ -21,6 +21,8 @@ public final class TemporalNames {
   public static final String CHANGE_RUN_EVENTS = "run-events";
   /** Loops, sub-workflows, error workflows and continue-as-new (runs recorded before have none of them). */
   public static final String CHANGE_COMPOSITE = "composite-nodes";
+  /** Nodes may run as local activities (the node's {@code execution}); runs recorded before use activities only. */
+  public static final String CHANGE_LOCAL_ACTIVITIES = "local-activities";
   /** Trigger of a run started by a {@code subworkflow} node, and of an error workflow's run. */
   public static final String TRIGGER_SUBWORKFLOW = "subworkflow";
   public static final String TRIGGER_ERROR = "error";

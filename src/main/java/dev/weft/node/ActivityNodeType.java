@@ -21,4 +21,21 @@ public non-sealed interface ActivityNodeType<C extends Record> extends NodeType<
   default NodeResult sample(C config, NodeContext ctx) {
     return new NodeResult(dev.weft.definition.Json.object(), ports(config), null);
   }
+
+  /**
+   * Whether this node runs as a local activity when its definition leaves {@code execution} to
+   * {@code auto} and its timeout is at most {@link dev.weft.definition.Execution#LOCAL_MAX_TIMEOUT}.
+   * Say yes only for work that is short <em>and harmless to repeat</em>: after a worker crash, every
+   * local node that ran in the interrupted workflow task runs again, completed ones included (their
+   * results were not recorded yet), where an activity repeats only the attempt in flight. So: a script
+   * (no I/O), a {@code GET}; not a {@code POST}, not a model's answer.
+   *
+   * <p>Runs in flight depend on the answer: changing it for an existing type is a change of the
+   * interpreter's commands, to be made behind {@code Workflow.getVersion}.
+   *
+   * @param config the node's config as written (templates not resolved)
+   */
+  default boolean localByDefault(tools.jackson.databind.JsonNode config) {
+    return false;
+  }
 }

@@ -4,6 +4,7 @@ import dev.weft.definition.DefinitionLimits;
 import dev.weft.definition.DefinitionReader;
 import dev.weft.definition.Durations;
 import dev.weft.definition.EdgeDef;
+import dev.weft.definition.Execution;
 import dev.weft.definition.Graph;
 import dev.weft.definition.Json;
 import dev.weft.definition.JsonPointers;
@@ -20,6 +21,7 @@ import dev.weft.expression.ExpressionException;
 import dev.weft.node.ConfigShape;
 import dev.weft.node.GraphContext;
 import dev.weft.node.NodeFailure;
+import dev.weft.node.NodeKind;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;
 import dev.weft.node.loop.LoopNode;
@@ -305,6 +307,14 @@ public final class DefinitionValidator {
     if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().compareTo(MAX_TIMEOUT) > 0)) {
       v.add(Violation.of(path + "/timeout", "duration.invalid", "timeout must be more than 0 and at most 7d"));
     }
+    if (Execution.fromWire(n.execution()).isEmpty()) {
+      v.add(Violation.of(path + "/execution", "node.execution_invalid",
+          "execution '" + n.execution() + "' is not one of [auto, activity, local]"));
+    } else if (n.executionMode() == Execution.LOCAL && timeout.isPresent()
+        && timeout.get().compareTo(Execution.LOCAL_MAX_TIMEOUT) > 0) {
+      v.add(Violation.of(path + "/execution", "node.execution_invalid", "a node with execution 'local' takes a timeout of at most "
+          + Durations.format(Execution.LOCAL_MAX_TIMEOUT) + " (this one has " + n.timeout() + "): use 'activity' for longer work"));
+    }
     if (n.onError() != null && OnError.fromWire(n.onError()).isEmpty()) {
       v.add(Violation.of(path + "/onError", "node.on_error_invalid",
           "onError '" + n.onError() + "' is not one of [fail, continue, branch, ask]"));
@@ -342,6 +352,12 @@ public final class DefinitionValidator {
     }
     boolean loop = entry.get().type() instanceof LoopNode;
     if (loop) loopRules(g, n, path, v);
+    NodeKind kind = entry.get().type().kind();
+    if (n.execution() != null && kind != NodeKind.ACTIVITY && kind != NodeKind.CONTROL) {
+      v.add(Violation.of(path + "/execution", "node.execution_invalid", "execution applies to activity nodes (and to control nodes"
+          + " that read a large value by reference), not to a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " node such as '"
+          + n.type() + "'"));
+    }
     List<Violation> schema = registry.checkSchema(n.type(), n.config(), path + "/config");
     // A loop's body is read and checked like the definition's own graph, with the same codes.
     if (loop) schema = schema.stream().filter(x -> !x.path().startsWith(path + "/config/body/")).toList();

@@ -60,13 +60,14 @@ final class BenchHarness {
 
   /** What to run; every field is a system property {@code weft.bench.*} (see {@link #fromSystemProperties}). */
   record Settings(int runs, int warmup, List<Integer> chains, int fanOut, int cpuMs, List<String> servers,
-      List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir, Outputs outputs, Loop loop) {
+      List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir, Outputs outputs, Loop loop,
+      List<Boolean> executions) {
 
-    /** The workloads of issue 15 items 1-2 only (workloads 5 and 6 off). */
+    /** The workloads of issue 15 items 1-2 only (workloads 5 and 6 off), with activities and with local activities. */
     Settings(int runs, int warmup, List<Integer> chains, int fanOut, int cpuMs, List<String> servers,
         List<Integer> defaultServerChains, int defaultServerFanOut, Path outDir) {
       this(runs, warmup, chains, fanOut, cpuMs, servers, defaultServerChains, defaultServerFanOut, outDir,
-          new Outputs(List.of(), 20, 0), new Loop(0, 0, 0));
+          new Outputs(List.of(), 20, 0), new Loop(0, 0, 0), List.of(false, true));
     }
 
     static Settings fromSystemProperties(Path defaultOut) {
@@ -80,7 +81,21 @@ final class BenchHarness {
           new Outputs(ints(System.getProperty("weft.bench.outputs", "10,200,1024,3072")),
               Integer.getInteger("weft.bench.outputs.nodes", 20), Integer.getInteger("weft.bench.outputs.runs", 3)),
           new Loop(Integer.getInteger("weft.bench.loop", 5000), Integer.getInteger("weft.bench.loop.runs", 1),
-              Integer.getInteger("weft.bench.loop.b-every", 500)));
+              Integer.getInteger("weft.bench.loop.b-every", 500)),
+          executions(System.getProperty("weft.bench.executions", "activity,local")));
+    }
+
+    /** {@code activity}, {@code local} or both: how the nodes of workloads 1-2 run, in both arms. */
+    static List<Boolean> executions(String csv) {
+      List<Boolean> out = new ArrayList<>();
+      for (String e : csv.split(",")) {
+        switch (e.trim()) {
+          case "activity" -> out.add(false);
+          case "local" -> out.add(true);
+          default -> throw new IllegalArgumentException("weft.bench.executions: activity, local or both, not " + e);
+        }
+      }
+      return out;
     }
 
     /** Whether any of workloads 1, 2, 5 or 6 is selected. */
@@ -106,10 +121,13 @@ final class BenchHarness {
    */
   record Loop(int iterations, int runs, int bEvery) {}
 
-  /** One workload: a chain of {@code nodes} nodes, or a fan-out (one node, nodes - 2 in parallel, one). */
-  record Workload(String shape, int nodes, int cpuMs) {
+  /**
+   * One workload: a chain of {@code nodes} nodes, or a fan-out (one node, nodes - 2 in parallel, one);
+   * {@code local}: A's nodes have {@code "execution": "local"} and B calls local activities.
+   */
+  record Workload(String shape, int nodes, int cpuMs, boolean local) {
     String label() {
-      return shape + " " + nodes + (cpuMs == 0 ? " no-op" : " cpu " + cpuMs + " ms");
+      return shape + " " + nodes + (cpuMs == 0 ? " no-op" : " cpu " + cpuMs + " ms") + (local ? " local" : "");
     }
   }
 
@@ -209,11 +227,13 @@ final class BenchHarness {
       List<Workload> workloads = new ArrayList<>();
       List<Integer> chains = server.equals("default") ? settings.defaultServerChains() : settings.chains();
       int fanOut = server.equals("default") ? settings.defaultServerFanOut() : settings.fanOut();
-      for (int n : chains) {
-        workloads.add(new Workload("chain", n, 0));
-        if (settings.cpuMs() > 0) workloads.add(new Workload("chain", n, settings.cpuMs()));
+      for (boolean local : settings.executions()) {
+        for (int n : chains) {
+          workloads.add(new Workload("chain", n, 0, local));
+          if (settings.cpuMs() > 0) workloads.add(new Workload("chain", n, settings.cpuMs(), local));
+        }
+        if (fanOut > 0) workloads.add(new Workload("fan-out", fanOut + 2, 0, local));
       }
-      if (fanOut > 0) workloads.add(new Workload("fan-out", fanOut + 2, 0));
       Path dir = settings.outDir().resolve("server-" + server);
       deleteTree(dir);
       Files.createDirectories(dir);
@@ -337,7 +357,8 @@ final class BenchHarness {
       Worker worker = factory.newWorker(QUEUE);
       worker.registerWorkflowImplementationFactory(RunWorkflow.class,
           () -> new RunWorkflowImpl(invoker, expressions, EngineSettings.DEFAULTS));
-      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class, BenchWork.OutputsImpl.class, BenchWork.LoopImpl.class);
+      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class, BenchWork.LocalFlowImpl.class, BenchWork.OutputsImpl.class,
+          BenchWork.LoopImpl.class);
       worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, RunEventSink.NONE),
           new RunEventActivitiesImpl(RunEventSink.NONE), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
       factory.start();
@@ -345,9 +366,10 @@ final class BenchHarness {
     }
 
     DefinitionSnapshot definition(Workload w) {
-      String work = w.cpuMs() == 0 ? "\"type\": \"bench.noop\", \"config\": {}"
-          : "\"type\": \"bench.cpu\", \"config\": {\"ms\": " + w.cpuMs() + "}";
-      String noop = "\"type\": \"bench.noop\", \"config\": {}";
+      String execution = ", \"execution\": \"" + (w.local() ? "local" : "activity") + "\"";
+      String work = (w.cpuMs() == 0 ? "\"type\": \"bench.noop\", \"config\": {}"
+          : "\"type\": \"bench.cpu\", \"config\": {\"ms\": " + w.cpuMs() + "}") + execution;
+      String noop = "\"type\": \"bench.noop\", \"config\": {}" + execution;
       List<String> nodes = new ArrayList<>();
       List<String> edges = new ArrayList<>();
       if (w.shape().equals("chain")) {
@@ -368,7 +390,7 @@ final class BenchHarness {
           + "], \"edges\": [" + String.join(", ", edges) + "]}";
       ValidationReport report = validator.validate(json);
       if (!report.valid()) throw new IllegalStateException("invalid benchmark definition: " + report.errors());
-      String id = "bench-" + w.shape() + "-" + w.nodes() + "-" + w.cpuMs();
+      String id = "bench-" + w.shape() + "-" + w.nodes() + "-" + w.cpuMs() + (w.local() ? "-local" : "");
       return new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition().withId(id));
     }
 
@@ -461,11 +483,21 @@ final class BenchHarness {
 
     Sample runB(Workload w) {
       String id = "bench-b-" + UUID.randomUUID();
-      BenchWork.Flow flow = client.newWorkflowStub(BenchWork.Flow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+      WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build();
+      boolean fanOut = w.shape().equals("fan-out");
       long t0 = System.nanoTime();
-      WorkflowExecution execution = WorkflowClient.start(flow::run, w.nodes(), w.cpuMs(), w.shape().equals("fan-out"));
-      result(WorkflowStub.fromTyped(flow), Long.class);
+      WorkflowExecution execution;
+      WorkflowStub stub;
+      if (w.local()) {
+        BenchWork.LocalFlow flow = client.newWorkflowStub(BenchWork.LocalFlow.class, options);
+        execution = WorkflowClient.start(flow::run, w.nodes(), w.cpuMs(), fanOut);
+        stub = WorkflowStub.fromTyped(flow);
+      } else {
+        BenchWork.Flow flow = client.newWorkflowStub(BenchWork.Flow.class, options);
+        execution = WorkflowClient.start(flow::run, w.nodes(), w.cpuMs(), fanOut);
+        stub = WorkflowStub.fromTyped(flow);
+      }
+      result(stub, Long.class);
       return sample(t0, id, execution.getRunId());
     }
 

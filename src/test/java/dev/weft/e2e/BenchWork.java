@@ -3,6 +3,7 @@ package dev.weft.e2e;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -77,17 +78,38 @@ final class BenchWork {
 
     @Override
     public long run(int nodes, int cpuMs, boolean fanOut) {
-      long sum = 0;
-      if (!fanOut) {
-        for (int i = 0; i < nodes; i++) sum += activities.work(cpuMs);
-        return sum;
-      }
-      sum += activities.work(0);
-      List<Promise<Long>> branches = new ArrayList<>();
-      for (int i = 0; i < nodes - 2; i++) branches.add(Async.function(activities::work, cpuMs));
-      for (Promise<Long> p : branches) sum += p.get();
-      return sum + activities.work(0);
+      return flow(activities, nodes, cpuMs, fanOut);
     }
+  }
+
+  /** Arm B with local activities: what arm A runs against when its nodes have {@code "execution": "local"}. */
+  @WorkflowInterface
+  public interface LocalFlow {
+    @WorkflowMethod(name = "BenchHandWrittenLocal")
+    long run(int nodes, int cpuMs, boolean fanOut);
+  }
+
+  public static final class LocalFlowImpl implements LocalFlow {
+    private final Activities activities = Workflow.newLocalActivityStub(Activities.class,
+        LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+
+    @Override
+    public long run(int nodes, int cpuMs, boolean fanOut) {
+      return flow(activities, nodes, cpuMs, fanOut);
+    }
+  }
+
+  private static long flow(Activities activities, int nodes, int cpuMs, boolean fanOut) {
+    long sum = 0;
+    if (!fanOut) {
+      for (int i = 0; i < nodes; i++) sum += activities.work(cpuMs);
+      return sum;
+    }
+    sum += activities.work(0);
+    List<Promise<Long>> branches = new ArrayList<>();
+    for (int i = 0; i < nodes - 2; i++) branches.add(Async.function(activities::work, cpuMs));
+    for (Promise<Long> p : branches) sum += p.get();
+    return sum + activities.work(0);
   }
 
   /** Arm B of workload 5: {@code nodes} sequential activities, each returning {@code bytes} characters. */

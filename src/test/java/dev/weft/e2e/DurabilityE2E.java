@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Runs survive what production does to them: the packaged Weft killed with -9 in the middle of an
  * activity or while a run waits for a human, and the Temporal server restarted mid-run. Nothing is lost,
- * completed nodes are never done twice, and a call repeated after a crash carries the same idempotency key.
+ * completed activity nodes are never done twice, local nodes of the interrupted workflow task run again, and a
+ * call repeated after a crash carries the same idempotency key.
  */
 class DurabilityE2E extends E2ESupport {
 
@@ -81,6 +82,46 @@ class DurabilityE2E extends E2ESupport {
     assertThat(StreamSupport.stream(events.spliterator(), false)
         .filter(e -> "a".equals(e.path("nodeId").stringValue(null)) && "node_completed".equals(e.get("kind").stringValue())))
         .hasSize(1);
+  }
+
+  /**
+   * Local nodes (two {@code GET}s, local under {@code execution: auto}) run in one workflow task; a kill
+   * while the second runs loses both results, so after the workflow task timeout both run again, from
+   * attempt 1, with their idempotency keys: the crash semantics docs/engine.md states for local nodes.
+   */
+  @Test
+  void aWorkerKilledDuringALocalNodeRunsTheNodesOfThatWorkflowTaskAgainWithTheSameKeys() {
+    stub.hold("/local-b");
+    String id = create("""
+        {"id": "%s", "name": "E2E local crash",
+         "nodes": [
+           {"id": "a", "type": "http", "config": {"method": "GET", "url": "%s"}},
+           {"id": "b", "type": "http", "config": {"method": "GET", "url": "%s"}, "timeout": "20s"},
+           {"id": "done", "type": "set", "config": {"values": {"a": "{{ nodes.a.output.body.call }}", "b": "{{ nodes.b.output.body.call }}"}}}
+         ],
+         "edges": [{"from": "a", "to": "b"}, {"from": "b", "to": "done"}]}""".formatted(uniqueId("local-crash"), stub.url("/local-a"),
+        stub.url("/local-b")));
+    String runId = start(id);
+
+    await("b's call reaches the stub").atMost(Duration.ofSeconds(60)).until(() -> stub.calls("/local-b") >= 1);
+    assertThat(stub.calls("/local-a")).isEqualTo(1);
+    weft.kill();
+    weft.start(rest);
+    stub.release("/local-b");
+
+    JsonNode ended = awaitEnd(runId, Duration.ofSeconds(120));
+    assertThat(ended.get("status").stringValue()).as(ended.toString()).isEqualTo("COMPLETED");
+    assertThat(ended.at("/nodes/a/execution").stringValue()).isEqualTo("local");
+    assertThat(ended.at("/nodes/b/execution").stringValue()).isEqualTo("local");
+    assertThat(stub.calls("/local-a")).as("a completed, but in the workflow task the crash lost: it ran again").isEqualTo(2);
+    assertThat(stub.calls("/local-b")).as("the interrupted call ran again").isEqualTo(2);
+    assertThat(stub.headers("/local-a", "Idempotency-Key")).containsOnly(runId + "/a");
+    assertThat(stub.headers("/local-b", "Idempotency-Key")).containsOnly(runId + "/b");
+    assertThat(ended.at("/nodes/b/attempts").asInt()).as("the lost attempt left no record: the run counts from 1 again").isEqualTo(1);
+    JsonNode events = rest.get("/api/runs/" + runId + "/events?limit=500").expect(200).json().get("events");
+    assertThat(StreamSupport.stream(events.spliterator(), false)
+        .filter(e -> "node_completed".equals(e.get("kind").stringValue()))
+        .map(e -> e.path("nodeId").stringValue(null))).as("each node completed once in the log").containsExactlyInAnyOrder("a", "b", "done");
   }
 
   @Test

@@ -59,7 +59,10 @@ final class EngineTestSupport implements AutoCloseable {
     validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
     env = newEnvironment();
     this.settings = settings;
-    worker = env.newWorker(TemporalNames.TASK_QUEUE);
+    // A loaded build machine can stall a workflow thread for over the SDK's 1 s (class loading, JIT): not
+    // what these tests are about, so the deadlock detector waits longer.
+    worker = env.newWorker(TemporalNames.TASK_QUEUE,
+        io.temporal.worker.WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
     register(worker);
     WeftSearchAttributes.ALL.forEach(k -> env.registerSearchAttribute(k.getName(), k.getValueType()));
     env.start();

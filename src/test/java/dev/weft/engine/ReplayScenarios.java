@@ -61,6 +61,21 @@ final class ReplayScenarios {
           {"from": "rules", "to": "lines"}, {"from": "lines", "to": "stats"}, {"from": "lines", "to": "oops"}
         ]}
         """, "{\"lines\": [2, 4]}"});
+    m.put("local-nodes", new String[] {"""
+        {"name": "local", "nodes": [
+          {"id": "first", "type": "test.short", "config": {"value": "{{ input.n }}"}},
+          {"id": "flaky", "type": "test.flaky", "config": {"failures": 1}, "execution": "local",
+           "retry": {"maxAttempts": 2, "initialInterval": "1s"}},
+          {"id": "remote", "type": "test.short", "config": {"value": 2}, "execution": "activity"},
+          {"id": "pause", "type": "delay", "config": {"duration": "1h"}},
+          {"id": "each", "type": "loop", "config": {"mode": "forEach", "items": "input.items", "concurrency": 2, "body": {
+            "nodes": [{"id": "item", "type": "test.short", "config": {"value": "{{ item }}"}}]}}},
+          {"id": "bad", "type": "test.flaky", "config": {"failures": 9, "retryable": false}, "execution": "local", "onError": "continue"}
+        ], "edges": [
+          {"from": "first", "to": "flaky"}, {"from": "first", "to": "remote"}, {"from": "flaky", "to": "pause"},
+          {"from": "pause", "to": "each"}, {"from": "each", "to": "bad"}
+        ]}
+        """, "{\"n\": 1, \"items\": [1, 2, 3]}"});
     return m;
   }
 }

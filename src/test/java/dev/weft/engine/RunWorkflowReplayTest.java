@@ -72,7 +72,7 @@ class RunWorkflowReplayTest {
       WorkflowReplayer.replayWorkflowExecution(history, t.worker);
       if (Boolean.getBoolean("weft.recordHistories")) {
         // Named after the interpreter's latest change: histories of earlier interpreters stay as they are.
-        Files.writeString(DIR.resolve(s.getKey() + "." + TemporalNames.CHANGE_RUN_EVENTS + "-1.json"), history.toJson(true));
+        Files.writeString(DIR.resolve(s.getKey() + "." + TemporalNames.CHANGE_LOCAL_ACTIVITIES + "-1.json"), history.toJson(true));
       }
     }
   }

@@ -31,7 +31,7 @@ final class TestNodes {
   private TestNodes() {}
 
   static List<NodeType<?>> all() {
-    return List.of(new Echo(), new Flaky(), new Barrier(), new Block(), new Big(), new Track());
+    return List.of(new Echo(), new Flaky(), new Barrier(), new Block(), new Big(), new Track(), new Short());
   }
 
   static int calls(String runId, String nodeId) {
@@ -209,6 +209,36 @@ final class TestNodes {
         IN_FLIGHT.decrementAndGet();
       }
       return NodeResult.of(c.value() == null ? ctx.upstream() : c.value());
+    }
+  }
+
+  record ShortConfig(JsonNode value) {}
+
+  /** Like {@code test.echo}, but short by default (runs locally under {@code execution: auto}); returns its key too. */
+  static final class Short implements ActivityNodeType<ShortConfig> {
+    public String id() {
+      return "test.short";
+    }
+
+    public Class<ShortConfig> configClass() {
+      return ShortConfig.class;
+    }
+
+    public String description() {
+      return "short";
+    }
+
+    @Override
+    public boolean localByDefault(JsonNode config) {
+      return true;
+    }
+
+    public NodeResult execute(ShortConfig c, NodeContext ctx) {
+      count(ctx);
+      var out = JsonNodeFactory.instance.objectNode();
+      out.set("value", c.value());
+      out.put("key", ctx.idempotencyKey());
+      return NodeResult.of(out);
     }
   }
 }

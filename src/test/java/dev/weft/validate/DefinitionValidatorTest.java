@@ -44,7 +44,7 @@ class DefinitionValidatorTest {
   private static final Set<String> ALL_CODES = Set.of(
       "json.syntax", "json.type", "limit.size", "limit.nodes", "limit.edges", "limit.name_length", "limit.expression",
       "definition.required", "definition.unknown_field", "definition.id_invalid", "definition.no_nodes",
-      "node.id_invalid", "node.id_duplicate", "node.type_unknown", "node.on_error_invalid",
+      "node.id_invalid", "node.id_duplicate", "node.type_unknown", "node.on_error_invalid", "node.execution_invalid",
       "config.required", "config.invalid", "config.unknown_field",
       "edge.unknown_node", "edge.unknown_port", "edge.duplicate",
       "graph.cycle", "graph.unreachable",

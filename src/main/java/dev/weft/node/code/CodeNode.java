@@ -55,6 +55,12 @@ public class CodeNode implements ActivityNodeType<CodeNodeConfig> {
     this.runners = runners;
   }
 
+  /** A script: no I/O (the sandbox has none), CPU-bound and bounded by its timeout. */
+  @Override
+  public boolean localByDefault(tools.jackson.databind.JsonNode config) {
+    return true;
+  }
+
   @Override
   public String id() {
     return "code";

@@ -82,6 +82,14 @@ public class HttpNode implements ActivityNodeType<HttpNodeConfig> {
         .build();
   }
 
+  /** A {@code GET} or {@code HEAD} (the method is never a template): reads, harmless to repeat. */
+  @Override
+  public boolean localByDefault(JsonNode config) {
+    JsonNode method = config == null ? null : config.get("method");
+    return method == null || method.isNull() || "GET".equalsIgnoreCase(method.asString())
+        || "HEAD".equalsIgnoreCase(method.asString());
+  }
+
   @Override
   public String id() {
     return "http";
