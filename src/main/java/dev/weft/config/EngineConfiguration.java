@@ -112,8 +112,8 @@ public class EngineConfiguration {
    * ({@link TemporalConfiguration}), on a real cluster by its operators (docs/operations.md).
    */
   @Bean
-  RunLauncher runLauncher(WorkflowClient client, WeftProperties props) {
-    return new RunLauncher(client, props.engine().taskQueue(), true);
+  RunLauncher runLauncher(WorkflowClient client, WeftProperties props, TemporalProperties temporal) {
+    return new RunLauncher(client, props.engine().taskQueue(), true, temporal.worker().eagerStart());
   }
 
   /**

@@ -56,6 +56,9 @@ public record TemporalProperties(String target, String namespace, @DefaultValue 
    * @param workflowTaskPollers concurrent workflow task polls
    * @param activityTaskPollers concurrent activity task polls
    * @param virtualThreads run workflows, activities and local activities on virtual threads (Java 21+)
+   * @param eagerStart runs started by this process ask for eager workflow start: their first workflow task
+   *     comes back in the start's answer when this process's worker has a free slot (no trip through the
+   *     task queue); a plain start otherwise
    */
   public record Worker(
       Integer workflowCacheSize,
@@ -65,7 +68,8 @@ public record TemporalProperties(String target, String namespace, @DefaultValue 
       Integer maxConcurrentLocalActivities,
       Integer workflowTaskPollers,
       Integer activityTaskPollers,
-      @DefaultValue("false") boolean virtualThreads) {}
+      @DefaultValue("false") boolean virtualThreads,
+      @DefaultValue("true") boolean eagerStart) {}
 
   static boolean present(String s) {
     return s != null && !s.isBlank();

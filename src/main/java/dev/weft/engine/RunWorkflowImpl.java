@@ -102,9 +102,8 @@ public class RunWorkflowImpl implements RunWorkflow {
     tasks.start(input);
     RunCarry carry = RunLength.carried(input, loops.payloads());
     this.startedAt = carry == null ? now() : carry.startedAt();
-    // The workflow's own log lines carry the run id like the activities' (MDC is thread-local: no effect on replay).
-    MDC.put(Mdc.RUN_ID, runId());
-    // Runs recorded before the event log existed replay without it.
+    MDC.put(Mdc.RUN_ID, runId()); // log lines carry the run id, as the activities' do (thread-local: no effect on replay)
+    // Runs recorded before each change (the event log, composite nodes, local activities) replay without it.
     events.recording(Workflow.getVersion(TemporalNames.CHANGE_RUN_EVENTS, Workflow.DEFAULT_VERSION, 1) >= 1);
     composite = Workflow.getVersion(TemporalNames.CHANGE_COMPOSITE, Workflow.DEFAULT_VERSION, 1) >= 1;
     events.ordered(composite);

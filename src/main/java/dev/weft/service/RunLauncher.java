@@ -34,15 +34,27 @@ public class RunLauncher {
   private final WorkflowClient client;
   private final String taskQueue;
   private final boolean searchAttributes;
+  private final boolean eagerStart;
 
   /**
    * @param searchAttributes whether runs carry Weft's search attributes (they must then be registered
    *     on the namespace; see {@link WeftSearchAttributes})
    */
   public RunLauncher(WorkflowClient client, String taskQueue, boolean searchAttributes) {
+    this(client, taskQueue, searchAttributes, true);
+  }
+
+  /**
+   * @param eagerStart ask for eager workflow start: when a worker of this process, built on the same
+   *     client, has a free slot, the server hands the run's first workflow task back in the start's
+   *     answer instead of through the task queue, saving one dispatch; otherwise (the worker is in another
+   *     process, the server does not offer it) the start is a plain one
+   */
+  public RunLauncher(WorkflowClient client, String taskQueue, boolean searchAttributes, boolean eagerStart) {
     this.client = client;
     this.taskQueue = taskQueue;
     this.searchAttributes = searchAttributes;
+    this.eagerStart = eagerStart;
   }
 
   /** A started run, or the existing one that holds the same id. */
@@ -59,6 +71,7 @@ public class RunLauncher {
     WorkflowOptions options = runOptions(definition, runId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setDisableEagerExecution(!eagerStart)
         .build();
     WorkflowStub stub = client.newUntypedWorkflowStub(TemporalNames.WORKFLOW_TYPE, options);
     try {

@@ -63,6 +63,18 @@ class HttpNodeTest {
     server.resetAll();
   }
 
+  /** Only reads run locally under execution: auto (a repeat after a crash must be harmless). */
+  @Test
+  void onlyGetAndHeadAreLocalByDefault() {
+    HttpNode node = new HttpNode(HttpNodeSettings.DEFAULTS);
+    assertThat(node.localByDefault(dev.weft.definition.Json.parse("{\"url\": \"https://a.example\"}"))).isTrue();
+    assertThat(node.localByDefault(dev.weft.definition.Json.parse("{\"method\": \"GET\"}"))).isTrue();
+    assertThat(node.localByDefault(dev.weft.definition.Json.parse("{\"method\": \"HEAD\"}"))).isTrue();
+    for (String m : java.util.List.of("POST", "PUT", "PATCH", "DELETE")) {
+      assertThat(node.localByDefault(dev.weft.definition.Json.parse("{\"method\": \"" + m + "\"}"))).as(m).isFalse();
+    }
+  }
+
   /** A config with {@code BASE} standing for the server's root URL. */
   private static String cfg(String json) {
     return json.replace("BASE", base);
