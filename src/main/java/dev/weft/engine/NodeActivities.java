@@ -1,6 +1,7 @@
 package dev.weft.engine;
 
 import dev.weft.definition.Json;
+import dev.weft.domain.Tenants;
 import dev.weft.expression.Scope;
 import dev.weft.node.NodeFailure;
 import dev.weft.node.NodeResult;
@@ -9,10 +10,17 @@ import io.temporal.activity.ActivityInfo;
 import io.temporal.activity.DynamicActivity;
 import io.temporal.common.converter.EncodedValues;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,6 +44,15 @@ public class NodeActivities implements DynamicActivity {
   private final EngineSettings settings;
   private final RunEventSink events;
   private static final int EVENT_WRITE_TRIES = 3;
+  /**
+   * How long an attempt waits for its event write at most, and what it keeps in hand before its own
+   * timeout: a store that does not answer (PostgreSQL restarting, the pool waiting for a connection)
+   * must never hold a completed attempt past its timeout, which would make Temporal run it again.
+   */
+  static final Duration EVENT_WRITE_BUDGET = Duration.ofSeconds(2);
+  static final Duration EVENT_WRITE_MARGIN = Duration.ofMillis(500);
+  /** Event writes run here, so that an attempt can stop waiting for one. */
+  private static final ExecutorService WRITERS = Executors.newVirtualThreadPerTaskExecutor();
 
   public NodeActivities(NodeInvoker invoker, PayloadStore store, EngineSettings settings) {
     this(invoker, store, settings, RunEventSink.NONE);
@@ -53,19 +70,21 @@ public class NodeActivities implements DynamicActivity {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     ActivityInput in = args.get(0, ActivityInput.class);
     int attempt = in.base() + info.getAttempt();
+    // The attempt's own deadline, from its start-to-close timeout: event writes never outlast it.
+    Instant deadline = info.getStartToCloseTimeout().isZero() ? null : Instant.now().plus(info.getStartToCloseTimeout());
     MDC.put(Mdc.RUN_ID, in.runId());
     MDC.put(Mdc.NODE_ID, in.key());
     long started = System.currentTimeMillis();
-    if (info.getAttempt() > 1) record(in, attempt, EventKind.NODE_STARTED, null, null, null, null);
+    if (info.getAttempt() > 1) record(in, attempt, deadline, EventKind.NODE_STARTED, null, null, null, null);
     try {
       NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
       JsonNode output = checked(in, attempt, r.output());
-      record(in, attempt, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output, null, logs(r.logs()));
+      record(in, attempt, deadline, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output, null, logs(r.logs()));
       return new ActivityOutput(output, r.ports(), r.responseStatus(), attempt);
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
       log.info("node {} of run {} failed on attempt {}: {} {}", in.key(), in.runId(), attempt, f.code(), f.getMessage());
-      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
+      record(in, attempt, deadline, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
           new NodeError(f.code(), f.getMessage(), f.details()), null);
       ApplicationFailure.Builder failure = ApplicationFailure.newBuilder()
           .setMessage(f.getMessage()).setType(f.code()).setDetails(details).setNonRetryable(!f.retryable());
@@ -73,7 +92,7 @@ public class NodeActivities implements DynamicActivity {
       throw failure.build();
     } catch (RuntimeException e) {
       log.warn("node {} of run {} crashed on attempt {}", in.key(), in.runId(), attempt, e);
-      record(in, attempt, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
+      record(in, attempt, deadline, EventKind.NODE_ATTEMPT_FAILED, System.currentTimeMillis() - started, null,
           new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), null);
       throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), "node.error",
           new FailureDetails(attempt, null));
@@ -84,20 +103,50 @@ public class NodeActivities implements DynamicActivity {
   }
 
   /**
-   * Writes an attempt-level event, trying a few times; it never fails the attempt, which could repeat
-   * the node's side effects. The workflow's own node events are the durable record.
+   * Writes an attempt-level event, trying a few times, and waits for it at most
+   * {@link #EVENT_WRITE_BUDGET} and never closer than {@link #EVENT_WRITE_MARGIN} to the attempt's
+   * deadline; it never fails the attempt, which could repeat the node's side effects. The workflow's own
+   * node events are the durable record. A write given up on may still land later, out of order.
    */
-  private void record(ActivityInput in, int attempt, EventKind kind, Long durationMs, JsonNode output, NodeError error,
-      JsonNode data) {
+  private void record(ActivityInput in, int attempt, Instant deadline, EventKind kind, Long durationMs, JsonNode output,
+      NodeError error, JsonNode data) {
     List<RunEvent> event = List.of(new RunEvent(in.runId(), in.key(), in.node().type(), attempt, kind, Instant.now(),
         durationMs, null, output, error, data));
+    Duration wait = EVENT_WRITE_BUDGET;
+    if (deadline != null) {
+      Duration left = Duration.between(Instant.now(), deadline).minus(EVENT_WRITE_MARGIN);
+      if (left.compareTo(wait) < 0) wait = left;
+    }
+    if (wait.isNegative() || wait.isZero()) {
+      log.warn("event {} of node {} attempt {} was not recorded: too close to the attempt's timeout", kind.wire(), in.key(), attempt);
+      return;
+    }
+    // The writer thread works in this attempt's tenant and logs with its run and node.
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    Future<?> write = WRITERS.submit(Tenants.bound(() -> {
+      if (mdc != null) MDC.setContextMap(mdc);
+      writeWithRetries(event, kind, in.key(), attempt);
+    }));
+    try {
+      write.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("event {} of node {} attempt {} was not recorded within {} ms: the attempt goes on without it", kind.wire(),
+          in.key(), attempt, wait.toMillis());
+    } catch (ExecutionException e) {
+      log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.key(), attempt, e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void writeWithRetries(List<RunEvent> event, EventKind kind, String key, int attempt) {
     for (int i = 1; ; i++) {
       try {
         events.record(event);
         return;
       } catch (RuntimeException e) {
         if (i == EVENT_WRITE_TRIES) {
-          log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), in.key(), attempt, e.toString());
+          log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), key, attempt, e.toString());
           return;
         }
         try {

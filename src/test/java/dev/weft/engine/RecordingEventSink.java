@@ -19,12 +19,32 @@ final class RecordingEventSink implements RunEventSink {
     failWhen = which;
   }
 
+  private volatile java.util.function.Predicate<List<RunEvent>> hangWhen = b -> false;
+  private volatile long hangMillis;
+
+  /** Batches that match block this long before they are recorded, as a store that does not answer. */
+  void hang(java.time.Duration d, java.util.function.Predicate<List<RunEvent>> which) {
+    hangMillis = d.toMillis();
+    hangWhen = which;
+  }
+
   synchronized int failed() {
     return failed;
   }
 
   @Override
-  public synchronized void record(List<RunEvent> batch) {
+  public void record(List<RunEvent> batch) {
+    if (hangWhen.test(batch)) {
+      try {
+        Thread.sleep(hangMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    recordNow(batch);
+  }
+
+  private synchronized void recordNow(List<RunEvent> batch) {
     calls++;
     if (failuresLeft > 0 && failWhen.test(batch)) {
       failuresLeft--;

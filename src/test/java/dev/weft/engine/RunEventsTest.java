@@ -80,6 +80,26 @@ class RunEventsTest {
         .doesNotContain("node_attempt_failed:fetch#1");
   }
 
+  /**
+   * A store that does not answer (PostgreSQL restarting) must not hold a completed attempt past its
+   * timeout: Temporal would run it again, repeating its side effect. The attempt stops waiting for its
+   * event in time, for activities and local activities alike.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"activity", "local"})
+  void aStoreThatHangsNeverHoldsAnAttemptPastItsTimeout(String execution) {
+    t.events.hang(java.time.Duration.ofSeconds(8), batch -> batch.size() == 1 && batch.getFirst().kind() == EventKind.NODE_ATTEMPT_COMPLETED);
+    WorkflowStub run = t.start("""
+        {"name": "hang", "nodes": [{"id": "pay", "type": "test.echo", "config": {"value": 1}, "timeout": "3s", "execution": "%s",
+          "retry": {"maxAttempts": 3, "initialInterval": "1s"}}]}
+        """.formatted(execution), "{}");
+    long t0 = System.nanoTime();
+    run.getResult(RunResult.class);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(8));
+    assertThat(TestNodes.calls(run.getExecution().getWorkflowId(), "pay")).as("the completed call is not repeated").isEqualTo(1);
+    assertThat(t.state(run).nodes().get("pay").attempts()).isEqualTo(1);
+  }
+
   @Test
   void whatACodeNodePrintsGoesIntoItsAttemptEventsNotItsOutput() {
     WorkflowStub ok = t.start("""
