@@ -66,8 +66,8 @@ final class N8nProcess implements AutoCloseable {
     env.put("N8N_HOST", "127.0.0.1");
     env.put("N8N_PROTOCOL", "http");
     env.put("WEBHOOK_URL", "http://127.0.0.1:" + port + "/");
-    // The JavaScript task runner (internal mode: a child process of n8n) talks to n8n's broker on this port.
-    env.put("N8N_RUNNERS_ENABLED", "true");
+    // The JavaScript task runner (always on in n8n 2; internal mode: a child process of n8n) talks to n8n's
+    // broker on this port.
     env.put("N8N_RUNNERS_MODE", "internal");
     env.put("N8N_RUNNERS_BROKER_PORT", String.valueOf(brokerPort));
     env.put("N8N_RUNNERS_BROKER_LISTEN_ADDRESS", "127.0.0.1");
@@ -113,7 +113,8 @@ final class N8nProcess implements AutoCloseable {
   /** Starts {@code n8n start} and waits until it is ready and {@code probe} (a webhook URL) answers 200. */
   N8nProcess start(String probeUrl, String probeBody) {
     process = ManagedProcess.start("n8n", List.of(n8n.toString(), "start"), env(), dir.resolve("n8n.log"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as the benchmark's clients: n8n does not answer an h2c upgrade request on its webhook port.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     await("n8n " + process + " serving " + probeUrl).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
         .failFast("n8n exited: " + process.log(), () -> !process.alive())
         .ignoreExceptions()
