@@ -37,7 +37,8 @@ if ! installed; then
 {"name": "weft-bench-n8n", "private": true, "overrides": {"xlsx": "0.18.5"}}
 JSON
   echo "install.sh: npm install n8n@$VERSION into $DIR (a few minutes)" >&2
-  (cd "$DIR" && npm install --no-audit --no-fund --omit=dev --save-exact "n8n@$VERSION" >&2)
+  # npm runs the packages' install scripts (sqlite3's native module among them); scarf's would phone home.
+  (cd "$DIR" && SCARF_ANALYTICS=false npm install --no-audit --no-fund --omit=dev --save-exact "n8n@$VERSION" >&2)
   installed || die "npm finished but $LAUNCHER is not n8n $VERSION"
 fi
 echo "n8n=$LAUNCHER"
