@@ -129,10 +129,6 @@ final class N8nProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/webhook/" + path;
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   /** The resident set of n8n and its task runner(s), in KiB (from /proc), or -1. */
   long rssKiB() {
     if (process == null) return -1;
@@ -149,10 +145,6 @@ final class N8nProcess implements AutoCloseable {
       }
     }
     return total;
-  }
-
-  String tail() {
-    return process == null ? "" : process.tail(60);
   }
 
   /** SIGTERM (n8n stops its runner), SIGKILL after 30 s; then whatever it started that is still there, by pid. */
