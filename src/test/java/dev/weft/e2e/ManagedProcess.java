@@ -57,20 +57,28 @@ final class ManagedProcess {
   /** SIGKILL, as a crash: no shutdown hooks, no graceful worker shutdown. */
   void kill() {
     process.destroyForcibly();
-    waitFor(30);
+    awaitExit(30);
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within {@code seconds}. */
   void stop(int seconds) {
     if (!process.isAlive()) return;
     process.destroy();
-    if (!waitFor(seconds)) {
+    if (!awaitExit(seconds)) {
       process.destroyForcibly();
-      waitFor(30);
+      awaitExit(30);
     }
   }
 
-  private boolean waitFor(int seconds) {
+  /** Waits up to {@code seconds} for a command to end: its exit code, or -1 (killed) if it had not ended. */
+  int waitFor(int seconds) {
+    if (awaitExit(seconds)) return process.exitValue();
+    process.destroyForcibly();
+    awaitExit(30);
+    return -1;
+  }
+
+  private boolean awaitExit(int seconds) {
     try {
       return process.waitFor(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

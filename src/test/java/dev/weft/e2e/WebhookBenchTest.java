@@ -26,6 +26,20 @@ class WebhookBenchTest {
   }
 
   @Test
+  void setNVariantIsAValidFlowWithNSetNodesInARow() {
+    String json = WebhookBench.definition("set5", "bench/set5");
+    ValidationReport report = TestRegistries.validator().validate(json);
+    assertThat(report.valid()).as(report.errors().toString()).isTrue();
+    assertThat(json).contains("\"to\": \"shape1\"", "{\"from\": \"shape4\", \"to\": \"shape5\"}",
+        "{\"from\": \"shape5\", \"to\": \"answer\"}").doesNotContain("\"id\": \"shape\"");
+    assertThat(WebhookBench.setNodes("set")).isEqualTo(1);
+    assertThat(WebhookBench.setNodes("set5")).isEqualTo(5);
+    assertThat(WebhookBench.setNodes("code")).isZero();
+    assertThatThrownBy(() -> WebhookBench.setNodes("set0")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(WebhookBench.flow("set5")).isEqualTo("set → if → 5× set → respond");
+  }
+
+  @Test
   void offUnlessClientCountsAreGiven() {
     System.clearProperty("weft.bench.webhook");
     assertThat(WebhookBench.Settings.fromSystemProperties(Path.of("target/bench")).on()).isFalse();
@@ -35,6 +49,7 @@ class WebhookBenchTest {
       assertThat(s.on()).isTrue();
       assertThat(s.clients()).containsExactly(1, 4);
       assertThat(s.setups()).containsExactly("dev", "embedded");
+      assertThat(s.repeat()).isEqualTo(1);
       assertThat(s.fsync()).isTrue();
     } finally {
       System.clearProperty("weft.bench.webhook");

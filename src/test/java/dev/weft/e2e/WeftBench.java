@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * (5000 iterations; 0 = off), {@code weft.bench.loop.runs} (1), {@code weft.bench.loop.b-every} (500: arm B's
  * continue-as-new period). Workload 3 ({@link WebhookBench}, off by default): {@code weft.bench.webhook} (client
  * counts, e.g. 1,4,8,16; empty = off), {@code weft.bench.webhook.seconds} (20), {@code weft.bench.webhook.warmup} (5),
- * {@code weft.bench.webhook.setups} (dev,embedded), {@code weft.bench.webhook.variants} (set,code),
- * {@code weft.bench.pgbench.seconds} (10; 0 = no pgbench floor), {@code weft.bench.pgbench} (/usr/bin/pgbench).
+ * {@code weft.bench.webhook.setups} (dev,embedded; also n8n: {@link N8nProcess}, installed by bench/n8n/install.sh),
+ * {@code weft.bench.webhook.variants} (set,code; also {@code set<N>}: N set nodes in a row), {@code weft.bench.webhook.repeat}
+ * (1: how many times the sequence of setups runs), {@code weft.bench.n8n} (n8n's launcher), {@code weft.bench.pgbench.seconds} (10; 0 = no pgbench floor), {@code weft.bench.pgbench} (/usr/bin/pgbench).
  * With no workload 1, 2, 5 or 6 selected, no interpreter benchmark runs.
  */
 class WeftBench {
