@@ -32,6 +32,7 @@ final class StubHttpServer implements AutoCloseable {
   private final Map<String, List<Headers>> requestHeaders = new ConcurrentHashMap<>();
   private final List<String> journaled = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, java.time.Duration> latencies = new ConcurrentHashMap<>();
 
   /**
    * One call under a journaled prefix. Times are {@link System#nanoTime} of this JVM, the clock the tests'
@@ -103,6 +104,11 @@ final class StubHttpServer implements AutoCloseable {
     journaled.add(prefix);
   }
 
+  /** Calls under {@code prefix} take {@code latency} before they are answered, as a remote API's would. */
+  void latency(String prefix, java.time.Duration latency) {
+    latencies.put(prefix, latency);
+  }
+
   /** The journaled calls under {@code prefix}, in arrival order. */
   List<Call> journal(String prefix) {
     synchronized (journal) {
@@ -125,7 +131,10 @@ final class StubHttpServer implements AutoCloseable {
     }
     int n = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
     CountDownLatch gate = gates.get(path);
+    java.time.Duration latency = latencies.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+        .findFirst().orElse(java.time.Duration.ZERO);
     try {
+      if (latency.isPositive()) Thread.sleep(latency);
       if (gate != null && !gate.await(5, TimeUnit.MINUTES)) {
         exchange.sendResponseHeaders(504, -1);
         return;
