@@ -232,8 +232,8 @@ class ReliabilityE2E extends E2ESupport {
   /**
    * Starts {@code runs} runs in {@code faults + 1} batches, each batch by {@link #CLIENTS} concurrent
    * clients that retry a refused or failed start with the same {@code Idempotency-Key}; a random moment
-   * into each batch but the last, injects a fault and waits until the faulty part is back. Then waits for
-   * every run to end and checks them.
+   * after each batch but the last began to call the stub, injects a fault (and begins to start the next
+   * batch) and waits until the faulty part is back. Then waits for every run to end and checks them.
    */
   private void scenario(String title, String name, int seedOffset, int runs, int faults, boolean timeoutRepeatsAllowed,
       Injector injector) {
@@ -245,35 +245,39 @@ class ReliabilityE2E extends E2ESupport {
     String wf = create(definition(name, prefix));
     long refusedBefore = refusedResults();
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-    ScheduledExecutorService faulter = Executors.newSingleThreadScheduledExecutor();
+    ScheduledExecutorService faulter = Executors.newScheduledThreadPool(2);
     List<Fault> injected = new ArrayList<>();
     AtomicInteger retriedStarts = new AtomicInteger();
     java.util.concurrent.atomic.AtomicReferenceArray<String> runIds = new java.util.concurrent.atomic.AtomicReferenceArray<>(runs);
     note("%s: seed %d (new Random(%d)), %d runs in %d batches, %d faults", title, SEED, seed, runs, faults + 1, faults);
     long start = System.nanoTime();
     try {
-      List<Future<?>> starts = new ArrayList<>();
-      for (int batch = 0; batch <= faults; batch++) {
-        int from = runs * batch / (faults + 1);
-        int to = runs * (batch + 1) / (faults + 1);
-        for (int i = from; i < to; i++) {
+      List<Future<?>> starts = Collections.synchronizedList(new ArrayList<>());
+      java.util.function.IntConsumer startBatch = batch -> {
+        for (int i = runs * batch / (faults + 1); i < runs * (batch + 1) / (faults + 1); i++) {
           int run = i;
           starts.add(clients.submit(() -> runIds.set(run, startRetrying(wf, "rel-" + name + "-" + run, run, retriedStarts))));
         }
-        if (batch == faults) break;
+      };
+      startBatch.accept(0);
+      for (int batch = 0; batch < faults; batch++) {
         // The fault comes a random moment after the batch's runs began to call out: right after a start
-        // (a restarted Weft is cold) nothing may be in flight yet, and a kill there proves little.
-        awaitFirstCall(prefix, runIds, from, to);
+        // (a restarted Weft is cold) nothing may be in flight yet, and a kill there proves little. The next
+        // batch begins to start at the same moment, so its starts meet the fault.
+        awaitFirstCall(prefix, runIds, runs * batch / (faults + 1), runs * (batch + 1) / (faults + 1));
         int delayMs = random.nextInt(FAULT_MIN_MS, FAULT_MAX_MS);
         int n = batch;
-        Fault f = get(faulter.schedule(() -> injector.inject(n, random), delayMs, TimeUnit.MILLISECONDS), Duration.ofMinutes(4));
+        var fault = faulter.schedule(() -> injector.inject(n, random), delayMs, TimeUnit.MILLISECONDS);
+        faulter.schedule(() -> startBatch.accept(n + 1), delayMs, TimeUnit.MILLISECONDS);
+        Fault f = get(fault, Duration.ofMinutes(4));
         injected.add(f);
         long inFlight = stub.journal(prefix).stream()
             .filter(c -> c.arrivedNanos <= f.fromNanos() && (!c.answered() || c.answeredNanos >= f.fromNanos())).count();
         note("%s: fault %d at +%.3f s (%d ms after batch %d's first call; %d calls in flight), back after %d ms: %s", title, n + 1,
             secondsSinceStart(f.fromNanos()), delayMs, batch + 1, inFlight, (f.toNanos() - f.fromNanos()) / 1_000_000, f.what());
       }
-      for (Future<?> s : starts) get(s, Duration.ofMinutes(4));
+      await("every start submitted").atMost(Duration.ofMinutes(1)).until(() -> starts.size() == runs);
+      for (Future<?> s : List.copyOf(starts)) get(s, Duration.ofMinutes(4));
       List<String> ids = java.util.stream.IntStream.range(0, runs).mapToObj(runIds::get).toList();
       Map<String, String> statuses = awaitEnded(wf, runs, Duration.ofMinutes(4));
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
