@@ -48,6 +48,13 @@ final class Rest {
         .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A POST with more request headers, e.g. {@code Idempotency-Key}. */
+  Response post(String path, String json, java.util.Map<String, String> headers) {
+    HttpRequest.Builder b = request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    headers.forEach(b::header);
+    return send(b);
+  }
+
   Response put(String path, String json) {
     return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
   }

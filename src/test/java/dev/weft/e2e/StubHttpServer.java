@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The outside world of the e2e runs: a JDK HTTP server on 127.0.0.1 that counts calls per path, keeps
  * their request headers, and can hold a path's calls until the test releases it. Under {@code .../chat/completions} it answers as an
- * OpenAI-compatible model.
+ * OpenAI-compatible model. Calls under a {@linkplain #keepJournal journaled} prefix are also kept with their
+ * idempotency key and when they arrived and were answered, to tell a repeated side effect from a call its caller lost.
  */
 final class StubHttpServer implements AutoCloseable {
   private final HttpServer server;
@@ -29,6 +30,36 @@ final class StubHttpServer implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   private final Map<String, List<Headers>> requestHeaders = new ConcurrentHashMap<>();
+  private final List<String> journaled = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, java.time.Duration> latencies = new ConcurrentHashMap<>();
+
+  /**
+   * One call under a journaled prefix. Times are {@link System#nanoTime} of this JVM, the clock the tests'
+   * fault injectors use; {@code answeredNanos} is 0 while unanswered, and stays 0 when the answer could not
+   * be written (the caller was gone).
+   */
+  static final class Call {
+    final String path;
+    final String idempotencyKey;
+    final long arrivedNanos;
+    volatile long answeredNanos;
+
+    Call(String path, String idempotencyKey, long arrivedNanos) {
+      this.path = path;
+      this.idempotencyKey = idempotencyKey;
+      this.arrivedNanos = arrivedNanos;
+    }
+
+    boolean answered() {
+      return answeredNanos != 0;
+    }
+
+    @Override
+    public String toString() {
+      return path + " key " + idempotencyKey + " arrived " + arrivedNanos + (answered() ? " answered " + answeredNanos : " unanswered");
+    }
+  }
 
   StubHttpServer() {
     try {
@@ -68,9 +99,31 @@ final class StubHttpServer implements AutoCloseable {
     }
   }
 
+  /** From now on, keeps every call whose path starts with {@code prefix} in the {@link #journal}. */
+  void keepJournal(String prefix) {
+    journaled.add(prefix);
+  }
+
+  /** Calls under {@code prefix} take {@code latency} before they are answered, as a remote API's would. */
+  void latency(String prefix, java.time.Duration latency) {
+    latencies.put(prefix, latency);
+  }
+
+  /** The journaled calls under {@code prefix}, in arrival order. */
+  List<Call> journal(String prefix) {
+    synchronized (journal) {
+      return journal.stream().filter(c -> c.path.startsWith(prefix)).toList();
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     exchange.getRequestBody().readAllBytes();
+    Call call = null;
+    if (journaled.stream().anyMatch(path::startsWith)) {
+      call = new Call(path, exchange.getRequestHeaders().getFirst("Idempotency-Key"), System.nanoTime());
+      journal.add(call);
+    }
     // Recorded on arrival, before a hold: a call whose caller is killed meanwhile is still on the record.
     List<Headers> seen = requestHeaders.computeIfAbsent(path, p -> new ArrayList<>());
     synchronized (seen) {
@@ -78,7 +131,10 @@ final class StubHttpServer implements AutoCloseable {
     }
     int n = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
     CountDownLatch gate = gates.get(path);
+    java.time.Duration latency = latencies.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+        .findFirst().orElse(java.time.Duration.ZERO);
     try {
+      if (latency.isPositive()) Thread.sleep(latency);
       if (gate != null && !gate.await(5, TimeUnit.MINUTES)) {
         exchange.sendResponseHeaders(504, -1);
         return;
@@ -93,6 +149,8 @@ final class StubHttpServer implements AutoCloseable {
     try {
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
+      exchange.getResponseBody().flush();
+      if (call != null) call.answeredNanos = System.nanoTime();
     } catch (IOException e) {
       // The caller is gone (a killed Weft): nothing to answer.
     } finally {
