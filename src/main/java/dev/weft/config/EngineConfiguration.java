@@ -64,7 +64,7 @@ public class EngineConfiguration {
 
   @Bean
   ExpressionEngine expressionEngine(WeftProperties props) {
-    return new ExpressionEngine(props.limits().expression());
+    return new ExpressionEngine(props.limits().expression()).warmUp();
   }
 
   @Bean

@@ -18,6 +18,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import tools.jackson.databind.JsonNode;
@@ -89,6 +90,21 @@ public final class ExpressionEngine {
     } catch (ExpressionException e) {
       return List.of(new Issue(e.code(), e.getMessage()));
     }
+  }
+
+  /**
+   * Compiles and evaluates one expression of each kind once, so that CEL's classes are loaded and
+   * warm before the first run: otherwise the first workflow threads to compile wait on each other in
+   * the compile cache for over the Temporal SDK's 1 s deadlock detection on a cold JVM, and their
+   * workflow tasks fail and are retried. Returns this engine.
+   */
+  public ExpressionEngine warmUp() {
+    tools.jackson.databind.node.ObjectNode input = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    input.put("n", 2);
+    Scope scope = new Scope(input, Map.of(), input);
+    evaluate("input.n * 2 > 3 && size(run) >= 0 ? 'yes' : 'no'", "/warm-up", scope, false);
+    evaluate("[1, 2].map(x, x + input.n).exists(x, x > 2)", "/warm-up", scope, false);
+    return this;
   }
 
   /** @throws ExpressionException with a stable code when the expression does not compile */

@@ -45,6 +45,12 @@ class ExpressionEngineTest {
   // --- the language ------------------------------------------------------------------------------
 
   @Test
+  void warmingUpEvaluatesWithoutErrorAndReturnsTheEngine() {
+    ExpressionEngine e = new ExpressionEngine();
+    assertThat(e.warmUp()).isSameAs(e);
+  }
+
+  @Test
   void integerArithmetic() {
     assertJson(eval("1 + 2 * 3"), "7");
     assertJson(eval("7 / 2"), "3");
