@@ -158,9 +158,10 @@ final class NodeExecutor {
             .setSummary(summary)
             .build());
     try {
-      // A local activity starts at once, in this workflow task: it waits for the round's events, so that
-      // the attempt events it writes itself come after its node_started (an activity is later anyway).
-      if (n.local) events.awaitWritten();
+      // The node waits for the round's events (its node_started among them) to be written, so that the
+      // attempt events it writes itself follow them in the store: a local activity starts at once, in
+      // this workflow task, and an activity can finish first while the store is down and the write waits.
+      if (localActivities) events.awaitWritten();
       ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope, base));
       return Outcome.ok(new NodeResult(out.output(), out.ports(), out.responseStatus()), out.attempt());
     } catch (ActivityFailure f) {
