@@ -85,7 +85,7 @@ final class BenchHarness {
 
     /** Whether any of workloads 1, 2, 5 or 6 is selected. */
     boolean hasWorkloads() {
-      boolean defaultServer = servers.contains("default") && (!defaultServerChains.isEmpty() || defaultServerFanOut > 0);
+      boolean defaultServer = servers.stream().anyMatch(BenchHarness::untuned) && (!defaultServerChains.isEmpty() || defaultServerFanOut > 0);
       return !servers.isEmpty() && (!chains.isEmpty() || fanOut > 0 || defaultServer || !outputs.kib().isEmpty() || loop.iterations() > 0);
     }
 
@@ -196,19 +196,9 @@ final class BenchHarness {
     loadStart = os.getSystemLoadAverage();
     Files.createDirectories(settings.outDir());
     for (String server : settings.servers()) {
-      Map<String, String> dynamicConfig = switch (server) {
-        case "tuned" -> TemporalDevServer.TUNED;
-        case "default" -> Map.of();
-        default -> {
-          if (!server.matches("rps[0-9]+")) {
-            throw new IllegalArgumentException("weft.bench.servers: tuned, default or rps<N>, not " + server);
-          }
-          yield Map.of("history.transferProcessorMaxPollRPS", server.substring(3));
-        }
-      };
       List<Workload> workloads = new ArrayList<>();
-      List<Integer> chains = server.equals("default") ? settings.defaultServerChains() : settings.chains();
-      int fanOut = server.equals("default") ? settings.defaultServerFanOut() : settings.fanOut();
+      List<Integer> chains = untuned(server) ? settings.defaultServerChains() : settings.chains();
+      int fanOut = untuned(server) ? settings.defaultServerFanOut() : settings.fanOut();
       for (int n : chains) {
         workloads.add(new Workload("chain", n, 0));
         if (settings.cpuMs() > 0) workloads.add(new Workload("chain", n, settings.cpuMs()));
@@ -217,7 +207,7 @@ final class BenchHarness {
       Path dir = settings.outDir().resolve("server-" + server);
       deleteTree(dir);
       Files.createDirectories(dir);
-      try (TemporalDevServer temporal = new TemporalDevServer(cli, dir, dynamicConfig).start();
+      try (Server temporal = startServer(server, cli, dir);
           Arms arms = new Arms(temporal.address())) {
         for (Workload w : workloads) results.add(measure(server, w, arms));
         if (server.equals(settings.servers().getFirst())) {
@@ -230,6 +220,64 @@ final class BenchHarness {
     Files.writeString(settings.outDir().resolve("report.md"), md);
     Files.writeString(settings.outDir().resolve("report.json"), Json.MAPPER.writeValueAsString(json()));
     return md;
+  }
+
+  /** Whether a server mode runs without the transfer-queue setting (it gets the smaller default-server workloads). */
+  static boolean untuned(String mode) {
+    return mode.equals("default") || mode.equals("pg-default");
+  }
+
+  /** The heading of a server mode in the report. */
+  static String serverTitle(String mode) {
+    return switch (mode) {
+      case "tuned" -> "Dev server, tuned (history.transferProcessorMaxPollRPS=1000)";
+      case "default" -> "Dev server, default settings (transferProcessorMaxPollRPS=20)";
+      case "pg-tuned" -> "PostgreSQL-backed server (temporal/postgres-server.sh), tuned (transferProcessorMaxPollRPS=1000)";
+      case "pg-default" -> "PostgreSQL-backed server (temporal/postgres-server.sh), default settings (transferProcessorMaxPollRPS=20)";
+      default -> "Dev server, history.transferProcessorMaxPollRPS=" + mode.substring(3);
+    };
+  }
+
+  /** A Temporal server the benchmark runs against, stopped by {@link #close}. */
+  interface Server extends AutoCloseable {
+    String address();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Starts the server of a mode, its files under {@code dir}: a dev server ({@code tuned}: Weft's
+   * {@code transferProcessorMaxPollRPS=1000}; {@code default}: the server's 20; {@code rps<N>}), or a private
+   * PostgreSQL with {@code temporal/postgres-server.sh} ({@code pg-tuned}: its shipped dynamic config;
+   * {@code pg-default}: the same without {@code transferProcessorMaxPollRPS}).
+   */
+  static Server startServer(String mode, Path cli, Path dir) {
+    if (mode.startsWith("pg-")) return PostgresTemporalServer.start(mode.equals("pg-tuned"), cli, dir);
+    TemporalDevServer dev = new TemporalDevServer(cli, dir, devServerConfig(mode)).start();
+    return new Server() {
+      public String address() {
+        return dev.address();
+      }
+
+      public void close() {
+        dev.close();
+      }
+    };
+  }
+
+  /** The dynamic config of a dev-server mode. */
+  static Map<String, String> devServerConfig(String mode) {
+    return switch (mode) {
+      case "tuned" -> TemporalDevServer.TUNED;
+      case "default" -> Map.of();
+      default -> {
+        if (!mode.matches("rps[0-9]+")) {
+          throw new IllegalArgumentException("weft.bench.servers: tuned, default, rps<N>, pg-tuned or pg-default, not " + mode);
+        }
+        yield Map.of("history.transferProcessorMaxPollRPS", mode.substring(3));
+      }
+    };
   }
 
   private WorkloadResult measure(String server, Workload w, Arms arms) {
@@ -316,14 +364,19 @@ final class BenchHarness {
   }
 
   /** The worker both arms run on, and the clients that start their runs. */
-  private static final class Arms implements AutoCloseable {
+  static final class Arms implements AutoCloseable {
     private final WorkflowServiceStubs service;
-    private final WorkflowClient client;
+    final WorkflowClient client;
     private final WorkerFactory factory;
-    private final RunLauncher launcher;
+    final RunLauncher launcher;
     private final DefinitionValidator validator;
 
     Arms(String address) {
+      this(address, RunEventSink.NONE);
+    }
+
+    /** @param events where arm A's run events go (the service writes them to its store; here they are dropped or counted) */
+    Arms(String address, RunEventSink events) {
       service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
       client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace("default")
           .setDataConverter(WeftDataConverter.create()).setContextPropagators(List.of(TenantPropagator.INSTANCE)).build());
@@ -337,9 +390,10 @@ final class BenchHarness {
       Worker worker = factory.newWorker(QUEUE);
       worker.registerWorkflowImplementationFactory(RunWorkflow.class,
           () -> new RunWorkflowImpl(invoker, expressions, EngineSettings.DEFAULTS));
-      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class, BenchWork.OutputsImpl.class, BenchWork.LoopImpl.class);
-      worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, RunEventSink.NONE),
-          new RunEventActivitiesImpl(RunEventSink.NONE), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
+      worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class, BenchWork.OutputsImpl.class, BenchWork.LoopImpl.class,
+          BenchWork.ParkedImpl.class);
+      worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, events),
+          new RunEventActivitiesImpl(events), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
       factory.start();
       launcher = new RunLauncher(client, QUEUE, true);
     }
@@ -392,7 +446,12 @@ final class BenchHarness {
             "body": {"nodes": [{"id": "work", "type": "bench.noop", "config": {}}]}}}]}""".formatted(iterations));
     }
 
-    private DefinitionSnapshot snapshot(String id, String json) {
+    /** Workload 4's definition: an approval node, then a {@code bench.noop} on its {@code approved} port. */
+    DefinitionSnapshot parkedDefinition() {
+      return snapshot("bench-parked", ParkedBench.DEFINITION);
+    }
+
+    DefinitionSnapshot snapshot(String id, String json) {
       ValidationReport report = validator.validate(json);
       if (!report.valid()) throw new IllegalStateException("invalid benchmark definition: " + report.errors());
       return new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition().withId(id));
@@ -508,7 +567,7 @@ final class BenchHarness {
   }
 
   /** This process's resident set (Linux; 0 elsewhere). */
-  private static long rss() {
+  static long rss() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
@@ -541,11 +600,7 @@ final class BenchHarness {
         .append(" CPUs, max heap ").append(mib(Runtime.getRuntime().maxMemory())).append(" MiB.\n");
     for (String server : settings.servers()) {
       List<WorkloadResult> rs = results.stream().filter(r -> r.server().equals(server)).toList();
-      md.append("\n## Dev server, ").append(switch (server) {
-        case "tuned" -> "tuned (history.transferProcessorMaxPollRPS=1000)";
-        case "default" -> "default settings (transferProcessorMaxPollRPS=20)";
-        default -> "history.transferProcessorMaxPollRPS=" + server.substring(3);
-      }).append("\n\n");
+      md.append("\n## ").append(serverTitle(server)).append("\n\n");
       md.append("| workload | A p50 ms | A p95 | A p99 | B p50 ms | B p95 | B p99 | A/B p50 | A/B p95 | A ms/node | B ms/node |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (WorkloadResult r : rs) {
@@ -570,10 +625,12 @@ final class BenchHarness {
             .append(" |\n");
       }
     }
-    if (settings.servers().contains("default") && settings.servers().contains("tuned")) {
-      md.append("\n## Dev server default vs tuned (p50 ms per node)\n\n| workload | A default | A tuned | B default | B tuned |\n|---|---:|---:|---:|---:|\n");
-      for (WorkloadResult d : results.stream().filter(r -> r.server().equals("default")).toList()) {
-        results.stream().filter(r -> r.server().equals("tuned") && r.workload().equals(d.workload())).findFirst().ifPresent(t -> {
+    for (String prefix : List.of("", "pg-")) {
+      if (!settings.servers().contains(prefix + "default") || !settings.servers().contains(prefix + "tuned")) continue;
+      md.append("\n## ").append(prefix.isEmpty() ? "Dev server" : "PostgreSQL-backed server")
+          .append(" default vs tuned (p50 ms per node)\n\n| workload | A default | A tuned | B default | B tuned |\n|---|---:|---:|---:|---:|\n");
+      for (WorkloadResult d : results.stream().filter(r -> r.server().equals(prefix + "default")).toList()) {
+        results.stream().filter(r -> r.server().equals(prefix + "tuned") && r.workload().equals(d.workload())).findFirst().ifPresent(t -> {
           int n = d.workload().nodes();
           md.append("| ").append(d.workload().label()).append(" | ").append(f2(d.a().p(0.5) / n)).append(" | ")
               .append(f2(t.a().p(0.5) / n)).append(" | ").append(f2(d.b().p(0.5) / n)).append(" | ").append(f2(t.b().p(0.5) / n))
@@ -591,7 +648,7 @@ final class BenchHarness {
     List<Extra> outputs = extras.stream().filter(e -> e.workload().equals("outputs")).toList();
     if (!outputs.isEmpty()) {
       int n = settings.outputs().nodes();
-      md.append("\n## Workload 5: large node outputs, chain of ").append(n).append(" nodes (dev server ").append(first).append(")\n\n")
+      md.append("\n## Workload 5: large node outputs, chain of ").append(n).append(" nodes (server ").append(first).append(")\n\n")
           .append("Each node outputs a string of the given size. A: Weft claim-checks outputs above ")
           .append(EngineSettings.DEFAULTS.claimCheckBytes() / 1024).append(" KiB into a PayloadStore (here the in-memory one, ")
           .append("InMemoryPayloadStore, in the worker's JVM). B: the activity returns the string; one attempt per activity in both arms. ")
@@ -607,7 +664,7 @@ final class BenchHarness {
     List<Extra> loops = extras.stream().filter(e -> e.workload().equals("loop")).toList();
     if (!loops.isEmpty()) {
       int it = settings.loop().iterations();
-      md.append("\n## Workload 6: a ").append(it).append("-iteration loop (dev server ").append(first).append(")\n\n")
+      md.append("\n## Workload 6: a ").append(it).append("-iteration loop (server ").append(first).append(")\n\n")
           .append("A: a `repeat` loop node around one `bench.noop`, history budget ").append(EngineSettings.DEFAULTS.historyBudget())
           .append(" events (weft.engine.history-budget's default). B: ").append(it).append(" sequential no-op activities, continuing as new every ")
           .append(settings.loop().bEvery()).append(" iterations.\n\n")
