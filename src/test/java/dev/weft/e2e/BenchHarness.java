@@ -234,6 +234,7 @@ final class BenchHarness {
       case "default" -> "Dev server, default settings (transferProcessorMaxPollRPS=20)";
       case "pg-tuned" -> "PostgreSQL-backed server (temporal/postgres-server.sh), tuned (transferProcessorMaxPollRPS=1000)";
       case "pg-default" -> "PostgreSQL-backed server (temporal/postgres-server.sh), default settings (transferProcessorMaxPollRPS=20)";
+      case String m when m.startsWith("pg-rps") -> "PostgreSQL-backed server (temporal/postgres-server.sh), transferProcessorMaxPollRPS=" + m.substring(6);
       default -> "Dev server, history.transferProcessorMaxPollRPS=" + mode.substring(3);
     };
   }
@@ -253,7 +254,7 @@ final class BenchHarness {
    * {@code pg-default}: the same without {@code transferProcessorMaxPollRPS}).
    */
   static Server startServer(String mode, Path cli, Path dir) {
-    if (mode.startsWith("pg-")) return PostgresTemporalServer.start(mode.equals("pg-tuned"), cli, dir);
+    if (mode.startsWith("pg-")) return PostgresTemporalServer.start(pgTransferPollRps(mode), cli, dir);
     TemporalDevServer dev = new TemporalDevServer(cli, dir, devServerConfig(mode)).start();
     return new Server() {
       public String address() {
@@ -262,6 +263,23 @@ final class BenchHarness {
 
       public void close() {
         dev.close();
+      }
+    };
+  }
+
+  /**
+   * The {@code transferProcessorMaxPollRPS} of a PostgreSQL mode: null for {@code pg-tuned} (the shipped file),
+   * 0 for {@code pg-default} (the key removed), N for {@code pg-rps<N>}.
+   */
+  static Integer pgTransferPollRps(String mode) {
+    return switch (mode) {
+      case "pg-tuned" -> null;
+      case "pg-default" -> 0;
+      default -> {
+        if (!mode.matches("pg-rps[1-9][0-9]*")) {
+          throw new IllegalArgumentException("weft.bench.servers: pg-tuned, pg-default or pg-rps<N>, not " + mode);
+        }
+        yield Integer.valueOf(mode.substring(6));
       }
     };
   }

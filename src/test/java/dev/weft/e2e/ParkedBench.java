@@ -65,7 +65,7 @@ final class ParkedBench {
    * @param startMinutes the bound on starting the runs: the arm goes on with the runs started by then
    */
   record Settings(int runs, List<String> arms, List<Integer> rates, int stepSeconds, int startThreads, int startMinutes,
-      int holdSeconds, int sampleEvery, String server, Path outDir) {
+      int holdSeconds, int sampleEvery, int warmup, String server, Path outDir) {
 
     boolean on() {
       return runs > 0 && !arms.isEmpty() && !rates.isEmpty();
@@ -75,14 +75,16 @@ final class ParkedBench {
      * {@code weft.bench.parked}: the number of runs, {@code true} for {@value #DEFAULT_RUNS}, absent, empty, 0 or
      * {@code false}: off. The rest: {@code .arms} (A,B), {@code .rates} (5,10,20,40,80,160,320 approvals/s),
      * {@code .step-seconds} (5), {@code .start-threads} (8), {@code .start-minutes} (20), {@code .hold-seconds} (30),
-     * {@code .sample-every} (1000 started runs), {@code .server} (tuned).
+     * {@code .sample-every} (1000 started runs), {@code .warmup} (20 approvals, one at a time, before the ramp; not
+     * measured), {@code .server} (tuned).
      */
     static Settings fromSystemProperties(Path defaultOut) {
       return new Settings(runs(System.getProperty("weft.bench.parked", "")), csv(System.getProperty("weft.bench.parked.arms", "A,B")),
           csv(System.getProperty("weft.bench.parked.rates", "5,10,20,40,80,160,320")).stream().map(Integer::valueOf).toList(),
           Integer.getInteger("weft.bench.parked.step-seconds", 5), Integer.getInteger("weft.bench.parked.start-threads", 8),
           Integer.getInteger("weft.bench.parked.start-minutes", 20), Integer.getInteger("weft.bench.parked.hold-seconds", 30),
-          Integer.getInteger("weft.bench.parked.sample-every", 1000), System.getProperty("weft.bench.parked.server", "tuned"),
+          Integer.getInteger("weft.bench.parked.sample-every", 1000), Integer.getInteger("weft.bench.parked.warmup", 20),
+          System.getProperty("weft.bench.parked.server", "tuned"),
           Path.of(System.getProperty("weft.bench.dir", defaultOut.toString())).toAbsolutePath());
     }
 
@@ -129,7 +131,7 @@ final class ParkedBench {
 
   /** One arm: how its runs started and parked, the memory samples, the approval steps and why the ramp stopped. */
   record ArmReport(String arm, int requested, int started, double startSeconds, int parked, double parkSeconds,
-      List<MemorySample> memory, List<Step> steps, String stopped) {
+      List<MemorySample> memory, List<Step> steps, String stopped, History history) {
     long heapMax(String phasePrefix) {
       return memory.stream().filter(m -> m.phase().startsWith(phasePrefix)).mapToLong(MemorySample::heapBytes).max().orElse(0);
     }
@@ -142,6 +144,12 @@ final class ParkedBench {
       return memory.stream().filter(m -> m.phase().startsWith(phasePrefix)).mapToLong(MemorySample::heapBytes).min().orElse(0);
     }
   }
+
+  /**
+   * The history of one approved run (the median of a few): its events, the workflow tasks among them, and
+   * the events from the Update's acceptance to the run's completion.
+   */
+  record History(int events, int workflowTasks, int eventsAfterApproval, int workflowTasksAfterApproval) {}
 
   static double percentile(List<Double> values, double q) {
     if (values.isEmpty()) return Double.NaN;
@@ -228,6 +236,8 @@ final class ParkedBench {
     void approve(String id);
 
     void awaitEnd(String id) throws Exception;
+
+    WorkflowClient client();
   }
 
   private static final class ArmA implements Arm {
@@ -261,6 +271,10 @@ final class ParkedBench {
     public void awaitEnd(String id) throws Exception {
       arms.client.newUntypedWorkflowStub(id).getResult(60, TimeUnit.SECONDS, RunResult.class);
     }
+
+    public WorkflowClient client() {
+      return arms.client;
+    }
   }
 
   private static final class ArmB implements Arm {
@@ -292,6 +306,10 @@ final class ParkedBench {
 
     public void awaitEnd(String id) throws Exception {
       client.newUntypedWorkflowStub(id).getResult(60, TimeUnit.SECONDS, String.class);
+    }
+
+    public WorkflowClient client() {
+      return client;
     }
   }
 
@@ -350,8 +368,16 @@ final class ParkedBench {
     }
     // Approve runs in a random order (fixed seed): most were parked long ago and left the worker's cache.
     Collections.shuffle(runs, new Random(15));
+    int used = Math.min(settings.warmup(), runs.size());
+    for (String id : runs.subList(0, used)) {
+      try {
+        arm.approve(id);
+        arm.awaitEnd(id);
+      } catch (Exception e) {
+        throw new IllegalStateException("arm " + arm.name() + ": a warm-up approval failed", e);
+      }
+    }
     List<Step> steps = new ArrayList<>();
-    int used = 0;
     String stopped = null;
     for (int k = 0; k < settings.rates().size() && stopped == null; k++) {
       int rate = settings.rates().get(k);
@@ -371,7 +397,29 @@ final class ParkedBench {
       stopped = stopReason(step, nextRate, runs.size() - used, settings.stepSeconds());
     }
     if (stopped == null) stopped = "no step ran";
-    return new ArmReport(arm.name(), n, runs.size(), startSeconds, parked, parkSeconds, memory, steps, stopped);
+    History history = history(arm.client(), runs.subList(0, Math.min(3, used)));
+    return new ArmReport(arm.name(), n, runs.size(), startSeconds, parked, parkSeconds, memory, steps, stopped, history);
+  }
+
+  /** The median history of {@code ids} (approved and completed runs). */
+  private static History history(WorkflowClient client, List<String> ids) {
+    List<History> all = new ArrayList<>();
+    for (String id : ids) {
+      List<io.temporal.api.history.v1.HistoryEvent> events = client.fetchHistory(id).getEvents();
+      int accepted = 0;
+      for (int i = 0; i < events.size(); i++) {
+        if (events.get(i).hasWorkflowExecutionUpdateAcceptedEventAttributes()) accepted = i;
+      }
+      List<io.temporal.api.history.v1.HistoryEvent> after = events.subList(accepted, events.size());
+      all.add(new History(events.size(), workflowTasks(events), after.size(), workflowTasks(after)));
+    }
+    if (all.isEmpty()) return new History(0, 0, 0, 0);
+    all.sort(java.util.Comparator.comparingInt(History::events));
+    return all.get(all.size() / 2);
+  }
+
+  private static int workflowTasks(List<io.temporal.api.history.v1.HistoryEvent> events) {
+    return (int) events.stream().filter(e -> e.hasWorkflowTaskCompletedEventAttributes()).count();
   }
 
   /** Approvals of {@code ids} at {@code rate} per second, open loop: each is sent at its scheduled time whatever the others do. */
@@ -441,19 +489,22 @@ final class ParkedBench {
         .append("B: a hand-written workflow waiting for an `approve` Update, then one no-op activity. ")
         .append("Memory: this JVM (worker, client, harness), heap used right after `System.gc()`, RSS from /proc/self/status.\n\n");
     md.append("| arm | runs started | start s | starts/s | all parked after s | heap baseline MiB | heap parked max MiB | heap hold min-max MiB "
-        + "| RSS hold max MiB | heap while approving max MiB | approvals/s with p95 <= 1 s | ramp stopped |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        + "| RSS hold max MiB | heap while approving max MiB | approvals/s with p95 <= 1 s | ramp stopped | events/run "
+        + "| workflow tasks/run | events, workflow tasks from the Update's acceptance |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n");
     for (ArmReport r : reports) {
       md.append("| ").append(r.arm()).append(" | ").append(r.started()).append(" of ").append(r.requested()).append(" | ")
           .append(f1(r.startSeconds())).append(" | ").append(f1(r.started() / r.startSeconds())).append(" | ").append(f1(r.parkSeconds()))
           .append(" | ").append(mib(r.heapMax("baseline"))).append(" | ").append(mib(r.heapMax("parked"))).append(" | ")
           .append(mib(r.heapMin("hold"))).append("-").append(mib(r.heapMax("hold"))).append(" | ").append(mib(r.rssMax("hold")))
           .append(" | ").append(mib(r.heapMax("approving"))).append(" | ").append(sustainedRate(r.steps())).append(" | ").append(r.stopped())
-          .append(" |\n");
+          .append(" | ").append(r.history().events()).append(" | ").append(r.history().workflowTasks()).append(" | ")
+          .append(r.history().eventsAfterApproval()).append(", ").append(r.history().workflowTasksAfterApproval()).append(" |\n");
     }
     md.append("\n### Approval sent → run completed (the next node done, and the run closed), per rate\n\n")
         .append("Open loop: approvals are sent at their scheduled times; latencies count from that time. ")
-        .append(settings.stepSeconds()).append(" s per rate; update = until the Update answered.\n\n")
+        .append(settings.stepSeconds()).append(" s per rate, after ").append(settings.warmup())
+        .append(" warm-up approvals one at a time; update = until the Update answered.\n\n")
         .append("| arm | rate /s | sent | completed | achieved /s | update p50 ms | p50 ms | p95 ms | p99 ms | max ms | errors |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (ArmReport r : reports) {
@@ -494,6 +545,7 @@ final class ParkedBench {
       m.put("allParkedAfterSeconds", r.parkSeconds());
       m.put("sustainedApprovalsPerSecond", sustainedRate(r.steps()));
       m.put("stopped", r.stopped());
+      m.put("history", r.history());
       m.put("memory", r.memory());
       m.put("steps", r.steps().stream().map(s -> {
         Map<String, Object> st = new LinkedHashMap<>();

@@ -87,6 +87,11 @@ class ParkedBenchTest {
     assertThatThrownBy(() -> BenchHarness.devServerConfig("pg")).isInstanceOf(IllegalArgumentException.class);
     assertThat(BenchHarness.untuned("pg-default")).isTrue();
     assertThat(BenchHarness.untuned("pg-tuned")).isFalse();
+    assertThat(BenchHarness.pgTransferPollRps("pg-tuned")).isNull();
+    assertThat(BenchHarness.pgTransferPollRps("pg-default")).isZero();
+    assertThat(BenchHarness.pgTransferPollRps("pg-rps2")).isEqualTo(2);
+    assertThatThrownBy(() -> BenchHarness.pgTransferPollRps("pg-rps0")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BenchHarness.pgTransferPollRps("pg")).isInstanceOf(IllegalArgumentException.class);
 
     // pg-default: the shipped dynamic config without the transfer-queue key, every other key kept.
     String shipped = Files.readString(Path.of("temporal/dynamicconfig/development-sql.yaml"));

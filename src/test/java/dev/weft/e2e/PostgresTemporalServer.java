@@ -39,7 +39,11 @@ final class PostgresTemporalServer implements BenchHarness.Server {
     this.port = port;
   }
 
-  static PostgresTemporalServer start(boolean tuned, Path cli, Path dir) {
+  /**
+   * @param transferPollRps {@code history.transferProcessorMaxPollRPS}: null = the shipped file as it is (1000),
+   *     0 = the file without the key (the server's default, 20), else that value
+   */
+  static PostgresTemporalServer start(Integer transferPollRps, Path cli, Path dir) {
     EmbeddedPostgres postgres = null;
     try {
       Path pgDir = dir.resolve("postgres");
@@ -50,9 +54,11 @@ final class PostgresTemporalServer implements BenchHarness.Server {
           .setServerConfig("listen_addresses", "127.0.0.1").setLocaleConfig("locale", "C")
           .setPGStartupWait(Duration.ofSeconds(60)).start();
       Path dynamicConfig = SCRIPTS.resolve("dynamicconfig/development-sql.yaml");
-      if (!tuned) {
-        dynamicConfig = dir.resolve("dynamicconfig-default.yaml");
-        Files.writeString(dynamicConfig, withoutKey(Files.readString(SCRIPTS.resolve("dynamicconfig/development-sql.yaml")), TUNED_KEY));
+      if (transferPollRps != null) {
+        String without = withoutKey(Files.readString(dynamicConfig), TUNED_KEY);
+        dynamicConfig = dir.resolve("dynamicconfig-rps" + transferPollRps + ".yaml");
+        Files.writeString(dynamicConfig, transferPollRps == 0 ? without
+            : without + "\n" + TUNED_KEY + ":\n  - value: " + transferPollRps + "\n    constraints: {}\n");
       }
       int port = E2EConfig.freePort();
       Map<String, String> env = new LinkedHashMap<>();
