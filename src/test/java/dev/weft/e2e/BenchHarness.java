@@ -117,10 +117,41 @@ final class BenchHarness {
    * One run: wall time, events and history bytes over its continue-as-new chain ({@code temporalRuns}
    * Temporal runs, the largest with {@code maxRunEvents} events), and {@code error} when it failed.
    */
-  record Sample(double ms, int events, long historyBytes, long cpuNanos, int temporalRuns, int maxRunEvents, String error) {
+  record Sample(double ms, int events, long historyBytes, long cpuNanos, int temporalRuns, int maxRunEvents, String error,
+      double taskWaitMs) {
     Sample(double ms, int events, long historyBytes, long cpuNanos) {
-      this(ms, events, historyBytes, cpuNanos, 1, events, null);
+      this(ms, events, historyBytes, cpuNanos, 1, events, null, 0);
     }
+
+    Sample withCpu(long nanos) {
+      return new Sample(ms, events, historyBytes, nanos, temporalRuns, maxRunEvents, error, taskWaitMs);
+    }
+
+    Sample withError(String e) {
+      return new Sample(ms, events, historyBytes, cpuNanos, temporalRuns, maxRunEvents, e, taskWaitMs);
+    }
+  }
+
+  /**
+   * How long the run's workflow and activity tasks waited in the server, from scheduled to started, in ms
+   * (the sum over the history; local activities have no such wait).
+   */
+  static double taskWaitMs(List<io.temporal.api.history.v1.HistoryEvent> events) {
+    Map<Long, Long> scheduled = new java.util.HashMap<>();
+    double total = 0;
+    for (io.temporal.api.history.v1.HistoryEvent e : events) {
+      long at = e.getEventTime().getSeconds() * 1_000_000_000L + e.getEventTime().getNanos();
+      if (e.hasWorkflowTaskScheduledEventAttributes() || e.hasActivityTaskScheduledEventAttributes()) {
+        scheduled.put(e.getEventId(), at);
+      } else if (e.hasWorkflowTaskStartedEventAttributes()) {
+        Long from = scheduled.get(e.getWorkflowTaskStartedEventAttributes().getScheduledEventId());
+        if (from != null) total += (at - from) / 1e6;
+      } else if (e.hasActivityTaskStartedEventAttributes()) {
+        Long from = scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
+        if (from != null) total += (at - from) / 1e6;
+      }
+    }
+    return total;
   }
 
   /** Workload 5 or 6 for one arm: the runs as measured, failed ones included. */
@@ -160,6 +191,12 @@ final class BenchHarness {
 
     double historyBytesMedian() {
       long[] sorted = samples.stream().mapToLong(Sample::historyBytes).sorted().toArray();
+      return sorted[sorted.length / 2];
+    }
+
+    /** The median over the runs of the time their tasks waited in the server (scheduled to started), in ms. */
+    double taskWaitMsMedian() {
+      double[] sorted = samples.stream().mapToDouble(Sample::taskWaitMs).sorted().toArray();
       return sorted[sorted.length / 2];
     }
 
@@ -314,7 +351,7 @@ final class BenchHarness {
         boolean armA = (i + k) % 2 == 0;
         long cpu0 = os.getProcessCpuTime();
         Sample s = armA ? arms.runA(definition) : arms.runB(w);
-        s = new Sample(s.ms(), s.events(), s.historyBytes(), os.getProcessCpuTime() - cpu0);
+        s = s.withCpu(os.getProcessCpuTime() - cpu0);
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long rss = rss();
         if (armA) {
@@ -525,7 +562,7 @@ final class BenchHarness {
     }
 
     private static Sample failed(Sample s, String error) {
-      return new Sample(s.ms(), s.events(), s.historyBytes(), s.cpuNanos(), s.temporalRuns(), s.maxRunEvents(), error);
+      return s.withError(error);
     }
 
     Sample runA(DefinitionSnapshot definition) {
@@ -562,17 +599,19 @@ final class BenchHarness {
       long bytes = 0;
       int runs = 0;
       int maxRunEvents = 0;
+      double wait = 0;
       while (runId != null) {
         WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
         runs++;
         maxRunEvents = Math.max(maxRunEvents, h.getEvents().size());
         events += h.getEvents().size();
+        wait += taskWaitMs(h.getEvents());
         bytes += h.getHistory().getSerializedSize();
         var last = h.getLastEvent();
         runId = last.hasWorkflowExecutionContinuedAsNewEventAttributes()
             ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
       }
-      return new Sample(ms, events, bytes, 0, runs, maxRunEvents, null);
+      return new Sample(ms, events, bytes, 0, runs, maxRunEvents, null, wait);
     }
 
     @Override
@@ -630,8 +669,8 @@ final class BenchHarness {
             .append(" | ").append(f2(r.b().p(0.5) / n)).append(" |\n");
       }
       md.append("\n| workload | A events/run | B events/run | A events/node | B events/node | A history KiB | B history KiB "
-          + "| A CPU ms/run | B CPU ms/run | A heap max MiB | B heap max MiB | RSS max MiB |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          + "| A CPU ms/run | B CPU ms/run | A heap max MiB | B heap max MiB | RSS max MiB | A task wait ms/node | B task wait ms/node |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (WorkloadResult r : rs) {
         int n = r.workload().nodes();
         md.append("| ").append(r.workload().label()).append(" | ").append((int) r.a().eventsMedian()).append(" | ")
@@ -640,7 +679,7 @@ final class BenchHarness {
             .append(f1(r.b().historyBytesMedian() / 1024)).append(" | ").append(f1(r.a().cpuMsPerRun())).append(" | ")
             .append(f1(r.b().cpuMsPerRun())).append(" | ").append(mib(r.a().heapUsedMaxBytes())).append(" | ")
             .append(mib(r.b().heapUsedMaxBytes())).append(" | ").append(mib(Math.max(r.a().rssMaxBytes(), r.b().rssMaxBytes())))
-            .append(" |\n");
+            .append(" | ").append(f2(r.a().taskWaitMsMedian() / n)).append(" | ").append(f2(r.b().taskWaitMsMedian() / n)).append(" |\n");
       }
     }
     for (String prefix : List.of("", "pg-")) {
@@ -661,6 +700,8 @@ final class BenchHarness {
         A/B > 1: the interpreter is slower. ms/node = p50 wall time / nodes (for cpu workloads it includes the
         burned CPU). CPU ms/run: this JVM's CPU time (worker, client, harness) per run, not the server's.
         Heap: used heap after a run, the max over the arm's runs; RSS: the whole JVM (both arms share it).
+        Task wait: the median over runs of the time the run's workflow and activity tasks waited in the server
+        (history event times, scheduled to started), divided by the nodes.
         """);
     String first = settings.servers().getFirst();
     List<Extra> outputs = extras.stream().filter(e -> e.workload().equals("outputs")).toList();
@@ -725,6 +766,7 @@ final class BenchHarness {
         a.put("eventsPerNode", arm.eventsMedian() / r.workload().nodes());
         a.put("historyBytesPerRun", arm.historyBytesMedian());
         a.put("cpuMsPerRun", arm.cpuMsPerRun());
+        a.put("taskWaitMsPerRun", arm.taskWaitMsMedian());
         a.put("heapUsedMaxBytes", arm.heapUsedMaxBytes());
         a.put("rssMaxBytes", arm.rssMaxBytes());
         a.put("wallMs", arm.samples().stream().map(Sample::ms).collect(Collectors.toList()));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.TestRegistries;
 import dev.weft.node.NodeType;
 import dev.weft.validate.ValidationReport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Workload 4's pieces that need no server: its definition, its settings (off unless selected, so
  * {@code ./mvnw -Pbench verify} and {@code BenchSmokeE2E} do not start 10,000 runs by accident), the ramp's
- * stop rule and the sustained rate; and the server modes of the PostgreSQL-backed target.
+ * stop rule and the sustained rate.
  */
 class ParkedBenchTest {
   private static ParkedBench.Step step(int rate, int sent, List<Double> completed, List<String> errors) {
@@ -77,29 +76,5 @@ class ParkedBenchTest {
     assertThat(ParkedBench.sustainedRate(List.of(step(5, 20, slowTail, List.of())))).isZero();
     // A lost approval is outside the goal even when the others were fast.
     assertThat(ParkedBench.sustainedRate(List.of(step(5, 20, fast, List.of()), step(10, 21, fast, List.of("e"))))).isEqualTo(5);
-  }
-
-  @Test
-  void serverModes() throws Exception {
-    assertThat(BenchHarness.devServerConfig("tuned")).containsEntry("history.transferProcessorMaxPollRPS", "1000");
-    assertThat(BenchHarness.devServerConfig("default")).isEmpty();
-    assertThat(BenchHarness.devServerConfig("rps200")).containsEntry("history.transferProcessorMaxPollRPS", "200");
-    assertThatThrownBy(() -> BenchHarness.devServerConfig("pg")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(BenchHarness.untuned("pg-default")).isTrue();
-    assertThat(BenchHarness.untuned("pg-tuned")).isFalse();
-    assertThat(BenchHarness.pgTransferPollRps("pg-tuned")).isNull();
-    assertThat(BenchHarness.pgTransferPollRps("pg-default")).isZero();
-    assertThat(BenchHarness.pgTransferPollRps("pg-rps2")).isEqualTo(2);
-    assertThatThrownBy(() -> BenchHarness.pgTransferPollRps("pg-rps0")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BenchHarness.pgTransferPollRps("pg")).isInstanceOf(IllegalArgumentException.class);
-
-    // pg-default: the shipped dynamic config without the transfer-queue key, every other key kept.
-    String shipped = Files.readString(Path.of("temporal/dynamicconfig/development-sql.yaml"));
-    assertThat(shipped).contains("history.transferProcessorMaxPollRPS:\n  - value: 1000\n");
-    String untuned = PostgresTemporalServer.withoutKey(shipped, PostgresTemporalServer.TUNED_KEY);
-    assertThat(untuned).doesNotContain("history.transferProcessorMaxPollRPS:", "value: 1000")
-        .contains("limit.maxIDLength:\n  - value: 255", "history.hostLevelCacheMaxSize:\n  - value: 8192\n    constraints: {}\n",
-            "system.enableDeployments:\n  - value: true");
-    assertThat(untuned.lines().count()).isEqualTo(shipped.lines().count() - 3);
   }
 }
