@@ -30,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -430,13 +429,12 @@ final class ParkedBench {
     long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     long[] end = {t0};
-    List<Future<?>> pending = new ArrayList<>();
     try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < ids.size(); i++) {
         long at = t0 + i * interval;
         LockSupport.parkNanos(at - System.nanoTime());
         String id = ids.get(i);
-        pending.add(senders.submit(() -> {
+        senders.submit(() -> {
           try {
             arm.approve(id);
             updateMs.add((System.nanoTime() - at) / 1e6);
@@ -449,7 +447,7 @@ final class ParkedBench {
           } catch (Exception e) {
             errors.add(e.getClass().getSimpleName() + ": " + e.getMessage());
           }
-        }));
+        });
       }
       // Closing the executor waits for every approval; each is bounded by its result's 60 s.
     }
