@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The interpreter benchmark (issue 15, workloads 1 and 2): against a Temporal dev server on 127.0.0.1,
+ * The interpreter benchmark (issue 15, workloads 1 and 2, and 5 and 6): against a Temporal dev server or the
+ * PostgreSQL-backed server ({@link PostgresTemporalServer}) on 127.0.0.1, one per server mode,
  * arm A (Weft's interpreter, {@link RunWorkflow} over a definition of N nodes) and arm B (a hand-written
  * Temporal workflow, {@link BenchWork.Flow}) run on the same in-process worker, with the same worker
  * options (the SDK's defaults, which are also Weft's), calling the same activity code ({@link BenchWork#burn}).
