@@ -45,6 +45,8 @@ STATE_DIR="${WEFT_TEMPORAL_STATE_DIR:-${WEFT_CACHE_DIR:-$HOME/.cache/weft}/tempo
 TIMEOUT="${WEFT_TEMPORAL_START_TIMEOUT:-90}"
 CONFIG="$TEMPORAL_SCRIPTS_DIR/config/postgres.yaml"
 PIDFILE="$STATE_DIR/temporal-server.pid"
+# The frontend and PostgreSQL a started server uses, so that status needs not be given the same environment.
+ENDPOINTS="$STATE_DIR/endpoints"
 LOGFILE="$STATE_DIR/temporal-server.log"
 ADDRESS="127.0.0.1:$WEFT_TEMPORAL_PORT"
 
@@ -113,10 +115,28 @@ namespace_and_search_attributes() {
       --name "$name" --type "$type" >/dev/null || die "could not register search attribute $name"
     note "search attribute $name ($type) registered"
   done
+  # A registered attribute reaches the frontend's namespace cache seconds later; until then a start that
+  # sets it fails ("Namespace default has no mapping defined for search attribute WeftStatus"). Return
+  # only once a query over all of them is accepted: then starts are too.
+  local query=""
+  for sa in "${WEFT_SEARCH_ATTRIBUTES[@]}"; do
+    name=${sa%%=*} type=${sa#*=}
+    [[ -n "$query" ]] && query+=" AND "
+    if [[ "$type" == Int ]]; then query+="$name = 0"; else query+="$name = 'probe'"; fi
+  done
+  retry "$TIMEOUT" cli workflow count --address "$ADDRESS" --namespace "$NAMESPACE" --query "$query" >/dev/null \
+    || die "Weft's search attributes did not become usable within ${TIMEOUT}s"
+}
+
+# Reads what the running server was started with ($ADDRESS, and $PG_ENDPOINT for PostgreSQL).
+PG_ENDPOINT="$WEFT_PG_HOST:$WEFT_PG_PORT"
+recorded_endpoints() {
+  if [[ -f "$ENDPOINTS" ]]; then { read -r ADDRESS; read -r PG_ENDPOINT; } <"$ENDPOINTS"; fi
 }
 
 start() {
   if pid_alive "$PIDFILE"; then
+    recorded_endpoints
     note "already running (pid $(cat "$PIDFILE")) at $ADDRESS"
   else
     mkdir -p "$STATE_DIR"
@@ -125,13 +145,14 @@ start() {
     setsid "$SERVER_BIN" --config-file "$CONFIG" --allow-no-auth start \
       </dev/null >>"$LOGFILE" 2>&1 &
     echo $! >"$PIDFILE"
+    printf '%s\n%s\n' "$ADDRESS" "$PG_ENDPOINT" >"$ENDPOINTS"
     if ! wait_healthy "$CLI_BIN" "$ADDRESS" "$TIMEOUT" "$PIDFILE" "$LOGFILE"; then
       stop_pid "$PIDFILE" 10 || true
       die "start failed"
     fi
   fi
   namespace_and_search_attributes
-  echo "Temporal server (PostgreSQL $WEFT_PG_HOST:$WEFT_PG_PORT) running (pid $(cat "$PIDFILE")): frontend $ADDRESS, namespace $NAMESPACE, log $LOGFILE"
+  echo "Temporal server (PostgreSQL $PG_ENDPOINT) running (pid $(cat "$PIDFILE")): frontend $ADDRESS, namespace $NAMESPACE, log $LOGFILE"
 }
 
 status() {
@@ -139,8 +160,9 @@ status() {
     echo "not running"
     return 3
   fi
+  recorded_endpoints
   if cli operator cluster health --address "$ADDRESS" >/dev/null 2>&1; then
-    echo "running (pid $(cat "$PIDFILE")): frontend $ADDRESS, PostgreSQL $WEFT_PG_HOST:$WEFT_PG_PORT"
+    echo "running (pid $(cat "$PIDFILE")): frontend $ADDRESS, PostgreSQL $PG_ENDPOINT"
   else
     echo "pid $(cat "$PIDFILE") runs but the frontend at $ADDRESS does not answer (log: $LOGFILE)"
     return 1
@@ -148,6 +170,7 @@ status() {
 }
 
 stop() {
+  rm -f "$ENDPOINTS"
   if stop_pid "$PIDFILE" 30; then echo "stopped"; else echo "not running"; fi
 }
 

@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The interpreter benchmark (issue 15, workloads 1 and 2): against a Temporal dev server on 127.0.0.1,
+ * The interpreter benchmark (issue 15, workloads 1 and 2, and 5 and 6): against a Temporal dev server or the
+ * PostgreSQL-backed server ({@link PostgresTemporalServer}) on 127.0.0.1, one per server mode,
  * arm A (Weft's interpreter, {@link RunWorkflow} over a definition of N nodes) and arm B (a hand-written
  * Temporal workflow, {@link BenchWork.Flow}) run on the same in-process worker, with the same worker
  * options (the SDK's defaults, which are also Weft's), calling the same activity code ({@link BenchWork#burn}).
@@ -100,7 +101,7 @@ final class BenchHarness {
 
     /** Whether any of workloads 1, 2, 5 or 6 is selected. */
     boolean hasWorkloads() {
-      boolean defaultServer = servers.contains("default") && (!defaultServerChains.isEmpty() || defaultServerFanOut > 0);
+      boolean defaultServer = servers.stream().anyMatch(BenchHarness::untuned) && (!defaultServerChains.isEmpty() || defaultServerFanOut > 0);
       return !servers.isEmpty() && (!chains.isEmpty() || fanOut > 0 || defaultServer || !outputs.kib().isEmpty() || loop.iterations() > 0);
     }
 
@@ -135,10 +136,41 @@ final class BenchHarness {
    * One run: wall time, events and history bytes over its continue-as-new chain ({@code temporalRuns}
    * Temporal runs, the largest with {@code maxRunEvents} events), and {@code error} when it failed.
    */
-  record Sample(double ms, int events, long historyBytes, long cpuNanos, int temporalRuns, int maxRunEvents, String error) {
+  record Sample(double ms, int events, long historyBytes, long cpuNanos, int temporalRuns, int maxRunEvents, String error,
+      double taskWaitMs) {
     Sample(double ms, int events, long historyBytes, long cpuNanos) {
-      this(ms, events, historyBytes, cpuNanos, 1, events, null);
+      this(ms, events, historyBytes, cpuNanos, 1, events, null, 0);
     }
+
+    Sample withCpu(long nanos) {
+      return new Sample(ms, events, historyBytes, nanos, temporalRuns, maxRunEvents, error, taskWaitMs);
+    }
+
+    Sample withError(String e) {
+      return new Sample(ms, events, historyBytes, cpuNanos, temporalRuns, maxRunEvents, e, taskWaitMs);
+    }
+  }
+
+  /**
+   * How long the run's workflow and activity tasks waited in the server, from scheduled to started, in ms
+   * (the sum over the history; local activities have no such wait).
+   */
+  static double taskWaitMs(List<io.temporal.api.history.v1.HistoryEvent> events) {
+    Map<Long, Long> scheduled = new java.util.HashMap<>();
+    double total = 0;
+    for (io.temporal.api.history.v1.HistoryEvent e : events) {
+      long at = e.getEventTime().getSeconds() * 1_000_000_000L + e.getEventTime().getNanos();
+      if (e.hasWorkflowTaskScheduledEventAttributes() || e.hasActivityTaskScheduledEventAttributes()) {
+        scheduled.put(e.getEventId(), at);
+      } else if (e.hasWorkflowTaskStartedEventAttributes()) {
+        Long from = scheduled.get(e.getWorkflowTaskStartedEventAttributes().getScheduledEventId());
+        if (from != null) total += (at - from) / 1e6;
+      } else if (e.hasActivityTaskStartedEventAttributes()) {
+        Long from = scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
+        if (from != null) total += (at - from) / 1e6;
+      }
+    }
+    return total;
   }
 
   /** Workload 5 or 6 for one arm: the runs as measured, failed ones included. */
@@ -181,6 +213,12 @@ final class BenchHarness {
       return sorted[sorted.length / 2];
     }
 
+    /** The median over the runs of the time their tasks waited in the server (scheduled to started), in ms. */
+    double taskWaitMsMedian() {
+      double[] sorted = samples.stream().mapToDouble(Sample::taskWaitMs).sorted().toArray();
+      return sorted[sorted.length / 2];
+    }
+
     double cpuMsPerRun() {
       return samples.stream().mapToLong(Sample::cpuNanos).average().orElse(0) / 1e6;
     }
@@ -214,19 +252,9 @@ final class BenchHarness {
     loadStart = os.getSystemLoadAverage();
     Files.createDirectories(settings.outDir());
     for (String server : settings.servers()) {
-      Map<String, String> dynamicConfig = switch (server) {
-        case "tuned" -> TemporalDevServer.TUNED;
-        case "default" -> Map.of();
-        default -> {
-          if (!server.matches("rps[0-9]+")) {
-            throw new IllegalArgumentException("weft.bench.servers: tuned, default or rps<N>, not " + server);
-          }
-          yield Map.of("history.transferProcessorMaxPollRPS", server.substring(3));
-        }
-      };
       List<Workload> workloads = new ArrayList<>();
-      List<Integer> chains = server.equals("default") ? settings.defaultServerChains() : settings.chains();
-      int fanOut = server.equals("default") ? settings.defaultServerFanOut() : settings.fanOut();
+      List<Integer> chains = untuned(server) ? settings.defaultServerChains() : settings.chains();
+      int fanOut = untuned(server) ? settings.defaultServerFanOut() : settings.fanOut();
       for (boolean local : settings.executions()) {
         for (int n : chains) {
           workloads.add(new Workload("chain", n, 0, local));
@@ -237,7 +265,7 @@ final class BenchHarness {
       Path dir = settings.outDir().resolve("server-" + server);
       deleteTree(dir);
       Files.createDirectories(dir);
-      try (TemporalDevServer temporal = new TemporalDevServer(cli, dir, dynamicConfig).start();
+      try (Server temporal = startServer(server, cli, dir);
           Arms arms = new Arms(temporal.address())) {
         for (Workload w : workloads) results.add(measure(server, w, arms));
         if (server.equals(settings.servers().getFirst())) {
@@ -250,6 +278,82 @@ final class BenchHarness {
     Files.writeString(settings.outDir().resolve("report.md"), md);
     Files.writeString(settings.outDir().resolve("report.json"), Json.MAPPER.writeValueAsString(json()));
     return md;
+  }
+
+  /** Whether a server mode runs without the transfer-queue setting (it gets the smaller default-server workloads). */
+  static boolean untuned(String mode) {
+    return mode.equals("default") || mode.equals("pg-default");
+  }
+
+  /** The heading of a server mode in the report. */
+  static String serverTitle(String mode) {
+    return switch (mode) {
+      case "tuned" -> "Dev server, tuned (history.transferProcessorMaxPollRPS=1000)";
+      case "default" -> "Dev server, default settings (transferProcessorMaxPollRPS=20)";
+      case "pg-tuned" -> "PostgreSQL-backed server (temporal/postgres-server.sh), tuned (transferProcessorMaxPollRPS=1000)";
+      case "pg-default" -> "PostgreSQL-backed server (temporal/postgres-server.sh), default settings (transferProcessorMaxPollRPS=20)";
+      case String m when m.startsWith("pg-rps") -> "PostgreSQL-backed server (temporal/postgres-server.sh), transferProcessorMaxPollRPS=" + m.substring(6);
+      default -> "Dev server, history.transferProcessorMaxPollRPS=" + mode.substring(3);
+    };
+  }
+
+  /** A Temporal server the benchmark runs against, stopped by {@link #close}. */
+  interface Server extends AutoCloseable {
+    String address();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Starts the server of a mode, its files under {@code dir}: a dev server ({@code tuned}: Weft's
+   * {@code transferProcessorMaxPollRPS=1000}; {@code default}: the server's 20; {@code rps<N>}), or a private
+   * PostgreSQL with {@code temporal/postgres-server.sh} ({@code pg-tuned}: its shipped dynamic config;
+   * {@code pg-default}: the same without {@code transferProcessorMaxPollRPS}).
+   */
+  static Server startServer(String mode, Path cli, Path dir) {
+    if (mode.startsWith("pg-")) return PostgresTemporalServer.start(pgTransferPollRps(mode), cli, dir);
+    TemporalDevServer dev = new TemporalDevServer(cli, dir, devServerConfig(mode)).start();
+    return new Server() {
+      public String address() {
+        return dev.address();
+      }
+
+      public void close() {
+        dev.close();
+      }
+    };
+  }
+
+  /**
+   * The {@code transferProcessorMaxPollRPS} of a PostgreSQL mode: null for {@code pg-tuned} (the shipped file),
+   * 0 for {@code pg-default} (the key removed), N for {@code pg-rps<N>}.
+   */
+  static Integer pgTransferPollRps(String mode) {
+    return switch (mode) {
+      case "pg-tuned" -> null;
+      case "pg-default" -> 0;
+      default -> {
+        if (!mode.matches("pg-rps[1-9][0-9]*")) {
+          throw new IllegalArgumentException("weft.bench.servers: pg-tuned, pg-default or pg-rps<N>, not " + mode);
+        }
+        yield Integer.valueOf(mode.substring(6));
+      }
+    };
+  }
+
+  /** The dynamic config of a dev-server mode. */
+  static Map<String, String> devServerConfig(String mode) {
+    return switch (mode) {
+      case "tuned" -> TemporalDevServer.TUNED;
+      case "default" -> Map.of();
+      default -> {
+        if (!mode.matches("rps[0-9]+")) {
+          throw new IllegalArgumentException("weft.bench.servers: tuned, default, rps<N>, pg-tuned or pg-default, not " + mode);
+        }
+        yield Map.of("history.transferProcessorMaxPollRPS", mode.substring(3));
+      }
+    };
   }
 
   private WorkloadResult measure(String server, Workload w, Arms arms) {
@@ -268,7 +372,7 @@ final class BenchHarness {
         boolean armA = (i + k) % 2 == 0;
         long cpu0 = os.getProcessCpuTime();
         Sample s = armA ? arms.runA(definition) : arms.runB(w);
-        s = new Sample(s.ms(), s.events(), s.historyBytes(), os.getProcessCpuTime() - cpu0);
+        s = s.withCpu(os.getProcessCpuTime() - cpu0);
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long rss = rss();
         if (armA) {
@@ -336,14 +440,19 @@ final class BenchHarness {
   }
 
   /** The worker both arms run on, and the clients that start their runs. */
-  private static final class Arms implements AutoCloseable {
+  static final class Arms implements AutoCloseable {
     private final WorkflowServiceStubs service;
-    private final WorkflowClient client;
+    final WorkflowClient client;
     private final WorkerFactory factory;
-    private final RunLauncher launcher;
+    final RunLauncher launcher;
     private final DefinitionValidator validator;
 
     Arms(String address) {
+      this(address, RunEventSink.NONE);
+    }
+
+    /** @param events where arm A's run events go (the service writes them to its store; here they are dropped or counted) */
+    Arms(String address, RunEventSink events) {
       service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
       client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace("default")
           .setDataConverter(WeftDataConverter.create()).setContextPropagators(List.of(TenantPropagator.INSTANCE)).build());
@@ -358,9 +467,9 @@ final class BenchHarness {
       worker.registerWorkflowImplementationFactory(RunWorkflow.class,
           () -> new RunWorkflowImpl(invoker, expressions, EngineSettings.DEFAULTS));
       worker.registerWorkflowImplementationTypes(BenchWork.FlowImpl.class, BenchWork.LocalFlowImpl.class, BenchWork.OutputsImpl.class,
-          BenchWork.LoopImpl.class);
-      worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, RunEventSink.NONE),
-          new RunEventActivitiesImpl(RunEventSink.NONE), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
+          BenchWork.LoopImpl.class, BenchWork.ParkedImpl.class);
+      worker.registerActivitiesImplementations(new NodeActivities(invoker, store, EngineSettings.DEFAULTS, events),
+          new RunEventActivitiesImpl(events), new PayloadActivitiesImpl(expressions, store), new BenchWork.ActivitiesImpl());
       factory.start();
       launcher = new RunLauncher(client, QUEUE, true);
     }
@@ -414,7 +523,12 @@ final class BenchHarness {
             "body": {"nodes": [{"id": "work", "type": "bench.noop", "config": {}}]}}}]}""".formatted(iterations));
     }
 
-    private DefinitionSnapshot snapshot(String id, String json) {
+    /** Workload 4's definition: an approval node, then a {@code bench.noop} on its {@code approved} port. */
+    DefinitionSnapshot parkedDefinition() {
+      return snapshot("bench-parked", ParkedBench.DEFINITION);
+    }
+
+    DefinitionSnapshot snapshot(String id, String json) {
       ValidationReport report = validator.validate(json);
       if (!report.valid()) throw new IllegalStateException("invalid benchmark definition: " + report.errors());
       return new DefinitionSnapshot(id, 1, RunLauncher.contentHash(report.definition()), report.definition().withId(id));
@@ -470,7 +584,7 @@ final class BenchHarness {
     }
 
     private static Sample failed(Sample s, String error) {
-      return new Sample(s.ms(), s.events(), s.historyBytes(), s.cpuNanos(), s.temporalRuns(), s.maxRunEvents(), error);
+      return s.withError(error);
     }
 
     Sample runA(DefinitionSnapshot definition) {
@@ -517,17 +631,19 @@ final class BenchHarness {
       long bytes = 0;
       int runs = 0;
       int maxRunEvents = 0;
+      double wait = 0;
       while (runId != null) {
         WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
         runs++;
         maxRunEvents = Math.max(maxRunEvents, h.getEvents().size());
         events += h.getEvents().size();
+        wait += taskWaitMs(h.getEvents());
         bytes += h.getHistory().getSerializedSize();
         var last = h.getLastEvent();
         runId = last.hasWorkflowExecutionContinuedAsNewEventAttributes()
             ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
       }
-      return new Sample(ms, events, bytes, 0, runs, maxRunEvents, null);
+      return new Sample(ms, events, bytes, 0, runs, maxRunEvents, null, wait);
     }
 
     @Override
@@ -540,7 +656,7 @@ final class BenchHarness {
   }
 
   /** This process's resident set (Linux; 0 elsewhere). */
-  private static long rss() {
+  static long rss() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
@@ -573,11 +689,7 @@ final class BenchHarness {
         .append(" CPUs, max heap ").append(mib(Runtime.getRuntime().maxMemory())).append(" MiB.\n");
     for (String server : settings.servers()) {
       List<WorkloadResult> rs = results.stream().filter(r -> r.server().equals(server)).toList();
-      md.append("\n## Dev server, ").append(switch (server) {
-        case "tuned" -> "tuned (history.transferProcessorMaxPollRPS=1000)";
-        case "default" -> "default settings (transferProcessorMaxPollRPS=20)";
-        default -> "history.transferProcessorMaxPollRPS=" + server.substring(3);
-      }).append("\n\n");
+      md.append("\n## ").append(serverTitle(server)).append("\n\n");
       md.append("| workload | A p50 ms | A p95 | A p99 | B p50 ms | B p95 | B p99 | A/B p50 | A/B p95 | A ms/node | B ms/node |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (WorkloadResult r : rs) {
@@ -589,8 +701,8 @@ final class BenchHarness {
             .append(" | ").append(f2(r.b().p(0.5) / n)).append(" |\n");
       }
       md.append("\n| workload | A events/run | B events/run | A events/node | B events/node | A history KiB | B history KiB "
-          + "| A CPU ms/run | B CPU ms/run | A heap max MiB | B heap max MiB | RSS max MiB |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          + "| A CPU ms/run | B CPU ms/run | A heap max MiB | B heap max MiB | RSS max MiB | A task wait ms/node | B task wait ms/node |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (WorkloadResult r : rs) {
         int n = r.workload().nodes();
         md.append("| ").append(r.workload().label()).append(" | ").append((int) r.a().eventsMedian()).append(" | ")
@@ -599,13 +711,15 @@ final class BenchHarness {
             .append(f1(r.b().historyBytesMedian() / 1024)).append(" | ").append(f1(r.a().cpuMsPerRun())).append(" | ")
             .append(f1(r.b().cpuMsPerRun())).append(" | ").append(mib(r.a().heapUsedMaxBytes())).append(" | ")
             .append(mib(r.b().heapUsedMaxBytes())).append(" | ").append(mib(Math.max(r.a().rssMaxBytes(), r.b().rssMaxBytes())))
-            .append(" |\n");
+            .append(" | ").append(f2(r.a().taskWaitMsMedian() / n)).append(" | ").append(f2(r.b().taskWaitMsMedian() / n)).append(" |\n");
       }
     }
-    if (settings.servers().contains("default") && settings.servers().contains("tuned")) {
-      md.append("\n## Dev server default vs tuned (p50 ms per node)\n\n| workload | A default | A tuned | B default | B tuned |\n|---|---:|---:|---:|---:|\n");
-      for (WorkloadResult d : results.stream().filter(r -> r.server().equals("default")).toList()) {
-        results.stream().filter(r -> r.server().equals("tuned") && r.workload().equals(d.workload())).findFirst().ifPresent(t -> {
+    for (String prefix : List.of("", "pg-")) {
+      if (!settings.servers().contains(prefix + "default") || !settings.servers().contains(prefix + "tuned")) continue;
+      md.append("\n## ").append(prefix.isEmpty() ? "Dev server" : "PostgreSQL-backed server")
+          .append(" default vs tuned (p50 ms per node)\n\n| workload | A default | A tuned | B default | B tuned |\n|---|---:|---:|---:|---:|\n");
+      for (WorkloadResult d : results.stream().filter(r -> r.server().equals(prefix + "default")).toList()) {
+        results.stream().filter(r -> r.server().equals(prefix + "tuned") && r.workload().equals(d.workload())).findFirst().ifPresent(t -> {
           int n = d.workload().nodes();
           md.append("| ").append(d.workload().label()).append(" | ").append(f2(d.a().p(0.5) / n)).append(" | ")
               .append(f2(t.a().p(0.5) / n)).append(" | ").append(f2(d.b().p(0.5) / n)).append(" | ").append(f2(t.b().p(0.5) / n))
@@ -618,12 +732,14 @@ final class BenchHarness {
         A/B > 1: the interpreter is slower. ms/node = p50 wall time / nodes (for cpu workloads it includes the
         burned CPU). CPU ms/run: this JVM's CPU time (worker, client, harness) per run, not the server's.
         Heap: used heap after a run, the max over the arm's runs; RSS: the whole JVM (both arms share it).
+        Task wait: the median over runs of the time the run's workflow and activity tasks waited in the server
+        (history event times, scheduled to started), divided by the nodes.
         """);
     String first = settings.servers().getFirst();
     List<Extra> outputs = extras.stream().filter(e -> e.workload().equals("outputs")).toList();
     if (!outputs.isEmpty()) {
       int n = settings.outputs().nodes();
-      md.append("\n## Workload 5: large node outputs, chain of ").append(n).append(" nodes (dev server ").append(first).append(")\n\n")
+      md.append("\n## Workload 5: large node outputs, chain of ").append(n).append(" nodes (server ").append(first).append(")\n\n")
           .append("Each node outputs a string of the given size. A: Weft claim-checks outputs above ")
           .append(EngineSettings.DEFAULTS.claimCheckBytes() / 1024).append(" KiB into a PayloadStore (here the in-memory one, ")
           .append("InMemoryPayloadStore, in the worker's JVM). B: the activity returns the string; one attempt per activity in both arms. ")
@@ -639,7 +755,7 @@ final class BenchHarness {
     List<Extra> loops = extras.stream().filter(e -> e.workload().equals("loop")).toList();
     if (!loops.isEmpty()) {
       int it = settings.loop().iterations();
-      md.append("\n## Workload 6: a ").append(it).append("-iteration loop (dev server ").append(first).append(")\n\n")
+      md.append("\n## Workload 6: a ").append(it).append("-iteration loop (server ").append(first).append(")\n\n")
           .append("A: a `repeat` loop node around one `bench.noop`, history budget ").append(EngineSettings.DEFAULTS.historyBudget())
           .append(" events (weft.engine.history-budget's default). B: ").append(it).append(" sequential no-op activities, continuing as new every ")
           .append(settings.loop().bEvery()).append(" iterations.\n\n")
@@ -682,6 +798,7 @@ final class BenchHarness {
         a.put("eventsPerNode", arm.eventsMedian() / r.workload().nodes());
         a.put("historyBytesPerRun", arm.historyBytesMedian());
         a.put("cpuMsPerRun", arm.cpuMsPerRun());
+        a.put("taskWaitMsPerRun", arm.taskWaitMsMedian());
         a.put("heapUsedMaxBytes", arm.heapUsedMaxBytes());
         a.put("rssMaxBytes", arm.rssMaxBytes());
         a.put("wallMs", arm.samples().stream().map(Sample::ms).collect(Collectors.toList()));

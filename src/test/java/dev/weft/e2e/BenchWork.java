@@ -7,6 +7,7 @@ import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -15,6 +16,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The work both arms of the benchmark do, and arm B: a hand-written Temporal workflow calling it as
@@ -153,6 +155,43 @@ final class BenchWork {
       for (int i = done; i < end; i++) activities.work(0);
       if (end < iterations) Workflow.continueAsNew(iterations, every, end);
       return end;
+    }
+  }
+
+  /**
+   * Arm B of workload 4: waits for an {@code approve} Update, then calls one no-op activity. The Update
+   * answers once the workflow has taken it.
+   */
+  @WorkflowInterface
+  public interface Parked {
+    @WorkflowMethod(name = "BenchHandWrittenParked")
+    String run();
+
+    @UpdateMethod(name = "approve")
+    String approve(String approver);
+  }
+
+  /** Runs of {@link ParkedImpl} that reached their wait in this JVM (counted once, not again on replay). */
+  static final AtomicInteger PARKED = new AtomicInteger();
+
+  public static final class ParkedImpl implements Parked {
+    private final Activities activities = Workflow.newActivityStub(Activities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+    private String approver;
+
+    @Override
+    public String run() {
+      // Bookkeeping of the benchmark outside the workflow's state: no command, skipped when replaying.
+      if (!Workflow.isReplaying()) PARKED.incrementAndGet();
+      Workflow.await(() -> approver != null);
+      activities.work(0);
+      return approver;
+    }
+
+    @Override
+    public String approve(String who) {
+      approver = who;
+      return "approved";
     }
   }
 }

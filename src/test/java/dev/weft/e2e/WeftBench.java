@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
  * {@code weft.bench.webhook.setups} (dev,embedded; also n8n: {@link N8nProcess}, installed by bench/n8n/install.sh),
  * {@code weft.bench.webhook.variants} (set,code; also {@code set<N>}: N set nodes in a row), {@code weft.bench.webhook.repeat}
  * (1: how many times the sequence of setups runs), {@code weft.bench.n8n} (n8n's launcher), {@code weft.bench.pgbench.seconds} (10; 0 = no pgbench floor), {@code weft.bench.pgbench} (/usr/bin/pgbench).
+ * Workload 4 ({@link ParkedBench}, off by default): {@code weft.bench.parked} (runs per arm, {@code true} = 10000;
+ * empty = off), {@code .rates} (5,10,20,40,80,160,320 approvals/s), {@code .step-seconds} (5), {@code .start-threads} (8),
+ * {@code .start-minutes} (20), {@code .hold-seconds} (30), {@code .sample-every} (1000), {@code .arms} (A,B), {@code .server}
+ * (tuned). Server modes ({@code weft.bench.servers}, {@code weft.bench.parked.server}) also {@code pg-tuned} and
+ * {@code pg-default}: a private PostgreSQL and {@code temporal/postgres-server.sh} ({@link PostgresTemporalServer}).
+ * Workloads 1-2 run with activities and with local activities ({@code weft.bench.executions}, activity,local).
  * With no workload 1, 2, 5 or 6 selected, no interpreter benchmark runs.
  */
 class WeftBench {
@@ -40,6 +46,14 @@ class WeftBench {
       System.out.println(bench.run());
       System.out.println("reports: " + settings.outDir().resolve("webhook.md") + ", " + settings.outDir().resolve("webhook.json"));
       measured += bench.results().size();
+    }
+    // Workload 4 (off unless weft.bench.parked gives a number of runs): runs parked on an approval.
+    ParkedBench.Settings parked = ParkedBench.Settings.fromSystemProperties(settings.outDir());
+    if (parked.on()) {
+      ParkedBench bench = new ParkedBench(parked, E2EConfig.temporalCli());
+      System.out.println(bench.run());
+      System.out.println("reports: " + settings.outDir().resolve("parked.md") + ", " + settings.outDir().resolve("parked.json"));
+      measured += bench.reports().size();
     }
     assertThat(measured).as("workloads measured").isPositive();
   }
