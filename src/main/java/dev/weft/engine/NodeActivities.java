@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -79,8 +80,9 @@ public class NodeActivities implements DynamicActivity {
     try {
       NodeResult r = invoker.invoke(in.runId(), in.node(), loaded(in.scope()), null);
       JsonNode output = checked(in, attempt, r.output());
-      record(in, attempt, deadline, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output, null, logs(r.logs()));
-      return new ActivityOutput(output, r.ports(), r.responseStatus(), attempt);
+      boolean recorded = record(in, attempt, deadline, EventKind.NODE_ATTEMPT_COMPLETED, System.currentTimeMillis() - started, output,
+          null, logs(r.logs()));
+      return new ActivityOutput(output, r.ports(), r.responseStatus(), attempt, recorded ? null : Boolean.TRUE);
     } catch (NodeFailure f) {
       FailureDetails details = new FailureDetails(attempt, f.details());
       log.info("node {} of run {} failed on attempt {}: {} {}", in.key(), in.runId(), attempt, f.code(), f.getMessage());
@@ -106,9 +108,10 @@ public class NodeActivities implements DynamicActivity {
    * Writes an attempt-level event, trying a few times, and waits for it at most
    * {@link #EVENT_WRITE_BUDGET} and never closer than {@link #EVENT_WRITE_MARGIN} to the attempt's
    * deadline; it never fails the attempt, which could repeat the node's side effects. The workflow's own
-   * node events are the durable record. A write given up on may still land later, out of order.
+   * node events are the durable record. A write given up on is cancelled (a write already under way may
+   * still land). Returns whether the event was written.
    */
-  private void record(ActivityInput in, int attempt, Instant deadline, EventKind kind, Long durationMs, JsonNode output,
+  private boolean record(ActivityInput in, int attempt, Instant deadline, EventKind kind, Long durationMs, JsonNode output,
       NodeError error, JsonNode data) {
     List<RunEvent> event = List.of(new RunEvent(in.runId(), in.key(), in.node().type(), attempt, kind, Instant.now(),
         durationMs, null, output, error, data));
@@ -119,17 +122,23 @@ public class NodeActivities implements DynamicActivity {
     }
     if (wait.isNegative() || wait.isZero()) {
       log.warn("event {} of node {} attempt {} was not recorded: too close to the attempt's timeout", kind.wire(), in.key(), attempt);
-      return;
+      return false;
     }
     // The writer thread works in this attempt's tenant and logs with its run and node.
     Map<String, String> mdc = MDC.getCopyOfContextMap();
-    Future<?> write = WRITERS.submit(Tenants.bound(() -> {
+    String tenant = Tenants.current();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    Future<Boolean> write = WRITERS.submit(() -> Tenants.call(tenant, () -> {
       if (mdc != null) MDC.setContextMap(mdc);
-      writeWithRetries(event, kind, in.key(), attempt);
+      return writeWithRetries(event, kind, in.key(), attempt, abandoned);
     }));
     try {
-      write.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return write.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
+      // Abandoned (no further try) and interrupted, so that it does not land later, after the events the
+      // workflow writes next.
+      abandoned.set(true);
+      write.cancel(true);
       log.warn("event {} of node {} attempt {} was not recorded within {} ms: the attempt goes on without it", kind.wire(),
           in.key(), attempt, wait.toMillis());
     } catch (ExecutionException e) {
@@ -137,23 +146,24 @@ public class NodeActivities implements DynamicActivity {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 
-  private void writeWithRetries(List<RunEvent> event, EventKind kind, String key, int attempt) {
+  private boolean writeWithRetries(List<RunEvent> event, EventKind kind, String key, int attempt, AtomicBoolean abandoned) {
     for (int i = 1; ; i++) {
+      if (abandoned.get()) return false;
       try {
         events.record(event);
-        return;
+        return true;
       } catch (RuntimeException e) {
-        if (i == EVENT_WRITE_TRIES) {
+        if (i == EVENT_WRITE_TRIES || abandoned.get()) {
           log.warn("event {} of node {} attempt {} was not recorded: {}", kind.wire(), key, attempt, e.toString());
-          return;
+          return false;
         }
         try {
           Thread.sleep(200L * i);
         } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
     }

@@ -163,6 +163,7 @@ final class NodeExecutor {
       // this workflow task, and an activity can finish first while the store is down and the write waits.
       if (localActivities) events.awaitWritten();
       ActivityOutput out = stub.execute(d.type(), ActivityOutput.class, new ActivityInput(runId(), d, scope, base));
+      n.unrecorded = Boolean.TRUE.equals(out.unrecorded());
       return Outcome.ok(new NodeResult(out.output(), out.ports(), out.responseStatus()), out.attempt());
     } catch (ActivityFailure f) {
       return switch (f.getCause()) {

@@ -43,6 +43,8 @@ final class NodeRun {
   CancellationScope scope;
   /** Ran as an activity, which logged its output itself: the workflow's events do not repeat it. */
   boolean offloaded;
+  /** Its activity could not write its output's event in time: the workflow's node_completed carries it. */
+  boolean unrecorded;
   /** Its last execution outside the workflow was a local activity (else an activity). */
   boolean local;
   /** What the node read, as its events show it. */
@@ -53,6 +55,11 @@ final class NodeRun {
   int reminders;
   /** A loop's progress while it runs, and the progress a continued run resumes it from. */
   LoopProgress loop;
+
+  /** Whether its activity wrote its output in its attempt event, so that the workflow's events do not repeat it. */
+  boolean outputLogged() {
+    return offloaded && !unrecorded;
+  }
 
   NodeRun(NodeDef def, String key, NodeKind kind, Set<String> refs, boolean readsInput, Record composite) {
     this.def = def;

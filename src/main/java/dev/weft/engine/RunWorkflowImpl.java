@@ -451,7 +451,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     n.status = s;
     n.endedAt = now();
     switch (s) {
-      case COMPLETED -> events.node(n, EventKind.NODE_COMPLETED, n.attempts, null, n.offloaded ? null : view.preview(n.output), null);
+      case COMPLETED -> events.node(n, EventKind.NODE_COMPLETED, n.attempts, null, n.outputLogged() ? null : view.preview(n.output), null);
       case FAILED -> events.node(n, EventKind.NODE_FAILED, n.attempts, null, view.preview(n.output), n.error);
       case CANCELED -> events.node(n, EventKind.NODE_CANCELED, Math.max(1, n.attempts), null, null, null);
       default -> { }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.WorkflowReplayer;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,11 @@ class RunEventsTest {
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(8));
     assertThat(TestNodes.calls(run.getExecution().getWorkflowId(), "pay")).as("the completed call is not repeated").isEqualTo(1);
     assertThat(t.state(run).nodes().get("pay").attempts()).isEqualTo(1);
+    // The write given up on never lands (after run_completed), and the output is not lost: node_completed carries it.
+    Awaitility.await().during(java.time.Duration.ofSeconds(9)).atMost(java.time.Duration.ofSeconds(12)).until(() -> true);
+    List<RunEvent> events = t.events.of(run.getExecution().getWorkflowId());
+    assertThat(kinds(events)).doesNotContain("node_attempt_completed:pay#1").last().isEqualTo("run_completed");
+    assertThat(events.stream().filter(e -> e.kind() == EventKind.NODE_COMPLETED).findFirst().orElseThrow().output().asInt()).isEqualTo(1);
   }
 
   @Test
