@@ -31,7 +31,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -46,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  *   <li>the packaged Weft is killed with -9 and started again;
  *   <li>the Temporal dev server is stopped and started again on its SQLite file;
  *   <li>PostgreSQL is stopped (fast or immediate shutdown) and started again on its data directory and
- *       port (off unless {@code -Dweft.e2e.reliability.postgres=true}: it finds a product bug, see there);
+ *       port;
  * </ol>
  * then a bounded load test without faults: many runs at many concurrent clients, with Weft's resident
  * memory sampled against a ceiling. For every run: it completed; every side effect happened; a call
@@ -139,10 +138,6 @@ class ReliabilityE2E extends E2ESupport {
 
   @Test
   @Order(3)
-  @EnabledIfSystemProperty(named = "weft.e2e.reliability.postgres", matches = "true", disabledReason = "product bug, see "
-      + "docs/testing.md#reliability-campaign: after a PostgreSQL restart http nodes repeat calls that had completed, because "
-      + "NodeActivities' best-effort event writes wait for the store inside the attempt (up to 3 x Hikari's 5 s connection "
-      + "timeout) past the node's timeout; run it with -Dweft.e2e.reliability.postgres=true")
   void runsSurvivePostgresRestarts() {
     PostmasterControl postmaster = new PostmasterControl(dir.resolve("postgres"), dir.resolve("postgres-restarts.log"));
     // Strict about timed-out attempts: NodeActivities promises that a store outage never repeats a side effect.
