@@ -68,7 +68,10 @@ final class RunEvents {
    */
   void awaitWritten() {
     long mark = emitted;
-    if (written < mark) Workflow.await(() -> written >= mark);
+    if (written >= mark) return;
+    // Events this thread emitted itself (a node retried after onError: ask) have no one else to write them.
+    if (!pending.isEmpty()) flush();
+    Workflow.await(() -> written >= mark);
   }
 
   void runStarted(RunInput input, Instant startedAt) {
