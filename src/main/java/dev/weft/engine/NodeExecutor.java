@@ -80,8 +80,8 @@ final class NodeExecutor {
   /**
    * Whether this node execution runs as a local activity: as its {@code execution} says, and under
    * {@code auto} for a control node (it runs outside the workflow only to read a large value, pure
-   * computation) and for an activity type that is {@linkplain ActivityNodeType#localByDefault() short by
-   * default} with a timeout of at most {@link Execution#LOCAL_MAX_TIMEOUT}.
+   * computation) and for an activity type whose {@linkplain ActivityNodeType#localByDefault node says it is
+   * short and harmless to repeat} with a timeout of at most {@link Execution#LOCAL_MAX_TIMEOUT}.
    */
   boolean runsLocally(NodeRun n, NodeDef d) {
     if (!localActivities) return false;

@@ -63,8 +63,8 @@ final class RunEvents {
 
   /**
    * Blocks the calling workflow thread until every event emitted so far is written (at once when
-   * recording is off): a local node waits here so that its own attempt events, which it writes itself,
-   * follow its {@code node_started} in the store.
+   * recording is off): a node that leaves the workflow waits here so that its own attempt events, which
+   * its activity writes itself, follow its {@code node_started} in the store.
    */
   void awaitWritten() {
     long mark = emitted;

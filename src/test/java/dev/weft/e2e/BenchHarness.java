@@ -597,20 +597,10 @@ final class BenchHarness {
 
     Sample runB(Workload w) {
       String id = "bench-b-" + UUID.randomUUID();
-      WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build();
-      boolean fanOut = w.shape().equals("fan-out");
+      WorkflowStub stub = client.newUntypedWorkflowStub(w.local() ? "BenchHandWrittenLocal" : "BenchHandWritten",
+          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
       long t0 = System.nanoTime();
-      WorkflowExecution execution;
-      WorkflowStub stub;
-      if (w.local()) {
-        BenchWork.LocalFlow flow = client.newWorkflowStub(BenchWork.LocalFlow.class, options);
-        execution = WorkflowClient.start(flow::run, w.nodes(), w.cpuMs(), fanOut);
-        stub = WorkflowStub.fromTyped(flow);
-      } else {
-        BenchWork.Flow flow = client.newWorkflowStub(BenchWork.Flow.class, options);
-        execution = WorkflowClient.start(flow::run, w.nodes(), w.cpuMs(), fanOut);
-        stub = WorkflowStub.fromTyped(flow);
-      }
+      WorkflowExecution execution = stub.start(w.nodes(), w.cpuMs(), w.shape().equals("fan-out"));
       result(stub, Long.class);
       return sample(t0, id, execution.getRunId());
     }

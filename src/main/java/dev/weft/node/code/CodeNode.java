@@ -57,7 +57,7 @@ public class CodeNode implements ActivityNodeType<CodeNodeConfig> {
 
   /** A script: no I/O (the sandbox has none), CPU-bound and bounded by its timeout. */
   @Override
-  public boolean localByDefault(tools.jackson.databind.JsonNode config) {
+  public boolean localByDefault(JsonNode config) {
     return true;
   }
 
