@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code 1 / (rrfK + rank)}). What the API's search, the {@code llm.answer} node and the agents call; safe in
  * an activity (it reads the tenant it is given, or the current one).
  */
-public class Retriever {
+public class Retriever implements KnowledgeSearch {
   private final KnowledgeStore store;
   private final Embeddings embeddings;
   private final KnowledgeProperties props;
@@ -56,6 +56,7 @@ public class Retriever {
    * @throws DomainException {@code knowledge_base.not_found}, {@code knowledge.query_invalid}, {@code knowledge.k_invalid}
    * @throws dev.weft.node.NodeFailure when the embedding model fails ({@code llm.*})
    */
+  @Override
   public Result search(String knowledgeBase, String query, int k) {
     if (query == null || query.isBlank()) {
       throw DomainException.invalid("/query", "knowledge.query_invalid", "query must not be blank");
