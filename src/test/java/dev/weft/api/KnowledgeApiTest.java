@@ -169,4 +169,33 @@ class KnowledgeApiTest extends KnowledgeTestSupport {
     }
     assertThat(get("/api/knowledge-bases/" + kb + "/documents").json().get("documents")).isEmpty();
   }
+
+  @Test
+  void aWorkflowsLlmAnswerNodeSearchesItsTenantsKnowledgeBaseAndCitesIt() {
+    String tenant = uniqueId("kbrun");
+    Response t = post("/api/tenants", "{\"id\": \"" + tenant + "\", \"name\": \"T\", \"tier\": \"pro\"}");
+    assertThat(t.status()).as(t.text()).isEqualTo(201);
+    Caller acme = as(t.json().at("/adminKey/key").stringValue());
+    assertThat(acme.post("/api/knowledge-bases", "{\"name\": \"faq\", \"embeddingModel\": \"embed\"}").status()).isEqualTo(201);
+    assertThat(acme.post("/api/knowledge-bases/faq/documents",
+        "{\"name\": \"refunds.md\", \"contentType\": \"text/markdown\", \"text\": \"# Refunds\\n\\nA refund is paid within five days.\"}")
+        .status()).isEqualTo(201);
+    LLM.openAiAnswer("Question: When is a refund paid?", "Within five days [1].");
+    String id = uniqueId("rag");
+    String def = """
+        {"id": "%s", "name": "faq", "nodes": [
+          {"id": "answer", "type": "llm.answer", "config": {"question": "{{ input.q }}", "knowledgeBase": "faq", "k": 2}}
+        ], "edges": []}""".formatted(id);
+    Response saved = acme.post("/api/workflows", def);
+    assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+
+    Response run = acme.post("/api/workflows/" + id + "/runs?wait=PT30S", "{\"input\": {\"q\": \"When is a refund paid?\"}}");
+    JsonNode state = acme.get("/api/runs/" + run.json().get("runId").stringValue()).json();
+
+    assertThat(state.get("status").stringValue()).as(state.toString()).isEqualTo("COMPLETED");
+    JsonNode out = state.at("/nodes/answer/output");
+    assertThat(out.get("answer").stringValue()).isEqualTo("Within five days [1].");
+    assertThat(out.get("known").booleanValue()).isTrue();
+    assertThat(out.at("/citations/0/documentName").stringValue()).isEqualTo("refunds.md");
+  }
 }
