@@ -20,9 +20,13 @@ public final class VectorSupport {
   public static boolean detect(JdbcClient jdbc, KnowledgeStore store, KnowledgeProperties.Pgvector mode) {
     boolean on = false;
     if (mode == KnowledgeProperties.Pgvector.AUTO) {
-      boolean available = jdbc.sql("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")
+      boolean installed = jdbc.sql("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").query(Integer.class).single() > 0;
+      boolean available = installed || jdbc.sql("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")
           .query(Integer.class).single() > 0;
-      if (available) {
+      if (installed) {
+        on = true;
+      } else if (available) {
+        // Creating it needs a superuser (or the database owner, for a trusted extension); compose's init script does it.
         try {
           jdbc.sql("CREATE EXTENSION IF NOT EXISTS vector").update();
           on = true;

@@ -25,7 +25,7 @@ public final class Knowledge implements AutoCloseable {
   public static final WeftPrincipal EDITOR = new WeftPrincipal("ed", List.of("editor"), List.of());
 
   public final EmbeddingStub stub = new EmbeddingStub().start();
-  public final KnowledgeStore store = new KnowledgeStore(TestDatabase.jdbc(), TestDatabase.tx());
+  public final KnowledgeStore store;
   public final Embeddings embeddings;
   public final Retriever retriever;
   public final KnowledgeService service;
@@ -35,6 +35,13 @@ public final class Knowledge implements AutoCloseable {
   }
 
   public Knowledge(KnowledgeProperties props) {
+    this(props, TestDatabase.jdbc(), TestDatabase.tx());
+  }
+
+  /** On another database (migrated by the caller). */
+  public Knowledge(KnowledgeProperties props, org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      org.springframework.transaction.support.TransactionTemplate tx) {
+    store = new KnowledgeStore(jdbc, tx);
     ModelProfile openAi = new ModelProfile(ModelProfile.Provider.OPENAI, stub.openAiBaseUrl(), "embed-model", null, null, null,
         null, null, Duration.ofSeconds(5), null);
     ModelProfile ollama = new ModelProfile(ModelProfile.Provider.OLLAMA, stub.ollamaBaseUrl(), "embed-model", null, null, null,
@@ -42,7 +49,7 @@ public final class Knowledge implements AutoCloseable {
     embeddings = new Embeddings(new AiProperties("default", Map.of("embed", openAi, "embed-local", ollama), null, null),
         name -> null, CredentialResolver.NONE);
     retriever = new Retriever(store, embeddings, props);
-    service = new KnowledgeService(store, retriever, embeddings, new AuditLog(TestDatabase.jdbc()), Clock.systemUTC());
+    service = new KnowledgeService(store, retriever, embeddings, new AuditLog(jdbc), Clock.systemUTC());
   }
 
   /** A new knowledge base with a unique name; {@code model} null: full text only. */
