@@ -14,9 +14,9 @@ public final class Chunker {
 
   private Chunker() {}
 
-  /** Runs of spaces and tabs as one space, three or more line breaks as two; trimmed. */
+  /** Runs of spaces and tabs as one space, three or more line breaks as two, no NUL (PostgreSQL text has none); trimmed. */
   public static String normalize(String text) {
-    return text.replace("\r\n", "\n").replace('\r', '\n').replaceAll("[ \\t\\x0B\\f\\u00A0]+", " ")
+    return text.replace('\u0000', ' ').replace("\r\n", "\n").replace('\r', '\n').replaceAll("[ \\t\\x0B\\f\\u00A0]+", " ")
         .replaceAll(" ?\\n ?", "\n").replaceAll("\\n{3,}", "\n\n").strip();
   }
 

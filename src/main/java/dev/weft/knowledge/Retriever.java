@@ -58,9 +58,10 @@ public class Retriever implements KnowledgeSearch {
    */
   @Override
   public Result search(String knowledgeBase, String query, int k) {
-    if (query == null || query.isBlank()) {
-      throw DomainException.invalid("/query", "knowledge.query_invalid", "query must not be blank");
+    if (query == null || query.isBlank() || query.indexOf('\u0000') >= 0) {
+      throw DomainException.invalid("/query", "knowledge.query_invalid", "query must not be blank or hold NUL characters");
     }
+    if (knowledgeBase == null || knowledgeBase.indexOf('\u0000') >= 0) throw notFound(String.valueOf(knowledgeBase));
     if (query.length() > props.maxQueryChars()) {
       throw DomainException.invalid("/query", "knowledge.query_invalid", "query is at most " + props.maxQueryChars() + " characters");
     }

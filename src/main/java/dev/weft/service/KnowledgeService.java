@@ -57,8 +57,8 @@ public class KnowledgeService {
       throw DomainException.invalid("/name", "knowledge_base.invalid", "name is [a-z0-9][a-z0-9_-]{0,62}");
     }
     String description = text(body, "description", false);
-    if (description != null && description.length() > MAX_DESCRIPTION) {
-      throw DomainException.invalid("/description", "knowledge_base.invalid", "description is at most " + MAX_DESCRIPTION + " characters");
+    if (description != null && (description.length() > MAX_DESCRIPTION || description.indexOf('\u0000') >= 0)) {
+      throw DomainException.invalid("/description", "knowledge_base.invalid", "description is at most " + MAX_DESCRIPTION + " characters, without NUL");
     }
     String model = text(body, "embeddingModel", false);
     if (model != null && !embeddings.exists(model)) {
@@ -89,6 +89,7 @@ public class KnowledgeService {
 
   /** By id or name. */
   public KnowledgeStore.Base get(String kb) {
+    if (kb == null || kb.indexOf('\u0000') >= 0) throw Retriever.notFound(String.valueOf(kb));
     return store.findBase(kb).orElseThrow(() -> Retriever.notFound(kb));
   }
 
@@ -158,6 +159,7 @@ public class KnowledgeService {
   }
 
   public KnowledgeStore.Document document(String kb, String id) {
+    if (id.indexOf('\u0000') >= 0) throw documentNotFound("?");
     return store.findDocument(get(kb).id(), id).orElseThrow(() -> documentNotFound(id));
   }
 
@@ -169,7 +171,7 @@ public class KnowledgeService {
 
   public void deleteDocument(String kb, String id, WeftPrincipal caller) {
     KnowledgeStore.Base b = get(kb);
-    if (!store.deleteDocument(b.id(), id)) throw documentNotFound(id);
+    if (id.indexOf('\u0000') >= 0 || !store.deleteDocument(b.id(), id)) throw documentNotFound(id);
     audit.record(caller.id(), "knowledge_base.document.delete", "knowledge_base", b.id(), null, null,
         Json.object().put("documentId", id));
   }

@@ -60,9 +60,11 @@ public final class EmbeddingStub {
 
   /** Every embedding request answers {@code status}. */
   public void failWith(int status) {
-    server.stubFor(any(urlPathEqualTo("/v1/embeddings")).atPriority(1)
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-            .withBody("{\"error\": {\"message\": \"stub failure\", \"type\": \"server_error\"}}")));
+    for (String path : new String[] {"/v1/embeddings", "/api/embed"}) {
+      server.stubFor(any(urlPathEqualTo(path)).atPriority(1)
+          .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+              .withBody("{\"error\": {\"message\": \"stub failure\", \"type\": \"server_error\"}}")));
+    }
   }
 
   /** How many texts were embedded over the OpenAI format. */

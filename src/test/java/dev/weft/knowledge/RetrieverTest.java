@@ -144,6 +144,22 @@ class RetrieverTest {
         .isInstanceOfSatisfying(NodeFailure.class, f -> assertThat(f.code()).isEqualTo("llm.unavailable"));
     // Nothing of the failed document was stored.
     assertThat(k.service.documents(kb.name(), 10, 0)).isEmpty();
+    // Ollama's format: a 503 is as retryable there, a 400 is not.
+    KnowledgeStore.Base local = k.base("embed-local", 200, 20);
+    assertThatThrownBy(() -> k.text(local, "down.txt", "The cat."))
+        .isInstanceOfSatisfying(NodeFailure.class, f -> {
+          assertThat(f.code()).isEqualTo("llm.unavailable");
+          assertThat(f.retryable()).isTrue();
+        });
+    k.stub.answer();
+    k.stub.failWith(400);
+    assertThatThrownBy(() -> k.text(local, "bad.txt", "The cat."))
+        .isInstanceOfSatisfying(NodeFailure.class, f -> assertThat(f.code()).isEqualTo("llm.rejected"));
+    k.stub.answer();
+    // NUL cannot be stored in PostgreSQL text: dropped from documents, refused in queries.
+    assertThat(k.text(local, "nul.txt", "The\u0000cat.").chars()).isEqualTo(8);
+    assertThatThrownBy(() -> k.retriever.search(local.name(), "cat\u0000", 1))
+        .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("knowledge.query_invalid"));
   }
 
   @Test
