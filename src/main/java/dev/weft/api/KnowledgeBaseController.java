@@ -3,6 +3,7 @@ package dev.weft.api;
 import dev.weft.config.ServesApi;
 import dev.weft.domain.DomainException;
 import dev.weft.knowledge.Retriever;
+import dev.weft.limits.RateLimit;
 import dev.weft.node.NodeFailure;
 import dev.weft.security.WeftPrincipal;
 import dev.weft.service.KnowledgeService;
@@ -75,6 +76,7 @@ public class KnowledgeBaseController {
   @Operation(summary = "Create a knowledge base", description = "409 knowledge_base.exists when the name is taken; 400 "
       + "knowledge_base.embedding_model_unknown when no such model profile exists.")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @RateLimited(RateLimit.SAVE)
   ResponseEntity<Map<String, Object>> create(
       @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
           schema = @Schema(implementation = KnowledgeBaseRequest.class))) @RequestBody(required = false) String body,
@@ -117,6 +119,7 @@ public class KnowledgeBaseController {
       + "weft.knowledge.max-document-bytes or max-document-chars; 415 document.unsupported_type; 400 document.empty or "
       + "document.unreadable; 409 knowledge_base.full; 503/502 llm.* when the embedding model fails.")
   @PostMapping("/{kb}/documents")
+  @RateLimited(value = RateLimit.SAVE, llmBudget = true)
   ResponseEntity<Map<String, Object>> addDocument(@PathVariable String kb, @RequestParam(required = false) String name,
       @RequestBody(required = false) byte[] body, @RequestHeader(value = "Content-Type", required = false) String contentType,
       @AuthenticationPrincipal WeftPrincipal caller) {

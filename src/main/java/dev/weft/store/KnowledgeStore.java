@@ -166,7 +166,8 @@ public class KnowledgeStore {
 
   /**
    * The {@code n} chunks most similar to {@code query} (cosine, highest first), among those embedded with as
-   * many dimensions: exact over every chunk, or approximate through pgvector's HNSW index.
+   * many dimensions: exact over every chunk, or approximate through pgvector's HNSW index (whose scan needs
+   * the distance as the only sort key).
    */
   public List<Found> nearest(String kbId, float[] query, int n) {
     int dims = query.length;
@@ -176,7 +177,7 @@ public class KnowledgeStore {
                  1 - (c.embedding::vector(%1$d) <=> CAST(:q AS real[])::vector(%1$d)) AS score
           FROM kb_chunks c JOIN kb_documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
           WHERE c.tenant_id = :t AND c.kb_id = :kb AND c.dims = %1$d
-          ORDER BY c.embedding::vector(%1$d) <=> CAST(:q AS real[])::vector(%1$d), c.id LIMIT :n""".formatted(dims)
+          ORDER BY c.embedding::vector(%1$d) <=> CAST(:q AS real[])::vector(%1$d) LIMIT :n""".formatted(dims)
         : """
           SELECT c.id, c.document_id, d.name, c.ordinal, c.content, kb_cosine(c.embedding, CAST(:q AS real[])) AS score
           FROM kb_chunks c JOIN kb_documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
