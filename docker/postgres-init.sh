@@ -6,3 +6,5 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -v pw="$WE
 CREATE ROLE weft LOGIN PASSWORD :'pw';
 CREATE DATABASE weft OWNER weft;
 SQL
+# pgvector for knowledge-base similarity search (docs/knowledge.md); creating it needs the superuser.
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname weft -c 'CREATE EXTENSION IF NOT EXISTS vector;'

@@ -50,6 +50,7 @@ public final class TestRegistries {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
         new DelayNode(), new HttpNode(LOCAL_HTTP), new ApprovalNode(), new FormNode(),
         new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm),
+        new dev.weft.node.llm.LlmAnswerNode(llm, dev.weft.knowledge.KnowledgeSearch.NONE),
         new CodeNode(TestCodeRunners.shared()), new LoopNode(), new SubworkflowNode());
   }
 

@@ -41,7 +41,14 @@ public class AgentTools {
 
   /** The services the tools act through. */
   public record Services(WorkflowService workflows, WorkflowGenerator generator, RunService runs,
-      HumanTaskService tasks, HumanTaskStore inbox, ConversationStore conversations, AuditLog audit, Duration chatRunWait) {}
+      HumanTaskService tasks, HumanTaskStore inbox, ConversationStore conversations, AuditLog audit, Duration chatRunWait,
+      dev.weft.knowledge.KnowledgeSearch knowledge) {
+    /** Without knowledge bases: query_knowledge_base finds none. */
+    public Services(WorkflowService workflows, WorkflowGenerator generator, RunService runs, HumanTaskService tasks,
+        HumanTaskStore inbox, ConversationStore conversations, AuditLog audit, Duration chatRunWait) {
+      this(workflows, generator, runs, tasks, inbox, conversations, audit, chatRunWait, dev.weft.knowledge.KnowledgeSearch.NONE);
+    }
+  }
 
   private final Turn turn;
   private final Services s;
@@ -253,6 +260,30 @@ public class AgentTools {
       ObjectNode o = Json.object();
       o.put("runId", runId);
       o.put("status", "CANCEL_REQUESTED");
+      return o;
+    });
+  }
+
+  @Tool(name = "query_knowledge_base", description = "Searches a knowledge base (documents the users uploaded) and returns "
+      + "the best matching passages with their chunk ids and document names. Use it to answer questions from those "
+      + "documents, and cite the document names you used.")
+  public String queryKnowledgeBase(
+      @ToolParam(description = "the knowledge base's name or id") String knowledgeBase,
+      @ToolParam(description = "what to look for, in words") String query,
+      @ToolParam(description = "how many passages, 1 to 10 (default 4)", required = false) Integer k) {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("knowledgeBase", nz(knowledgeBase));
+    args.put("query", nz(query));
+    if (k != null) args.put("k", k);
+    return tool("query_knowledge_base", args, Role.VIEWER, () -> {
+      int n = k == null ? 4 : k;
+      if (n < 1 || n > 10) throw DomainException.invalid("/k", "knowledge.k_invalid", "k is from 1 to 10");
+      var result = s.knowledge().search(nz(knowledgeBase), nz(query), n);
+      ObjectNode o = Json.object();
+      o.put("knowledgeBase", result.knowledgeBaseName());
+      var hits = o.putArray("hits");
+      result.hits().forEach(h -> hits.addObject().put("chunkId", h.chunkId()).put("documentName", h.documentName())
+          .put("score", h.score()).put("text", h.text()));
       return o;
     });
   }

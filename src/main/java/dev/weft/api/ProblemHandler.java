@@ -81,6 +81,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
       case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
       case UNSUPPORTED -> HttpStatus.NOT_IMPLEMENTED;
+      case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     };
   }
 

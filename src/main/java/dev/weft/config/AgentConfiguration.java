@@ -30,9 +30,9 @@ public class AgentConfiguration {
   @Bean
   Orchestrator orchestrator(ChatModels models, LlmClient llm, ConversationStore store, AiProperties ai, WeftProperties props,
       WorkflowService workflows, WorkflowGenerator generator, RunService runs, HumanTaskService tasks, HumanTaskStore inbox,
-      AuditLog audit, RunMetrics metrics, dev.weft.node.NodeRegistry registry) {
+      AuditLog audit, RunMetrics metrics, dev.weft.node.NodeRegistry registry, dev.weft.knowledge.KnowledgeSearch knowledge) {
     AgentTools.Services services = new AgentTools.Services(workflows, generator, runs, tasks, inbox, store, audit,
-        props.api().maxWait());
+        props.api().maxWait(), knowledge);
     return new Orchestrator(models, llm, store, ai, turn -> new AgentTools(turn, services),
         (type, usage) -> metrics.llmUsage("agent", type, usage),
         registry.catalogue().stream().map(dev.weft.node.NodeRegistry.Descriptor::type).toList());

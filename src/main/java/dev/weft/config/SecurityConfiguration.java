@@ -185,6 +185,10 @@ public class SecurityConfiguration {
           a.requestMatchers(HttpMethod.POST, "/api/workflows", "/api/workflows/**").hasRole(editor);
           a.requestMatchers(HttpMethod.PUT, "/api/workflows/**").hasRole(editor);
           a.requestMatchers(HttpMethod.DELETE, "/api/workflows/**").hasRole(editor);
+          // Knowledge bases: editors add and delete bases and documents, viewers read and search them.
+          a.requestMatchers(HttpMethod.POST, "/api/knowledge-bases/*/search").hasRole(viewer);
+          a.requestMatchers(HttpMethod.POST, "/api/knowledge-bases", "/api/knowledge-bases/**").hasRole(editor);
+          a.requestMatchers(HttpMethod.DELETE, "/api/knowledge-bases/**").hasRole(editor);
           // Any role may talk to the agent: its tools check the caller's role for each action.
           a.requestMatchers("/api/agent/**").hasRole(viewer);
           a.requestMatchers(HttpMethod.GET, "/api/**").hasRole(viewer);

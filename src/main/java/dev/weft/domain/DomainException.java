@@ -35,7 +35,9 @@ public class DomainException extends RuntimeException {
     /** Too many requests from this caller for now; {@link #retryAfterSeconds()} says when to try again (429). */
     RATE_LIMITED,
     /** This deployment cannot do it at all: schedules on the in-process Temporal server (501). */
-    UNSUPPORTED
+    UNSUPPORTED,
+    /** The body is of a media type this resource does not take: a knowledge-base document that is not text, Markdown, HTML or PDF (415). */
+    UNSUPPORTED_MEDIA_TYPE
   }
 
   private final Kind kind;

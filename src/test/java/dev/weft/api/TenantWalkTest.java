@@ -55,6 +55,12 @@ class TenantWalkTest extends ServiceTestSupport {
         .status()).isEqualTo(201);
     Response key = alpha.post("/api/keys", "{\"principal\": \"viewer-" + suffix + "\", \"roles\": [\"viewer\"]}");
     String keyId = key.json().get("id").stringValue();
+    String kb = "kba-" + suffix;
+    assertThat(alpha.post("/api/knowledge-bases", "{\"name\": \"" + kb + "\"}").status()).isEqualTo(201);
+    Response doc0 = alpha.post("/api/knowledge-bases/" + kb + "/documents", "{\"name\": \"doca-" + suffix
+        + ".txt\", \"text\": \"walk-a knows this\"}");
+    assertThat(doc0.status()).as(doc0.text()).isEqualTo(201);
+    String documentId = doc0.json().get("id").stringValue();
 
     Map<String, String> values = new LinkedHashMap<>();
     values.put("/api/workflows/{id}", wf);
@@ -67,8 +73,10 @@ class TenantWalkTest extends ServiceTestSupport {
     values.put("{version}", "1");
     values.put("{tenant}", a);
     values.put("{path}", hook);
+    values.put("{kb}", kb);
+    values.put("{documentId}", documentId);
     // Markers of A's resources that no answer to B may contain.
-    List<String> markers = List.of(wf, scheduled, hook, runId, cred, keyId, "walk-a");
+    List<String> markers = List.of(wf, scheduled, hook, runId, cred, keyId, "walk-a", kb, documentId);
 
     // A well-formed body for the operations that read one before the resource: B's request is valid in
     // every way but the tenant, so only the tenant can make it a 404.
@@ -78,7 +86,9 @@ class TenantWalkTest extends ServiceTestSupport {
         "POST /api/runs/{runId}/nodes/{nodeId}/decision", "{\"decision\": \"approve\"}",
         "POST /api/runs/{runId}/nodes/{nodeId}/submit", "{\"values\": {}}",
         "PUT /api/tenants/{id}", "{\"name\": \"b's\"}",
-        "POST /api/workflows/{id}/runs", "{\"input\": {}}");
+        "POST /api/workflows/{id}/runs", "{\"input\": {}}",
+        "POST /api/knowledge-bases/{kb}/documents", "{\"name\": \"b.txt\", \"text\": \"b's\"}",
+        "POST /api/knowledge-bases/{kb}/search", "{\"query\": \"walk\"}");
 
     JsonNode doc = alpha.get("/v3/api-docs").json();
     SoftAssertions soft = new SoftAssertions();
