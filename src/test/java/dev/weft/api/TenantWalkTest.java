@@ -61,6 +61,7 @@ class TenantWalkTest extends ServiceTestSupport {
     values.put("/api/keys/{id}", keyId);
     values.put("/api/tenants/{id}", a);
     values.put("/api/agent/conversations/{id}", "conv-" + suffix);
+    values.put("{confirmationId}", "confirmation-1");
     values.put("{runId}", runId);
     values.put("{nodeId}", "approve");
     values.put("{name}", cred);
@@ -78,7 +79,8 @@ class TenantWalkTest extends ServiceTestSupport {
         "POST /api/runs/{runId}/nodes/{nodeId}/decision", "{\"decision\": \"approve\"}",
         "POST /api/runs/{runId}/nodes/{nodeId}/submit", "{\"values\": {}}",
         "PUT /api/tenants/{id}", "{\"name\": \"b's\"}",
-        "POST /api/workflows/{id}/runs", "{\"input\": {}}");
+        "POST /api/workflows/{id}/runs", "{\"input\": {}}",
+        "POST /api/agent/conversations/{id}/confirmations/{confirmationId}", "{\"decision\": \"confirm\"}");
 
     JsonNode doc = alpha.get("/v3/api-docs").json();
     SoftAssertions soft = new SoftAssertions();
