@@ -255,13 +255,29 @@ public class AgentTools {
       if (!"approve".equals(decision) && !"reject".equals(decision)) {
         throw refusal("agent.decision_invalid", "decision must be approve or reject");
       }
-      String title = s.inbox().forPrincipal(caller.id(), caller.assigneeNames(), "pending", null, null, null, 200).stream()
-          .filter(t -> t.runId().equals(runId) && t.nodeId().equals(nodeId)).map(HumanTaskStore.Task::title)
-          .findFirst().orElseThrow(() -> refusal("agent.task_not_found",
-              "no approval waiting for you at node '" + nodeId + "' of run '" + runId + "'"));
+      String title = pendingTaskTitle(nz(runId), nz(nodeId));
       return ("approve".equals(decision) ? "Approve" : "Reject") + " '" + title + "' (node '" + nodeId + "' of run '" + runId
           + "')" + (comment == null ? "" : " with the comment " + abbreviated(Json.MAPPER.getNodeFactory().stringNode(comment)));
     });
+  }
+
+  /** How many of the caller's pending tasks a proposal looks through for the one it names. */
+  private static final int MAX_TASKS_SEARCHED = 5_000;
+  private static final int TASK_PAGE = 200;
+
+  /** The title of the task waiting for the caller at {@code nodeId} of {@code runId}, else a refusal. */
+  private String pendingTaskTitle(String runId, String nodeId) {
+    HumanTaskStore.Task last = null;
+    for (int seen = 0; seen < MAX_TASKS_SEARCHED; seen += TASK_PAGE) {
+      List<HumanTaskStore.Task> page = s.inbox().forPrincipal(caller.id(), caller.assigneeNames(), "pending",
+          last == null ? null : last.openedAt(), last == null ? null : last.runId(), last == null ? null : last.nodeId(), TASK_PAGE);
+      for (HumanTaskStore.Task t : page) {
+        if (t.runId().equals(runId) && t.nodeId().equals(nodeId)) return t.title();
+      }
+      if (page.size() < TASK_PAGE) break;
+      last = page.getLast();
+    }
+    throw refusal("agent.task_not_found", "no approval waiting for you at node '" + nodeId + "' of run '" + runId + "'");
   }
 
   private JsonNode doDecideApproval(JsonNode args) {

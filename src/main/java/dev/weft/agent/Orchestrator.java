@@ -128,6 +128,24 @@ public class Orchestrator {
         .map(c -> Confirmations.view(c, now)).toList();
   }
 
+  /** What the model is told of each confirmation: no timestamps or deciders, results cut short. */
+  private static List<ObjectNode> forModel(List<ObjectNode> confirmations) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode c : confirmations) {
+      ObjectNode o = Json.object();
+      for (String field : List.of("id", "action", "summary", "status", "turn")) o.set(field, c.get(field));
+      if (c.has("result")) {
+        String result = Json.MAPPER.writeValueAsString(c.get("result"));
+        o.put("result", result.length() <= RESULT_CHARS_FOR_MODEL ? result : result.substring(0, RESULT_CHARS_FOR_MODEL) + "…");
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
+  /** How much of a decided confirmation's result the model is shown at later turns. */
+  private static final int RESULT_CHARS_FOR_MODEL = 300;
+
   /** How many of a conversation's latest confirmations clients and the model are shown. */
   static final int CONFIRMATIONS_SHOWN = 20;
 
@@ -159,7 +177,7 @@ public class Orchestrator {
     if (c.summary() != null) messages.add(new SystemMessage("Summary of the earlier conversation:\n" + c.summary()));
     List<ObjectNode> proposals = confirmations(id);
     if (!proposals.isEmpty()) {
-      messages.add(new SystemMessage(AgentPrompts.confirmations(Json.MAPPER.writeValueAsString(proposals))));
+      messages.add(new SystemMessage(AgentPrompts.confirmations(Json.MAPPER.writeValueAsString(forModel(proposals)))));
     }
     messages.addAll(history(store.messages(id, c.summarizedThrough())));
     AgentTools turnTools = tools.apply(new AgentTools.Turn(caller, id, turn, message));
