@@ -325,6 +325,28 @@ class AgentApiTest extends AiServiceTestSupport {
   }
 
   @Test
+  void aConfirmationRunsWithTheRolesOfWhoConfirmsIt() throws Exception {
+    // A proposal a viewer could not have made through the tools (as if their roles were lowered since):
+    // confirming it is refused and it stays pending; declining is always theirs to do.
+    String principal = uniqueId("vera");
+    String viewer = createKey(principal, "viewer");
+    LLM.openAiScript(StubLlm.sseText("Hello."));
+    String id = conversationOf(chat(viewer, "{\"message\": \"hi\"}"));
+    jdbc.sql("""
+        INSERT INTO agent_confirmations (id, conversation_id, owner, turn, action, arguments, summary, created_at, expires_at)
+        VALUES ('confirmation-1', :c, :owner, 1, 'start_run', CAST('{"workflowId": "nope", "version": 1, "input": {}}' AS json),
+                'Start a run', now(), now() + interval '5 minutes')""").param("c", id).param("owner", principal).update();
+    String path = "/api/agent/conversations/" + id + "/confirmations/confirmation-1";
+
+    var refused = as(viewer).post(path, "{\"decision\": \"confirm\"}");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("code").asString()).isEqualTo("auth.forbidden");
+    assertThat(as(viewer).get("/api/agent/conversations/" + id).json().get("confirmations").get(0).get("status").asString())
+        .isEqualTo("pending");
+    assertThat(as(viewer).post(path, "{\"decision\": \"decline\"}").json().get("status").asString()).isEqualTo("declined");
+  }
+
+  @Test
   void aChatTriggeredWorkflowAnswersIntoTheConversation() throws Exception {
     String wf = uniqueId("agent-chat");
     String def = """
