@@ -54,6 +54,7 @@ public class Orchestrator {
   private final AiProperties.Agent settings;
   private final Function<AgentTools.Turn, AgentTools> tools;
   private final Usage usage;
+  private final Confirmations confirmations;
 
   /** Where the usage of each model call goes (metrics): {@code type} is {@code agent} or {@code agent.summary}. */
   public interface Usage {
@@ -64,7 +65,8 @@ public class Orchestrator {
   private final java.util.List<String> nodeTypes;
 
   public Orchestrator(ChatModels models, LlmClient llm, ConversationStore store, AiProperties props,
-      Function<AgentTools.Turn, AgentTools> tools, Usage usage, java.util.List<String> nodeTypes) {
+      Function<AgentTools.Turn, AgentTools> tools, Usage usage, java.util.List<String> nodeTypes, Confirmations confirmations) {
+    this.confirmations = confirmations;
     this.nodeTypes = java.util.List.copyOf(nodeTypes);
     this.models = models;
     this.llm = llm;
@@ -109,6 +111,44 @@ public class Orchestrator {
         .orElseThrow(() -> DomainException.notFound("path.id", "conversation.not_found", "no conversation '" + id + "'"));
   }
 
+  /**
+   * The caller decides a confirmation of their conversation {@code conversationId} ({@code confirm} or
+   * {@code decline}): a confirmed action runs now, as the caller. See {@link AgentTools#decide}.
+   */
+  public ObjectNode decide(WeftPrincipal caller, String conversationId, String confirmationId, String decision) {
+    ConversationStore.Conversation c = conversation(caller, conversationId);
+    return tools.apply(new AgentTools.Turn(caller, c.id(), c.turns(), null))
+        .decide(confirmationId, decision, Confirmations.VIA_ENDPOINT);
+  }
+
+  /** The conversation's latest {@value #CONFIRMATIONS_SHOWN} confirmations, oldest first, as clients see them. */
+  public List<ObjectNode> confirmations(String conversationId) {
+    Instant now = Instant.now();
+    return confirmations.forConversation(conversationId, CONFIRMATIONS_SHOWN).stream()
+        .map(c -> Confirmations.view(c, now)).toList();
+  }
+
+  /** What the model is told of each confirmation: no timestamps or deciders, results cut short. */
+  private static List<ObjectNode> forModel(List<ObjectNode> confirmations) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode c : confirmations) {
+      ObjectNode o = Json.object();
+      for (String field : List.of("id", "action", "summary", "status", "turn")) o.set(field, c.get(field));
+      if (c.has("result")) {
+        String result = Json.MAPPER.writeValueAsString(c.get("result"));
+        o.put("result", result.length() <= RESULT_CHARS_FOR_MODEL ? result : result.substring(0, RESULT_CHARS_FOR_MODEL) + "…");
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
+  /** How much of a decided confirmation's result the model is shown at later turns. */
+  private static final int RESULT_CHARS_FOR_MODEL = 300;
+
+  /** How many of a conversation's latest confirmations clients and the model are shown. */
+  static final int CONFIRMATIONS_SHOWN = 20;
+
   /** Answers {@code message} in {@code conversation}, streaming events to {@code sink}. */
   /** @param model the profile for this reply; null = {@code weft.ai.agent.model}, else the default */
   public void reply(WeftPrincipal caller, ConversationStore.Conversation conversation, String message, String model,
@@ -135,16 +175,20 @@ public class Orchestrator {
     List<Message> messages = new ArrayList<>();
     messages.add(new SystemMessage(AgentPrompts.system(caller.withImpliedRoles(), Instant.now(), nodeTypes)));
     if (c.summary() != null) messages.add(new SystemMessage("Summary of the earlier conversation:\n" + c.summary()));
+    List<ObjectNode> proposals = confirmations(id);
+    if (!proposals.isEmpty()) {
+      messages.add(new SystemMessage(AgentPrompts.confirmations(Json.MAPPER.writeValueAsString(forModel(proposals)))));
+    }
     messages.addAll(history(store.messages(id, c.summarizedThrough())));
     AgentTools turnTools = tools.apply(new AgentTools.Turn(caller, id, turn, message));
     ToolCallback[] callbacks = ToolCallbacks.from(turnTools);
     Map<String, ToolCallback> byName = new LinkedHashMap<>();
     for (ToolCallback cb : callbacks) byName.put(cb.getToolDefinition().name(), cb);
-    loop(models.resolve(model != null ? model : settings.model()), id, turn, messages, callbacks, byName, sink);
+    loop(models.resolve(model != null ? model : settings.model()), id, turn, messages, callbacks, byName, turnTools, sink);
   }
 
   private void loop(String profile, String id, int turn, List<Message> messages, ToolCallback[] callbacks,
-      Map<String, ToolCallback> byName, Sink sink) {
+      Map<String, ToolCallback> byName, AgentTools turnTools, Sink sink) {
     for (int round = 1; round <= settings.maxToolRounds(); round++) {
       Round r = stream(profile, new Prompt(messages, models.toolOptions(profile, List.of(callbacks))), sink);
       if (r.calls.isEmpty()) {
@@ -175,6 +219,8 @@ public class Orchestrator {
         res.put("name", call.name());
         res.set("result", parse(result));
         sink.event("tool_result", res);
+        // A proposal waits for the user: the client shows it with its own confirm and decline.
+        for (ObjectNode confirmation : turnTools.drainConfirmations()) sink.event("confirmation", confirmation);
       }
       messages.add(ToolResponseMessage.builder().responses(responses).build());
     }

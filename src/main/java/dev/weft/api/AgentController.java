@@ -53,9 +53,10 @@ class AgentController {
   }
 
   @Operation(summary = "Chat with the agent", description = "Streams the reply as server-sent events: conversation "
-      + "{conversationId, turn}, delta {text}, tool_call {id, name, arguments}, tool_result {id, name, result}, message "
-      + "{text} (the whole reply), error {code, message}, then done. With Accept: application/json, one JSON answer "
-      + "{conversationId, turn, reply, toolCalls, error?} instead. 429 rate.limited over the agent-messages rate limit; "
+      + "{conversationId, turn}, delta {text}, tool_call {id, name, arguments}, tool_result {id, name, result}, "
+      + "confirmation {id, action, summary, status, expiresAt, ...} (a proposed action waiting for the user, or one decided "
+      + "in this reply), message {text} (the whole reply), error {code, message}, then done. With Accept: "
+      + "application/json, one JSON answer {conversationId, turn, reply, toolCalls, confirmations, error?} instead. 429 rate.limited over the agent-messages rate limit; "
       + "429 llm.budget_exhausted once the tenant's LLM tokens for today are spent (Retry-After: until 00:00 UTC).")
   @RateLimited(value = RateLimit.AGENT_MESSAGES, llmBudget = true)
   @PostMapping(value = "/api/agent/chat", produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_JSON_VALUE})
@@ -138,7 +139,25 @@ class AgentController {
       o.put("at", m.createdAt().toString());
     }
     out.put("messages", messages);
+    out.put("confirmations", agent.confirmations(id));
     return out;
+  }
+
+  @Operation(summary = "Confirm or decline an action the agent proposed",
+      description = "Body {decision: confirm|decline}. Only the conversation's owner decides; a confirmed action runs now, "
+          + "as the caller, with the arguments stored when it was proposed, and answers the decided confirmation with its "
+          + "result (a failure of the action itself is in result.error). 404 conversation.not_found / "
+          + "agent.confirmation_not_found; 409 agent.confirmation_decided, agent.confirmation_expired; 403 auth.forbidden "
+          + "when the caller's role does not allow the action (it stays pending).")
+  @PostMapping("/api/agent/conversations/{id}/confirmations/{confirmationId}")
+  JsonNode decide(@PathVariable String id, @PathVariable String confirmationId,
+      @RequestBody(required = false) String body,
+      @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+      @AuthenticationPrincipal WeftPrincipal caller) {
+    JsonNode req = JsonBodies.object(body, contentType, Set.of("decision"), "a decision", "{decision: confirm|decline}");
+    String decision = text(req, "decision");
+    if (decision == null) throw ApiProblem.badRequest("/decision", "agent.decision_invalid", "decision is confirm or decline");
+    return agent.decide(caller, id, confirmationId, decision);
   }
 
   private static Map<String, Object> summary(ConversationStore.Conversation c) {
@@ -174,6 +193,7 @@ class AgentController {
   private static final class Collected implements Orchestrator.Sink {
     private final ObjectNode answer = Json.object();
     private final ArrayNode tools = Json.MAPPER.createArrayNode();
+    private final ArrayNode confirmations = Json.MAPPER.createArrayNode();
 
     @Override
     public void event(String name, JsonNode data) {
@@ -186,6 +206,7 @@ class AgentController {
             if (t.path("id").asString().equals(data.path("id").asString())) ((ObjectNode) t).set("result", data.path("result"));
           }
         }
+        case "confirmation" -> confirmations.add(data);
         case "message" -> answer.put("reply", data.path("text").asString());
         case "error" -> answer.set("error", data);
         default -> { }
@@ -194,6 +215,7 @@ class AgentController {
 
     ObjectNode answer() {
       answer.set("toolCalls", tools);
+      answer.set("confirmations", confirmations);
       return answer;
     }
   }

@@ -40,6 +40,7 @@ public final class OpenApiProblems {
       Map.entry("POST /api/runs/{runId}/nodes/{nodeId}/submit", "409"),
       Map.entry("POST /hooks/{path}", "502"),
       Map.entry("DELETE /api/keys/{id}", "409"),
+      Map.entry("POST /api/agent/conversations/{id}/confirmations/{confirmationId}", "409"),
       Map.entry("POST /api/workflows/{id}/nodes/{nodeId}/test", "422"),
       Map.entry("POST /api/workflows/test-node", "422"),
       Map.entry("GET /api/workflows/{id}/schedule", "501"),

@@ -17,9 +17,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The orchestrator agent over REST against a scripted LLM: the SSE stream, the tool loop, the caller's
- * identity and role in every tool, the consent rules, memory and summaries.
+ * identity and role in every tool, consent by confirmation, memory and summaries.
  */
 class AgentApiTest extends AiServiceTestSupport {
+  @org.springframework.beans.factory.annotation.Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   record Event(String name, JsonNode data) {}
 
@@ -84,7 +85,7 @@ class AgentApiTest extends AiServiceTestSupport {
         .contains("approval, code, delay").contains("JavaScript or Python");
     assertThat(StubLlm.body(LLM.streamed().get(0)).get("tools").toString())
         .contains("generate_workflow", "save_workflow", "start_run", "get_run", "list_pending_tasks", "decide_approval",
-            "pause_run", "resume_run", "cancel_run", "describe_workflow");
+            "pause_run", "resume_run", "cancel_run", "describe_workflow", "confirm");
 
     String id = conversationOf(events);
     JsonNode history = get("/api/agent/conversations/" + id).json();
@@ -103,21 +104,24 @@ class AgentApiTest extends AiServiceTestSupport {
     assertThat(metrics).containsPattern("weft_llm_tokens_total\\{[^}]*direction=\"in\"[^}]*type=\"agent\"[^}]*workflow=\"agent\"[^}]*} [1-9]");
   }
 
+  static List<JsonNode> confirmationEvents(List<Event> events) {
+    return events.stream().filter(e -> e.name().equals("confirmation")).map(Event::data).toList();
+  }
+
   @Test
-  void createsAWorkflowFromOneSentenceSavesItOnlyOnceTheUserConfirmsAndRunsIt() throws Exception {
+  void createsAWorkflowFromOneSentenceAndSavesAndRunsItOnlyOnceTheUserConfirmsInAnyLanguage() throws Exception {
     String wf = uniqueId("greeter");
     String generated = """
         {"definition": {"id": "%s", "name": "Greeter", "nodes": [
            {"id": "greet", "type": "set", "config": {"values": {"greeting": "Hello, {{ input.name }}!"}}}],
          "edges": []}, "sampleInput": {"name": "Ada"}}""".formatted(wf);
     LLM.openAiAnswer("Weft workflow definitions (format v1)", generated);
+    // The model proposes saving and, in the same turn, tries to confirm its own proposal.
     LLM.openAiScript(
         StubLlm.sseToolCalls("generate_workflow", "{\"description\": \"greet a person by name\"}"),
-        StubLlm.sseToolCalls("save_workflow", "{\"draftId\": \"draft-1\"}"),
-        StubLlm.sseText("The draft sets a greeting for the name it is given. Shall I save it?"),
-        StubLlm.sseToolCalls("save_workflow", "{\"draftId\": \"draft-1\"}"),
-        StubLlm.sseToolCalls("start_run", "{\"workflowId\": \"%s\", \"input\": {\"name\": \"Ada\"}}".formatted(wf)),
-        StubLlm.sseText("Saved and started."));
+        StubLlm.sseToolCalls("save_workflow", "{\"draftId\": \"draft-1\"}",
+            "confirm", "{\"confirmationId\": \"confirmation-1\", \"decision\": \"confirm\"}"),
+        StubLlm.sseText("The draft sets a greeting for the name it is given. Shall I save it?"));
 
     List<Event> first = chat(adminKey, "{\"message\": \"Create a workflow that greets a person by name, and run it for Ada\"}");
     List<JsonNode> firstResults = toolResults(first);
@@ -125,23 +129,68 @@ class AgentApiTest extends AiServiceTestSupport {
     assertThat(draft.get("ok").asBoolean()).isTrue();
     assertThat(draft.get("draftId").asString()).isEqualTo("draft-1");
     assertThat(draft.get("dryRun").toString()).contains("greet");
-    // Saving in the same turn is refused: the user has not seen the draft yet.
-    assertThat(firstResults.get(1).get("result").get("error").get("code").asString()).isEqualTo("agent.confirmation_required");
+    // Saving only proposes: the client gets the proposal as its own event, and nothing is saved.
+    JsonNode proposal = firstResults.get(1).get("result");
+    assertThat(proposal.get("status").asString()).isEqualTo("confirmation_required");
+    assertThat(proposal.get("confirmation").get("id").asString()).isEqualTo("confirmation-1");
+    assertThat(proposal.get("confirmation").get("action").asString()).isEqualTo("save_workflow");
+    assertThat(proposal.get("confirmation").get("summary").asString()).contains(wf).contains("Greeter");
+    assertThat(names(first)).containsSubsequence("tool_result", "confirmation", "tool_result", "message", "done");
+    assertThat(confirmationEvents(first).getFirst().get("status").asString()).isEqualTo("pending");
+    // The model cannot confirm what it proposed in the same turn: the user has not answered yet.
+    assertThat(firstResults.get(2).get("result").get("error").get("code").asString()).isEqualTo("agent.confirmation_same_turn");
     assertThat(get("/api/workflows/" + wf).status()).isEqualTo(404);
 
-    List<Event> second = chat(adminKey, "{\"conversationId\": \"" + conversationOf(first) + "\", \"message\": \"Yes, save it and run it\"}");
+    // The user answers in Japanese ("Yes, save it and run it for Ada"): the model maps the answer to the id.
+    LLM.reset();
+    LLM.openAiScript(
+        StubLlm.sseToolCalls("confirm", "{\"confirmationId\": \"confirmation-1\", \"decision\": \"confirm\"}"),
+        StubLlm.sseToolCalls("start_run", "{\"workflowId\": \"%s\", \"input\": {\"name\": \"Ada\"}}".formatted(wf)),
+        StubLlm.sseText("保存しました。実行してよろしいですか？"));
+    String id = conversationOf(first);
+    List<Event> second = chat(adminKey, "{\"conversationId\": \"" + id + "\", \"message\": \"はい、保存して、Adaで実行してください\"}");
+    // The model was told which confirmations the conversation has, so it can map the answer to one.
+    assertThat(StubLlm.body(LLM.streamed().getFirst()).toString()).contains("confirmation-1").contains("pending");
     List<JsonNode> secondResults = toolResults(second);
-    assertThat(secondResults.get(0).get("result").get("workflowId").asString()).isEqualTo(wf);
-    String runId = secondResults.get(1).get("result").get("runId").asString();
+    JsonNode saved = secondResults.get(0).get("result");
+    assertThat(saved.get("status").asString()).isEqualTo("confirmed");
+    assertThat(saved.get("via").asString()).isEqualTo("chat");
+    assertThat(saved.get("result").get("workflowId").asString()).isEqualTo(wf);
+    assertThat(get("/api/workflows/" + wf).status()).isEqualTo(200);
+    // Starting a run is consequential too: proposed, not started.
+    JsonNode runProposal = secondResults.get(1).get("result").get("confirmation");
+    assertThat(runProposal.get("id").asString()).isEqualTo("confirmation-2");
+    assertThat(runProposal.get("summary").asString()).contains(wf).contains("version 1").contains("Ada");
+    assertThat(confirmationEvents(second)).extracting(c -> c.get("id").asString() + ":" + c.get("status").asString())
+        .containsExactly("confirmation-1:confirmed", "confirmation-2:pending");
+    assertThat(get("/api/runs?workflowId=" + wf).json().get("runs")).isEmpty();
+
+    // The user confirms in the client: the run starts, as them.
+    var confirmed = post("/api/agent/conversations/" + id + "/confirmations/confirmation-2", "{\"decision\": \"confirm\"}");
+    assertThat(confirmed.status()).isEqualTo(200);
+    assertThat(confirmed.json().get("status").asString()).isEqualTo("confirmed");
+    assertThat(confirmed.json().get("via").asString()).isEqualTo("endpoint");
+    String runId = confirmed.json().get("result").get("runId").asString();
     await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(get("/api/runs/" + runId).json().path("status").asString()));
     assertThat(get("/api/runs/" + runId).json().get("nodes").get("greet").get("output").get("greeting").asString())
         .isEqualTo("Hello, Ada!");
+    // Once decided, it cannot be decided again.
+    var again = post("/api/agent/conversations/" + id + "/confirmations/confirmation-2", "{\"decision\": \"confirm\"}");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("code").asString()).isEqualTo("agent.confirmation_decided");
+    assertThat(get("/api/runs?workflowId=" + wf).json().get("runs")).hasSize(1);
 
-    JsonNode history = get("/api/agent/conversations/" + conversationOf(first)).json();
+    // Both decisions are the user's acts in the audit log; the saved workflow and the run are theirs too.
+    JsonNode audit = get("/api/audit?action=agent.confirmation.confirm").json();
+    assertThat(audit.toString()).contains(id).contains("save_workflow").contains("start_run").contains(runId)
+        .contains("\"via\":\"chat\"").contains("\"via\":\"endpoint\"");
+    assertThat(get("/api/audit?action=workflow.create").json().toString()).contains(wf);
+    JsonNode history = get("/api/agent/conversations/" + id).json();
+    assertThat(history.get("confirmations")).extracting(c -> c.get("id").asString() + ":" + c.get("status").asString())
+        .containsExactly("confirmation-1:confirmed", "confirmation-2:confirmed");
     List<String> calls = StreamSupport.stream(history.get("messages").spliterator(), false)
         .filter(m -> m.has("toolCalls")).map(m -> m.get("toolCalls").get(0).get("name").asString()).toList();
-    assertThat(calls).containsExactly("generate_workflow", "save_workflow", "save_workflow", "start_run");
-    assertThat(get("/api/audit?action=workflow.create").json().toString()).contains(wf);
+    assertThat(calls).containsExactly("generate_workflow", "save_workflow", "confirm", "start_run");
   }
 
   @Test
@@ -160,10 +209,8 @@ class AgentApiTest extends AiServiceTestSupport {
     assertThat(audit.toString()).contains("auth.forbidden");
   }
 
-  @Test
-  void refusesToApproveWithoutAnExplicitRequestAndDecidesAsTheUserWhenAsked() throws Exception {
-    String approver = uniqueId("maria");
-    String key = createKey(approver, "operator");
+  /** A workflow whose run waits for {@code approver}'s approval; answers the waiting run's id. */
+  String waitingApproval(String approver) {
     String wf = uniqueId("agent-approval");
     String def = """
         {"id": "%s", "name": "Agent approval", "nodes": [
@@ -173,27 +220,130 @@ class AgentApiTest extends AiServiceTestSupport {
     assertThat(post("/api/workflows", def).status()).isEqualTo(201);
     String runId = post("/api/workflows/" + wf + "/runs", "{\"input\": {}}").json().get("runId").asString();
     await().atMost(Duration.ofSeconds(20)).until(() -> "WAITING".equals(get("/api/runs/" + runId).json().path("status").asString()));
+    return runId;
+  }
+
+  @Test
+  void decidesAnApprovalAsTheUserOnlyOnceTheyConfirmAndADeclineDropsTheProposal() throws Exception {
+    String approver = uniqueId("maria");
+    String key = createKey(approver, "operator");
+    String runId = waitingApproval(approver);
 
     String decide = "{\"runId\": \"%s\", \"nodeId\": \"approve\", \"decision\": \"approve\"}".formatted(runId);
     LLM.openAiScript(StubLlm.sseToolCalls("list_pending_tasks", "{}", "decide_approval", decide),
-        StubLlm.sseText("One approval is waiting for you."));
+        StubLlm.sseText("One approval is waiting for you. Shall I approve it?"));
     List<Event> first = chat(key, "{\"message\": \"What is waiting for me?\"}");
+    String id = conversationOf(first);
 
     List<JsonNode> results = toolResults(first);
     assertThat(results.get(0).get("result").get("tasks").toString()).contains(runId);
-    assertThat(results.get(1).get("result").get("error").get("code").asString()).isEqualTo("agent.explicit_request_required");
+    JsonNode proposal = results.get(1).get("result").get("confirmation");
+    assertThat(proposal.get("summary").asString()).isEqualTo("Approve 'Pay 120 EUR?' (node 'approve' of run '" + runId + "')");
     assertThat(get("/api/runs/" + runId).json().path("status").asString()).isEqualTo("WAITING");
 
-    LLM.reset();
-    LLM.openAiScript(StubLlm.sseToolCalls("decide_approval", decide), StubLlm.sseText("Approved."));
-    List<Event> second = chat(key, "{\"conversationId\": \"" + conversationOf(first) + "\", \"message\": \"Please approve it.\"}");
+    // The user declines in the client: nothing is decided, and the proposal is gone for good.
+    var declined = as(key).post("/api/agent/conversations/" + id + "/confirmations/confirmation-1", "{\"decision\": \"decline\"}");
+    assertThat(declined.status()).isEqualTo(200);
+    assertThat(declined.json().get("status").asString()).isEqualTo("declined");
+    assertThat(declined.json().get("decidedBy").asString()).isEqualTo(approver);
+    assertThat(declined.json().has("result")).isFalse();
+    assertThat(get("/api/runs/" + runId).json().path("status").asString()).isEqualTo("WAITING");
+    JsonNode declineAudit = get("/api/audit?action=agent.confirmation.decline").json();
+    assertThat(declineAudit.toString()).contains(approver).contains(id).contains(runId);
 
-    assertThat(toolResults(second).getFirst().get("result").get("outcome").asString()).isEqualTo("approved");
+    // Later the user asks in German ("Please approve it after all"); the declined id stays declined.
+    LLM.reset();
+    LLM.openAiScript(StubLlm.sseToolCalls("confirm", "{\"confirmationId\": \"confirmation-1\", \"decision\": \"confirm\"}"),
+        StubLlm.sseToolCalls("decide_approval", decide), StubLlm.sseText("Bitte bestätigen Sie die Genehmigung."));
+    List<Event> second = chat(key, "{\"conversationId\": \"" + id + "\", \"message\": \"Bitte doch genehmigen.\"}");
+    assertThat(toolResults(second).get(0).get("result").get("error").get("code").asString()).isEqualTo("agent.confirmation_decided");
+    assertThat(toolResults(second).get(1).get("result").get("confirmation").get("id").asString()).isEqualTo("confirmation-2");
+    assertThat(get("/api/runs/" + runId).json().path("status").asString()).isEqualTo("WAITING");
+
+    var confirmed = as(key).post("/api/agent/conversations/" + id + "/confirmations/confirmation-2", "{\"decision\": \"confirm\"}");
+    assertThat(confirmed.status()).isEqualTo(200);
+    assertThat(confirmed.json().get("result").get("outcome").asString()).isEqualTo("approved");
     await().atMost(Duration.ofSeconds(20)).until(() -> "COMPLETED".equals(get("/api/runs/" + runId).json().path("status").asString()));
     JsonNode approval = get("/api/runs/" + runId).json().get("nodes").get("approve").get("output");
     assertThat(approval.toString()).contains(approver);
+    // Audited as the user's decision: the confirmation and the approval itself.
+    JsonNode audit = get("/api/audit?action=agent.confirmation.confirm&principal=" + approver).json();
+    assertThat(audit.toString()).contains("confirmation-2").contains("decide_approval").contains("\"ok\":true");
+    assertThat(get("/api/audit?action=node.decision&principal=" + approver).json().toString()).contains(runId);
     // The earlier messages were sent back: memory works across requests.
     assertThat(StubLlm.body(LLM.streamed().getFirst()).toString()).contains("What is waiting for me?");
+  }
+
+  @Test
+  void onlyTheOwnerDecidesAConfirmationInItsOwnConversationAndNotOnceItHasExpired() throws Exception {
+    String runId = waitingApproval(uniqueId("nobody"));
+    LLM.openAiScript(StubLlm.sseToolCalls("cancel_run", "{\"runId\": \"" + runId + "\"}"), StubLlm.sseText("Shall I cancel it?"),
+        StubLlm.sseText("Hello."));
+    String id = conversationOf(chat(adminKey, "{\"message\": \"Cancel " + runId + "\"}"));
+    String path = "/api/agent/conversations/" + id + "/confirmations/confirmation-1";
+
+    // Someone else: the conversation does not exist for them.
+    String other = createKey(uniqueId("someone"), "admin");
+    var foreign = as(other).post(path, "{\"decision\": \"confirm\"}");
+    assertThat(foreign.status()).isEqualTo(404);
+    assertThat(foreign.json().get("code").asString()).isEqualTo("conversation.not_found");
+    // The owner, but through another conversation: the id is this conversation's only.
+    String otherConversation = conversationOf(chat(adminKey, "{\"message\": \"hi\"}"));
+    var elsewhere = post("/api/agent/conversations/" + otherConversation + "/confirmations/confirmation-1", "{\"decision\": \"confirm\"}");
+    assertThat(elsewhere.status()).isEqualTo(404);
+    assertThat(elsewhere.json().get("code").asString()).isEqualTo("agent.confirmation_not_found");
+    var unknown = post("/api/agent/conversations/" + id + "/confirmations/confirmation-9", "{\"decision\": \"confirm\"}");
+    assertThat(unknown.json().get("code").asString()).isEqualTo("agent.confirmation_not_found");
+    // Bad bodies are problems naming the field.
+    var bad = post(path, "{\"decision\": \"yes\"}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("code").asString()).isEqualTo("agent.decision_invalid");
+    assertThat(post(path, "{}").json().get("code").asString()).isEqualTo("agent.decision_invalid");
+    assertThat(post(path, "{\"decision\": \"confirm\", \"force\": true}").status()).isEqualTo(400);
+    assertThat(get("/api/runs/" + runId).json().path("status").asString()).isEqualTo("WAITING");
+
+    // Past its time it can no longer be confirmed, neither in the client nor through the chat.
+    jdbc.sql("UPDATE agent_confirmations SET expires_at = now() - interval '1 minute' WHERE conversation_id = :c")
+        .param("c", id).update();
+    assertThat(get("/api/agent/conversations/" + id).json().get("confirmations").get(0).get("status").asString())
+        .isEqualTo("expired");
+    var expired = post(path, "{\"decision\": \"confirm\"}");
+    assertThat(expired.status()).isEqualTo(409);
+    assertThat(expired.json().get("code").asString()).isEqualTo("agent.confirmation_expired");
+    LLM.reset();
+    LLM.openAiScript(StubLlm.sseToolCalls("confirm", "{\"confirmationId\": \"confirmation-1\", \"decision\": \"confirm\"}"),
+        StubLlm.sseToolCalls("cancel_run", "{\"runId\": \"" + runId + "\"}"), StubLlm.sseText("It expired; confirm again?"));
+    List<Event> late = chat(adminKey, "{\"conversationId\": \"" + id + "\", \"message\": \"oui, annule-le\"}");
+    assertThat(toolResults(late).get(0).get("result").get("error").get("code").asString()).isEqualTo("agent.confirmation_expired");
+    assertThat(get("/api/runs/" + runId).json().path("status").asString()).isEqualTo("WAITING");
+
+    // A fresh proposal, confirmed in time, cancels the run.
+    var cancelled = post("/api/agent/conversations/" + id + "/confirmations/confirmation-2", "{\"decision\": \"confirm\"}");
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.json().get("result").get("status").asString()).isEqualTo("CANCEL_REQUESTED");
+    await().atMost(Duration.ofSeconds(20)).until(() -> "CANCELED".equals(get("/api/runs/" + runId).json().path("status").asString()));
+  }
+
+  @Test
+  void aConfirmationRunsWithTheRolesOfWhoConfirmsIt() throws Exception {
+    // A proposal a viewer could not have made through the tools (as if their roles were lowered since):
+    // confirming it is refused and it stays pending; declining is always theirs to do.
+    String principal = uniqueId("vera");
+    String viewer = createKey(principal, "viewer");
+    LLM.openAiScript(StubLlm.sseText("Hello."));
+    String id = conversationOf(chat(viewer, "{\"message\": \"hi\"}"));
+    jdbc.sql("""
+        INSERT INTO agent_confirmations (id, conversation_id, owner, turn, action, arguments, summary, created_at, expires_at)
+        VALUES ('confirmation-1', :c, :owner, 1, 'start_run', CAST('{"workflowId": "nope", "version": 1, "input": {}}' AS json),
+                'Start a run', now(), now() + interval '5 minutes')""").param("c", id).param("owner", principal).update();
+    String path = "/api/agent/conversations/" + id + "/confirmations/confirmation-1";
+
+    var refused = as(viewer).post(path, "{\"decision\": \"confirm\"}");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("code").asString()).isEqualTo("auth.forbidden");
+    assertThat(as(viewer).get("/api/agent/conversations/" + id).json().get("confirmations").get(0).get("status").asString())
+        .isEqualTo("pending");
+    assertThat(as(viewer).post(path, "{\"decision\": \"decline\"}").json().get("status").asString()).isEqualTo("declined");
   }
 
   @Test

@@ -67,6 +67,7 @@ class TenantWalkTest extends ServiceTestSupport {
     values.put("/api/keys/{id}", keyId);
     values.put("/api/tenants/{id}", a);
     values.put("/api/agent/conversations/{id}", "conv-" + suffix);
+    values.put("{confirmationId}", "confirmation-1");
     values.put("{runId}", runId);
     values.put("{nodeId}", "approve");
     values.put("{name}", cred);
@@ -88,7 +89,8 @@ class TenantWalkTest extends ServiceTestSupport {
         "PUT /api/tenants/{id}", "{\"name\": \"b's\"}",
         "POST /api/workflows/{id}/runs", "{\"input\": {}}",
         "POST /api/knowledge-bases/{kb}/documents", "{\"name\": \"b.txt\", \"text\": \"b's\"}",
-        "POST /api/knowledge-bases/{kb}/search", "{\"query\": \"walk\"}");
+        "POST /api/knowledge-bases/{kb}/search", "{\"query\": \"walk\"}",
+        "POST /api/agent/conversations/{id}/confirmations/{confirmationId}", "{\"decision\": \"confirm\"}");
 
     JsonNode doc = alpha.get("/v3/api-docs").json();
     SoftAssertions soft = new SoftAssertions();
