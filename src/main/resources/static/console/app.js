@@ -3,6 +3,8 @@
 import { api, currentSession, signIn, signOut, ApiError } from './api.js';
 import { h, when, json, toast, problemText } from './dom.js';
 import { drawGraph } from './graph.js';
+import { editorView } from './editor.js';
+import { diffLines } from './diff.js';
 
 const main = document.getElementById('main');
 let session = null;
@@ -76,7 +78,8 @@ async function workflowsView() {
   search.addEventListener('input', fill);
   fill();
   show(title('Workflows'),
-    h('div', { class: 'filters' }, h('div', {}, h('label', { for: 'wf-search' }, 'Search'), search)),
+    h('div', { class: 'filters' }, h('div', {}, h('label', { for: 'wf-search' }, 'Search'), search),
+      h('a', { href: '#/new', id: 'new-workflow' }, 'New workflow')),
     data.workflows.length === 0 ? h('p', { class: 'muted' }, 'No workflows yet. POST one to /api/workflows.') :
       h('table', { class: 'responsive' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Id'),
         h('th', {}, 'Version'), h('th', {}, 'Updated'))), body));
@@ -110,8 +113,21 @@ async function workflowView(id, version) {
   const versionList = h('ul', {}, ...versions.versions.map(v => h('li', {},
     h('a', { href: `#/workflows/${encodeURIComponent(id)}/v/${v.version}` }, `v${v.version}`),
     ` · ${when(v.createdAt)} · ${v.createdBy || ''}`)));
+  const vs = versions.versions.map(v => v.version);
+  const fromSel = h('select', { id: 'diff-from', 'aria-label': 'Compare from version' }, ...vs.map(v => h('option', { value: v, selected: v === (vs[1] ?? vs[0]) }, `v${v}`)));
+  const toSel = h('select', { id: 'diff-to', 'aria-label': 'Compare to version' }, ...vs.map(v => h('option', { value: v, selected: v === vs[0] }, `v${v}`)));
+  const diffOut = h('pre', { id: 'diff', class: 'diff' });
+  const compare = async () => {
+    const [a, b] = await Promise.all([fromSel.value, toSel.value].map(v =>
+      api('GET', `/api/workflows/${encodeURIComponent(id)}/versions/${v}`)));
+    const lines = diffLines(json(a.definition), json(b.definition));
+    const changedLines = lines.filter(l => l.op !== ' ').length;
+    diffOut.replaceChildren(changedLines === 0 ? h('span', {}, 'No differences.') : '',
+      ...lines.map(l => h('span', { class: l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'same' }, `${l.op} ${l.line}`)));
+  };
   show(title(def.name || id),
-    h('p', { class: 'muted' }, `${id} · version ${wf.version} · trigger ${def.trigger?.type || 'manual'}`),
+    h('p', { class: 'muted' }, `${id} · version ${wf.version} · trigger ${def.trigger?.type || 'manual'} · `,
+      h('a', { href: `#/workflows/${encodeURIComponent(id)}/edit`, id: 'edit-workflow' }, 'Edit')),
     h('div', { class: 'layout' },
       h('div', {}, graphBox, jsonView),
       h('div', {}, detail,
@@ -120,7 +136,9 @@ async function workflowView(id, version) {
           h('p', { id: 'run-input-help', class: 'muted' }, 'The run starts on the latest version.'),
           h('button', { type: 'button', class: 'primary', id: 'start-run', onclick: start }, 'Start run'), runErr,
           h('p', {}, h('a', { href: `#/runs?workflowId=${encodeURIComponent(id)}` }, 'Runs of this workflow'))),
-        h('div', { class: 'panel' }, h('h2', {}, 'Versions'), versionList))));
+        h('div', { class: 'panel' }, h('h2', {}, 'Versions'), versionList,
+          h('div', { class: 'actions' }, fromSel, toSel, h('button', { type: 'button', id: 'compare', onclick: () => compare().catch(fail) }, 'Compare')),
+          diffOut))));
   drawn = drawGraph(graphBox, def, { onSelect: select, label: `Graph of ${id}` });
 }
 
@@ -331,7 +349,9 @@ async function route() {
     const [path, q] = (location.hash.slice(1) || '/workflows').split('?');
     const params = new URLSearchParams(q || '');
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-    if (parts[0] === 'workflows' && parts[1]) await workflowView(parts[1], parts[2] === 'v' ? parts[3] : null);
+    if (parts[0] === 'new') await editorView(show, null);
+    else if (parts[0] === 'workflows' && parts[1] && parts[2] === 'edit') await editorView(show, parts[1]);
+    else if (parts[0] === 'workflows' && parts[1]) await workflowView(parts[1], parts[2] === 'v' ? parts[3] : null);
     else if (parts[0] === 'runs' && parts[1]) await runView(parts[1]);
     else if (parts[0] === 'runs') await runsView(params);
     else if (parts[0] === 'inbox') await inboxView();

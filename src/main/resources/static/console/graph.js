@@ -1,6 +1,8 @@
 // Draws a definition's graph as SVG, laid out by dagre (a WebJar): nodes, ports on edges, loop bodies below.
 const NS = 'http://www.w3.org/2000/svg';
-const W = 176, H = 50;
+const W = 176, H = 50, PORT_GAP = 18;
+
+function heightOf(ports) { return Math.max(H, (ports ? ports.length : 0) * PORT_GAP + 14); }
 
 function el(name, attrs = {}, parent) {
   const e = document.createElementNS(NS, name);
@@ -20,10 +22,14 @@ export function drawGraph(container, graph, opts = {}) {
   g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 56, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   const nodes = graph.nodes || [];
-  for (const n of nodes) g.setNode(n.id, { width: W, height: H });
+  const portsOf = id => (opts.ports ? opts.ports(id) : null);
+  for (const n of nodes) g.setNode(n.id, { width: W, height: heightOf(portsOf(n.id)) });
   for (const e of graph.edges || []) {
     if (!g.hasNode(e.from) || !g.hasNode(e.to)) continue;
-    g.setEdge(e.from, e.to, { port: e.port || 'main' }, `${e.from}|${e.port || 'main'}|${e.to}`);
+    const port = e.port || 'main';
+    // A named port is the edge's label: dagre leaves room for it beside the edge.
+    const label = port === 'main' ? {} : { width: port.length * 6.5 + 6, height: 14, labelpos: 'c' };
+    g.setEdge(e.from, e.to, { port, ...label }, `${e.from}|${port}|${e.to}`);
   }
   window.dagre.layout(g);
   const size = g.graph();
@@ -39,17 +45,36 @@ export function drawGraph(container, graph, opts = {}) {
     const d = e.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
     el('path', { class: 'edge', d, 'marker-end': `url(#arrow-${opts.idPrefix || 'g'})` }, svg);
     if (e.port && e.port !== 'main') {
-      const mid = e.points[Math.floor(e.points.length / 2)];
-      const t = el('text', { class: 'port', x: mid.x + 4, y: mid.y - 4 }, svg);
+      const t = el('text', { class: 'port', x: e.x, y: e.y + 4, 'text-anchor': 'middle' }, svg);
       t.textContent = e.port;
     }
   }
   const groups = new Map();
   for (const n of nodes) {
     const p = g.node(n.id);
-    const grp = el('g', { class: 'node pending', tabindex: 0, role: 'button', 'data-node': n.id,
-      'aria-label': `${n.id} (${n.type})`, transform: `translate(${p.x - W / 2}, ${p.y - H / 2})` }, svg);
-    el('rect', { width: W, height: H, rx: 6 }, grp);
+    const nh = p.height;
+    const invalid = opts.invalid && opts.invalid.has(n.id);
+    const grp = el('g', { class: `node pending${invalid ? ' invalid' : ''}`, tabindex: 0, role: 'button', 'data-node': n.id,
+      'aria-label': `${n.id} (${n.type})${invalid ? ', has errors' : ''}`, transform: `translate(${p.x - W / 2}, ${p.y - nh / 2})` }, svg);
+    el('rect', { width: W, height: nh, rx: 6 }, grp);
+    if (invalid) {
+      const badge = el('text', { class: 'badge', x: 4, y: 16 }, grp);
+      badge.textContent = '!';
+    }
+    const ports = portsOf(n.id);
+    if (ports && opts.onConnect) {
+      ports.forEach((port, i) => {
+        const cy = (nh - (ports.length - 1) * PORT_GAP) / 2 + i * PORT_GAP;
+        const handle = el('circle', { class: 'port-handle', cx: W, cy, r: 6, 'data-port': port }, grp);
+        const tip = el('title', {}, handle);
+        tip.textContent = `port ${port}: drag to a node to connect`;
+        if (port !== 'main') {
+          const lbl = el('text', { class: 'port', x: W - 10, y: cy + 3, 'text-anchor': 'end' }, grp);
+          lbl.textContent = port;
+        }
+        handle.addEventListener('pointerdown', ev => startDrag(ev, n.id, port, p.x + W / 2, p.y - nh / 2 + cy));
+      });
+    }
     const name = el('text', { x: 10, y: 20 }, grp);
     name.textContent = clip(n.name || n.id, 24);
     const type = el('text', { class: 'type', x: 10, y: 38 }, grp);
@@ -61,11 +86,40 @@ export function drawGraph(container, graph, opts = {}) {
     grp.addEventListener('keydown', ev => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); choose(); } });
     groups.set(n.id, grp);
   }
+  // Dragging from a port handle to another node connects them.
+  let drag = null;
+  function toSvg(ev) {
+    const pt = svg.createSVGPoint();
+    pt.x = ev.clientX; pt.y = ev.clientY;
+    return pt.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  function startDrag(ev, from, port, x, y) {
+    ev.preventDefault();
+    ev.stopPropagation();
+    const line = el('line', { class: 'drag-line', x1: x, y1: y, x2: x, y2: y }, svg);
+    drag = { from, port, line };
+  }
+  svg.addEventListener('pointermove', ev => {
+    if (!drag) return;
+    const p = toSvg(ev);
+    drag.line.setAttribute('x2', p.x);
+    drag.line.setAttribute('y2', p.y);
+  });
+  const endDrag = ev => {
+    if (!drag) return;
+    const { from, port, line } = drag;
+    drag = null;
+    line.remove();
+    const target = document.elementFromPoint(ev.clientX, ev.clientY)?.closest('g.node');
+    if (target && target.dataset.node !== from) opts.onConnect(from, port, target.dataset.node);
+  };
+  svg.addEventListener('pointerup', endDrag);
+  svg.addEventListener('pointerleave', () => { if (drag) { drag.line.remove(); drag = null; } });
   container.appendChild(svg);
   // Loop bodies: each drawn below, under its loop's name.
   for (const n of nodes) {
     const body = n.config && n.config.body;
-    if (n.type === 'loop' && body && Array.isArray(body.nodes)) {
+    if (n.type === 'loop' && body && Array.isArray(body.nodes) && !opts.onConnect) {
       const h = document.createElement('h4');
       h.textContent = `Body of loop ${n.id}`;
       container.appendChild(h);

@@ -204,6 +204,8 @@ public class SecurityConfiguration {
           a.requestMatchers(HttpMethod.POST, "/api/runs/*/nodes/*/decision", "/api/runs/*/nodes/*/submit").authenticated();
           // Generation saves nothing, but costs model calls: editors only, like writing a definition.
           a.requestMatchers(HttpMethod.POST, "/api/workflows/generate").hasRole(editor);
+          // The editor asks which ports a config offers: nothing runs, nothing is saved.
+          a.requestMatchers(HttpMethod.POST, "/api/node-types/*/ports").hasRole(viewer);
           // Testing a node really runs it (an http node calls its URL): editors only, like generation.
           a.requestMatchers(HttpMethod.POST, "/api/workflows/test-node", "/api/workflows/*/nodes/*/test").hasRole(editor);
           a.requestMatchers(HttpMethod.POST, "/api/workflows/*/runs", "/api/runs/*/cancel", "/api/runs/*/pause",
