@@ -3,6 +3,8 @@ let csrf = null;
 
 export function setCsrf(token) { csrf = token; }
 
+export function csrfToken() { return csrf; }
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);

@@ -5,6 +5,9 @@ import { h, when, json, toast, problemText } from './dom.js';
 import { drawGraph } from './graph.js';
 import { editorView } from './editor.js';
 import { diffLines } from './diff.js';
+import { agentView } from './agent.js';
+import { credentialsView, keysView, auditView } from './admin.js';
+import { insightsView } from './insights.js';
 
 const main = document.getElementById('main');
 let session = null;
@@ -56,7 +59,11 @@ function header() {
   document.getElementById('nav').hidden = !session;
   document.getElementById('sign-out').hidden = !session;
   document.getElementById('who').textContent = session ? `${session.principal} · ${session.roles.join(', ')} · ${session.tenant}` : '';
-  const here = (location.hash.split('/')[1] || 'workflows');
+  const roles = session ? session.roles : [];
+  const allowed = { credentials: roles.some(r => ['admin', 'editor', 'operator'].includes(r)), keys: roles.includes('admin'),
+    audit: roles.includes('admin') };
+  for (const a of document.querySelectorAll('[data-role-nav]')) a.hidden = !allowed[a.dataset.nav];
+  const here = (location.hash.split(/[/?]/)[1] || 'workflows');
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
@@ -355,6 +362,11 @@ async function route() {
     else if (parts[0] === 'runs' && parts[1]) await runView(parts[1]);
     else if (parts[0] === 'runs') await runsView(params);
     else if (parts[0] === 'inbox') await inboxView();
+    else if (parts[0] === 'agent') agentView(show);
+    else if (parts[0] === 'credentials') await credentialsView(show, session);
+    else if (parts[0] === 'keys') await keysView(show);
+    else if (parts[0] === 'audit') await auditView(show, params);
+    else if (parts[0] === 'insights') await insightsView(show, params, fn => cleanup.push(fn));
     else await workflowsView();
     main.focus({ preventScroll: true });
   } catch (e) { fail(e); }
