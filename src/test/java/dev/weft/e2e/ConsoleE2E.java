@@ -189,6 +189,41 @@ class ConsoleE2E extends E2ESupport {
   }
 
   @Test
+  void credentialsKeysAndTheAuditTrailForAnAdmin() throws IOException {
+    openSignedIn("#/credentials");
+    String secret = "canary-" + uniqueId("s3cret");
+    typeInto("cred-name", "crm-token");
+    new org.openqa.selenium.support.ui.Select(field("cred-type")).selectByValue("bearer");
+    typeInto("cred-token", secret);
+    browser.findElement(By.id("cred-create")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("credentials"), "crm-token"));
+    assertThat(browser.getPageSource()).doesNotContain(secret);
+    shot("12-credentials");
+
+    browser.findElement(By.cssSelector("[data-nav='keys']")).click();
+    typeInto("key-principal", "kim");
+    new org.openqa.selenium.support.ui.Select(field("key-role")).selectByValue("viewer");
+    browser.findElement(By.id("key-create")).click();
+    String key = visible(By.id("new-key")).getText();
+    assertThat(key).startsWith("weft_");
+    assertThat(new Rest(weft::baseUrl, key).get("/api/workflows").status()).isEqualTo(200);
+    WebElement revoke = browser.findElement(By.cssSelector("button[aria-label^='Revoke key'][aria-label$='of kim']"));
+    revoke.click();
+    browser.switchTo().alert().accept();
+    wait.until(d -> d.findElements(By.cssSelector("button[aria-label$='of kim']")).isEmpty());
+    assertThat(new Rest(weft::baseUrl, key).get("/api/workflows").status()).isEqualTo(401);
+    shot("13-keys");
+
+    browser.findElement(By.cssSelector("[data-nav='audit']")).click();
+    typeInto("audit-action", "credential");
+    browser.findElement(By.cssSelector("form.filters button[type='submit']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit"), "credential.create"));
+    assertThat(browser.findElement(By.id("audit-csv")).getAttribute("href")).contains("format=csv").contains("action=credential");
+    assertThat(browser.getPageSource()).doesNotContain(secret);
+    shot("14-audit");
+  }
+
+  @Test
   void signInFindAWorkflowRunItLiveApproveInTheInboxAndSignOut() throws IOException {
     String id = uniqueId("console-expense");
     String def = Files.readString(Path.of("examples/expense-approval.json")).replaceFirst("\\{", "{\"id\": \"" + id + "\",");
