@@ -30,7 +30,8 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
  * expired), 401 {@code auth.invalid_token} (a JWT that does not verify or names no principal or tenant),
  * 403 {@code auth.forbidden} (the caller's roles do not allow the request), 503 {@code store.unavailable}
  * when keys cannot be looked up and 503 {@code auth.issuer_unavailable} when the identity provider's keys
- * cannot be fetched. Never with the key or the token.
+ * cannot be fetched, 403 {@code session.csrf} for a change on a console session without its CSRF token.
+ * Never with the key or the token.
  */
 public final class AuthProblems implements AuthenticationEntryPoint, AccessDeniedHandler, AuthenticationFailureHandler {
   private static final Logger log = LoggerFactory.getLogger(AuthProblems.class);
@@ -39,6 +40,7 @@ public final class AuthProblems implements AuthenticationEntryPoint, AccessDenie
   static final String FORBIDDEN = "auth.forbidden";
   static final String INVALID_TOKEN = "auth.invalid_token";
   static final String ISSUER_UNAVAILABLE = "auth.issuer_unavailable";
+  static final String CSRF = "session.csrf";
 
   /** No key (the request is anonymous) where one is needed. */
   @Override
@@ -78,6 +80,12 @@ public final class AuthProblems implements AuthenticationEntryPoint, AccessDenie
 
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
+    if (e instanceof org.springframework.security.web.csrf.CsrfException) {
+      write(response, HttpStatus.FORBIDDEN, "header.X-CSRF-Token", CSRF,
+          "a change made with the console's session cookie needs the session's CSRF token in X-CSRF-Token"
+              + (e instanceof org.springframework.security.web.csrf.MissingCsrfTokenException ? "" : "; this one does not match"));
+      return;
+    }
     Authentication a = SecurityContextHolder.getContext().getAuthentication();
     String who = a != null && a.getPrincipal() instanceof WeftPrincipal p ? "'" + p.id() + "' (roles " + p.roles() + ")" : "this caller";
     write(response, HttpStatus.FORBIDDEN, "", FORBIDDEN,

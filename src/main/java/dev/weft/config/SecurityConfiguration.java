@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import dev.weft.security.ConsoleSessionFilter;
+import dev.weft.security.ConsoleSessions;
+import dev.weft.store.AuditLog;
+import dev.weft.store.ConsoleSessionStore;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
@@ -74,6 +78,14 @@ public class SecurityConfiguration {
   static final String SWAGGER_UI_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
       + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+  /** The console's page, scripts, styles and browser libraries: no data, so no caller needed. */
+  static final RequestMatcher CONSOLE_ASSETS = new OrRequestMatcher(pathPattern(HttpMethod.GET, "/"),
+      pathPattern(HttpMethod.GET, "/index.html"), pathPattern(HttpMethod.GET, "/console/**"),
+      pathPattern(HttpMethod.GET, "/webjars/**"), pathPattern(HttpMethod.GET, "/favicon.ico"));
+  /** The console runs its own scripts and styles only, and talks to its own origin only. */
+  static final String CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
   /** The firewall's rejections (an encoded ';' in the path, odd bytes) as problem+json 400, not Boot's error page. */
   @Bean
   RequestRejectedHandler requestRejectedHandler() {
@@ -116,8 +128,13 @@ public class SecurityConfiguration {
   }
 
   @Bean
+  ConsoleSessions consoleSessions(ConsoleSessionStore store, AuditLog audit, ConsoleProperties console) {
+    return new ConsoleSessions(store, audit, Clock.systemUTC(), console.session().maxAge(), console.session().idleTimeout());
+  }
+
+  @Bean
   SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider provider, WeftProperties props,
-      dev.weft.store.TenantStore tenants) throws Exception {
+      dev.weft.store.TenantStore tenants, ConsoleSessions sessions, ConsoleProperties console) throws Exception {
     AuthProblems problems = new AuthProblems();
     WeftProperties.Jwt jwt = props.security().jwt();
     List<AuthenticationProvider> providers = new ArrayList<>(List.of(provider));
@@ -146,12 +163,18 @@ public class SecurityConfiguration {
         .headers(h -> h
             .frameOptions(f -> f.deny())
             .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
-            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(SWAGGER_UI),
+            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                new NegatedRequestMatcher(new OrRequestMatcher(SWAGGER_UI, CONSOLE_ASSETS)),
                 new ContentSecurityPolicyHeaderWriter(API_CSP)))
+            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(CONSOLE_ASSETS,
+                new ContentSecurityPolicyHeaderWriter(CONSOLE_CSP)))
             .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
                 new ContentSecurityPolicyHeaderWriter(SWAGGER_UI_CSP))))
         .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
         .addFilterBefore(new OptionalKeyFilter(HEALTH, authenticator, bearer), AnonymousAuthenticationFilter.class)
+        // No key or token sent: the console's session cookie, when there is one (a change needs its CSRF token).
+        .addFilterBefore(new ConsoleSessionFilter(sessions, new OrRequestMatcher(PUBLIC, CONSOLE_ASSETS), problems),
+            AnonymousAuthenticationFilter.class)
         // Whoever authenticated (key or token), the rest of the request works in the caller's tenant.
         .addFilterBefore(new TenantContextFilter(), AuthorizationFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
@@ -166,6 +189,9 @@ public class SecurityConfiguration {
           // A CORS preflight carries no key; the CORS filter answers it before this point when CORS is on.
           if (!props.api().cors().allowedOrigins().isEmpty()) a.requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
           if (props.security().publicApiDocs()) a.requestMatchers(HttpMethod.GET, apiDocs).permitAll();
+          if (console.enabled()) a.requestMatchers(CONSOLE_ASSETS).permitAll();
+          // Signing in to the console and out: whoever authenticated.
+          a.requestMatchers("/api/session").authenticated();
           a.requestMatchers("/api/keys", "/api/keys/**", "/api/audit", "/api/audit/**").hasRole(admin);
           // Tenants: admins; the service answers 404 unless the admin is one of the default tenant's (the install's).
           a.requestMatchers("/api/tenants", "/api/tenants/**").hasRole(admin);
@@ -178,6 +204,8 @@ public class SecurityConfiguration {
           a.requestMatchers(HttpMethod.POST, "/api/runs/*/nodes/*/decision", "/api/runs/*/nodes/*/submit").authenticated();
           // Generation saves nothing, but costs model calls: editors only, like writing a definition.
           a.requestMatchers(HttpMethod.POST, "/api/workflows/generate").hasRole(editor);
+          // The editor asks which ports a config offers: nothing runs, nothing is saved.
+          a.requestMatchers(HttpMethod.POST, "/api/node-types/*/ports").hasRole(viewer);
           // Testing a node really runs it (an http node calls its URL): editors only, like generation.
           a.requestMatchers(HttpMethod.POST, "/api/workflows/test-node", "/api/workflows/*/nodes/*/test").hasRole(editor);
           a.requestMatchers(HttpMethod.POST, "/api/workflows/*/runs", "/api/runs/*/cancel", "/api/runs/*/pause",

@@ -49,6 +49,11 @@ public class StoreConfiguration {
   }
 
   @Bean
+  dev.weft.store.ConsoleSessionStore consoleSessionStore(JdbcClient jdbc) {
+    return new dev.weft.store.ConsoleSessionStore(jdbc);
+  }
+
+  @Bean
   HumanTaskStore humanTaskStore(JdbcClient jdbc) {
     return new HumanTaskStore(jdbc);
   }

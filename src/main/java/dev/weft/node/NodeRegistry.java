@@ -136,6 +136,24 @@ public final class NodeRegistry {
   }
 
   /**
+   * The outgoing ports a config offers (without {@code error}, which {@code onError: branch} adds), or empty
+   * when the config does not bind yet (incomplete, or a templated value that binds only at run time).
+   */
+  public Optional<List<String>> ports(String typeId, JsonNode config) {
+    NodeType<?> type = get(typeId).type();
+    return portsOf(type, config);
+  }
+
+  private <C extends Record> Optional<List<String>> portsOf(NodeType<C> type, JsonNode config) {
+    try {
+      return Optional.of(List.copyOf(type.ports(bind(type, config))));
+    } catch (RuntimeException e) {
+      // NodeFailure (does not bind) or a ports() that needs run-time values.
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Binds a (resolved) config to the type's record.
    *
    * @throws NodeFailure {@code config.invalid} naming the field when the JSON does not fit the record

@@ -11,22 +11,24 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 public final class JwtAuthentication extends AbstractAuthenticationToken {
   private final WeftPrincipal principal;
   private final String issuer;
+  private final java.time.Instant expiresAt;
   private String token;
 
-  private JwtAuthentication(String token, WeftPrincipal principal, String issuer) {
+  private JwtAuthentication(String token, WeftPrincipal principal, String issuer, java.time.Instant expiresAt) {
     super(principal == null ? List.of() : Role.authorities(principal.roles()));
     this.token = token;
     this.principal = principal;
     this.issuer = issuer;
+    this.expiresAt = expiresAt;
     setAuthenticated(principal != null);
   }
 
   static JwtAuthentication presented(String token) {
-    return new JwtAuthentication(token, null, null);
+    return new JwtAuthentication(token, null, null, null);
   }
 
-  static JwtAuthentication verified(WeftPrincipal principal, String issuer) {
-    return new JwtAuthentication(null, principal, issuer);
+  static JwtAuthentication verified(WeftPrincipal principal, String issuer, java.time.Instant expiresAt) {
+    return new JwtAuthentication(null, principal, issuer, expiresAt);
   }
 
   /** The {@link WeftPrincipal} once verified; null before. */
@@ -44,6 +46,11 @@ public final class JwtAuthentication extends AbstractAuthenticationToken {
   @Override
   public String getName() {
     return principal == null ? "" : principal.id();
+  }
+
+  /** The token's {@code exp}, when it has one: a console session made from it ends then at the latest. */
+  public java.time.Instant expiresAt() {
+    return expiresAt;
   }
 
   /** The token's {@code iss}, when it has one. */

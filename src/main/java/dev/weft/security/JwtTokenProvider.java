@@ -56,7 +56,7 @@ public class JwtTokenProvider implements AuthenticationProvider {
       throw new IssuerUnavailableException("the identity provider's keys cannot be fetched", e);
     }
     WeftPrincipal principal = principals.principal(jwt);
-    return JwtAuthentication.verified(principal, jwt.getClaimAsString("iss"));
+    return JwtAuthentication.verified(principal, jwt.getClaimAsString("iss"), jwt.getExpiresAt());
   }
 
   @Override

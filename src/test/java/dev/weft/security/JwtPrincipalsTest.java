@@ -39,7 +39,7 @@ class JwtPrincipalsTest {
   @Test
   void authoritiesAreTheRolesAsForAKey() {
     WeftPrincipal p = defaults.principal(jwt(c -> c.put("roles", List.of("operator", "nope"))));
-    JwtAuthentication token = JwtAuthentication.verified(p, "https://idp");
+    JwtAuthentication token = JwtAuthentication.verified(p, "https://idp", null);
     var key = ApiKeyAuthentication.resolved(new ApiKeyService.Authenticated("key_1", p));
     assertThat(token.getAuthorities()).containsExactlyElementsOf(key.getAuthorities());
     assertThat(token.getAuthorities()).extracting(Object::toString).containsExactly("ROLE_OPERATOR");
