@@ -111,6 +111,7 @@ class TenantWalkTest extends ServiceTestSupport {
         String method = op.getKey().toUpperCase();
         if (!List.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(method)) continue;
         if (template.startsWith("/hooks/")) continue; // the default tenant's public hooks: no tenant of B's asks them
+        if (template.startsWith("/api/node-types/")) continue; // the node catalogue is the same for every tenant
         if (!template.contains("{")) continue;
         String path = fill(template, values, soft);
         if (path == null) continue;
