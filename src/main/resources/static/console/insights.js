@@ -64,6 +64,7 @@ export async function insightsView(show, params, track) {
   const charts = [];
   const exec = lib.init(execChart);
   exec.setOption({
+    animation: false,
     tooltip: { trigger: 'axis' }, legend: { data: statuses }, grid: { left: 40, right: 16, bottom: 40 },
     xAxis: { type: 'category', data: executions.buckets.map(b => b.start.slice(0, 10)) }, yAxis: { type: 'value', minInterval: 1 },
     series: statuses.map(s => ({ name: s, type: 'bar', stack: 'runs', itemStyle: { color: COLORS[s] }, data: executions.buckets.map(b => b.counts[s] || 0) })),
@@ -78,6 +79,7 @@ export async function insightsView(show, params, track) {
   const daysSorted = [...byDay.keys()].sort();
   const cost = lib.init(costChart);
   cost.setOption({
+    animation: false,
     tooltip: { trigger: 'axis' }, legend: { data: ['tokens in', 'tokens out'] }, grid: { left: 56, right: 16, bottom: 40 },
     xAxis: { type: 'category', data: daysSorted }, yAxis: { type: 'value' },
     series: [{ name: 'tokens in', type: 'bar', data: daysSorted.map(d => byDay.get(d).in) },

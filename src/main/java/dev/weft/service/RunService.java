@@ -122,10 +122,12 @@ public class RunService {
     } else {
       runKey = UUID.randomUUID().toString().replace("-", "");
     }
+    // Taken before the start: with eager start the run may even have ended by the time launch returns.
+    Instant requestedAt = Instant.now();
     RunLauncher.Launched launched = launcher.launch(
         new DefinitionSnapshot(workflowId, v, def.contentHash(), def.definition()), input, runKey, principal, trigger);
     runs.started(new RunRecord(launched.runId(), launched.temporalRunId(), workflowId, v, RunStatus.RUNNING, trigger,
-        idempotencyKey, requestHash, Instant.now(), null, null));
+        idempotencyKey, requestHash, requestedAt, null, null));
     if (idempotencyKey != null) {
       // Two different requests racing with one key: the first one's hash is kept; the other is refused.
       sameRequest(runs.find(launched.runId()).orElseThrow(), requestHash, idempotencyKey);

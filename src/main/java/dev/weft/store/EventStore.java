@@ -174,6 +174,7 @@ public class EventStore implements RunEventSink {
           INSERT INTO runs (tenant_id, run_id, temporal_run_id, workflow_id, version, status, trigger, started_at, parent_run_id)
           VALUES (:t, :run, :trun, :wf, :v, 'RUNNING', COALESCE(CAST(:trigger AS text), 'api'), :at, :parent)
           ON CONFLICT (tenant_id, run_id) DO UPDATE SET temporal_run_id = COALESCE(runs.temporal_run_id, EXCLUDED.temporal_run_id),
+            started_at = LEAST(runs.started_at, EXCLUDED.started_at),
             parent_run_id = COALESCE(runs.parent_run_id, EXCLUDED.parent_run_id)""")
           .param("t", Tenants.current()).param("run", e.runId()).param("trun", text(e.data(), "temporalRunId"))
           .param("wf", text(e.data(), "workflowId")).param("v", e.data().path("version").asInt())

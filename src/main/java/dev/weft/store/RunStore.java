@@ -28,6 +28,7 @@ public class RunStore {
         VALUES (:t, :run, :trun, :wf, :v, :status, :trigger, :key, :hash, :at)
         ON CONFLICT (tenant_id, run_id) DO UPDATE SET
           temporal_run_id = COALESCE(runs.temporal_run_id, EXCLUDED.temporal_run_id),
+          started_at = LEAST(runs.started_at, EXCLUDED.started_at),
           trigger = EXCLUDED.trigger,
           idempotency_key = COALESCE(runs.idempotency_key, EXCLUDED.idempotency_key),
           request_hash = COALESCE(runs.request_hash, EXCLUDED.request_hash)""")

@@ -224,6 +224,28 @@ class ConsoleE2E extends E2ESupport {
   }
 
   @Test
+  void theInsightsDashboardChartsRunsAndListsWorkflows() throws IOException {
+    String id = uniqueId("console-insights");
+    create(Files.readString(Path.of("examples/hello.json")).replaceFirst("\\{", "{\"id\": \"" + id + "\","));
+    JsonNode done = rest.post("/api/workflows/" + id + "/runs?wait=PT60S", "{\"input\": {\"name\": \"ada\"}}").expect(200).json();
+    assertThat(done.get("status").stringValue()).isEqualTo("COMPLETED");
+    openSignedIn("#/insights");
+    wait.until(d -> d.findElements(By.cssSelector("#chart-executions canvas")).size() == 1);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("insights-workflows"), id));
+    WebElement row = browser.findElement(By.xpath("//table[@id='insights-workflows']//tr[td/a[text()='" + id + "']]"));
+    assertThat(row.getText()).contains("100.0 %");
+    // Durations are never negative (an eager start once recorded its start after the run had ended).
+    List<WebElement> cells = row.findElements(By.tagName("td"));
+    assertThat(cells.get(5).getText()).as("p50").matches("\\d.*");
+    assertThat(cells.get(6).getText()).as("p95").matches("\\d.*");
+    assertThat(browser.findElement(By.id("chart-executions")).getAttribute("aria-label")).startsWith("Runs by status per day");
+    new org.openqa.selenium.support.ui.Select(field("bucket")).selectByValue("week");
+    wait.until(d -> d.getCurrentUrl().contains("bucket=week"));
+    wait.until(d -> d.findElements(By.cssSelector("#chart-executions canvas")).size() == 1);
+    shot("15-insights");
+  }
+
+  @Test
   void signInFindAWorkflowRunItLiveApproveInTheInboxAndSignOut() throws IOException {
     String id = uniqueId("console-expense");
     String def = Files.readString(Path.of("examples/expense-approval.json")).replaceFirst("\\{", "{\"id\": \"" + id + "\",");

@@ -127,6 +127,13 @@ class StoreTest {
     // The API's own record adds what only it knows and keeps what the workflow wrote.
     runs.started(new RunRecord(run, "t-1", "wf", 3, RunStatus.RUNNING, "webhook", "key", "hash", at, null, null));
     assertThat(runs.find(run).orElseThrow().trigger()).isEqualTo("webhook");
+    // Whoever writes first, the earlier start time stays: an eager start can finish the run before the API records it.
+    runs.started(new RunRecord(run, "t-1", "wf", 3, RunStatus.RUNNING, "webhook", "key", "hash", at.plusSeconds(5), null, null));
+    assertThat(runs.find(run).orElseThrow().startedAt()).isEqualTo(at);
+    String apiFirst = "wf-" + UUID.randomUUID();
+    runs.started(new RunRecord(apiFirst, null, "wf", 1, RunStatus.RUNNING, "api", null, null, at.plusSeconds(1), null, null));
+    events.record(List.of(new RunEvent(apiFirst, "", null, 0, EventKind.RUN_STARTED, at, null, null, null, null, started)));
+    assertThat(runs.find(apiFirst).orElseThrow().startedAt()).isEqualTo(at);
 
     ObjectNode state = Json.object();
     state.put("status", "FAILED");
