@@ -51,6 +51,8 @@ public class ChatModels implements CredentialResolver.Cache {
   private final UnaryOperator<String> env;
   private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
   private final CredentialResolver credentials;
+  /** Profiles whose endpoint rejected a schema: asked in the prompt only until the process restarts. */
+  private final Set<String> schemaRejected = ConcurrentHashMap.newKeySet();
   /** The models of credential profiles, least recently used first; guarded by itself. */
   private final Map<ClientKey, ChatModel> credentialModels;
 
@@ -181,6 +183,35 @@ public class ChatModels implements CredentialResolver.Cache {
       case OPENAI -> openAiOptions(p).toolCallbacks(tools).build();
       case OLLAMA -> ollamaOptions(p).toolCallbacks(tools).build();
     };
+  }
+
+  /**
+   * Per-call options that give the profile's provider the JSON schema the answer must match: OpenAI's {@code
+   * response_format} ({@code json_schema}, strict when the schema allows it), Ollama's {@code format}. The
+   * output is bounded by the profile's {@code max-tokens}, else {@link StructuredOutput#DEFAULT_MAX_TOKENS}.
+   */
+  public ChatOptions structuredOptions(String name, tools.jackson.databind.JsonNode schema) {
+    ModelProfile p = require(name);
+    int maxTokens = p.maxTokens() != null ? p.maxTokens() : StructuredOutput.DEFAULT_MAX_TOKENS;
+    return switch (p.provider()) {
+      case OPENAI -> openAiOptions(p).maxTokens(maxTokens)
+          .extraBody(Map.of("response_format", StructuredOutput.openAiResponseFormat(schema))).build();
+      case OLLAMA -> ollamaOptions(p).numPredict(maxTokens).format(StructuredOutput.asMap(schema)).build();
+    };
+  }
+
+  /**
+   * Whether calls of the profile send their schema: its {@code structured-output} is {@code auto} and its
+   * endpoint has not rejected a schema since the process started.
+   */
+  public boolean sendsSchema(String name) {
+    String resolved = resolve(name);
+    return require(resolved).structuredOutput() == ModelProfile.StructuredOutput.AUTO && !schemaRejected.contains(resolved);
+  }
+
+  /** Remembers, for this process, that the profile's endpoint rejects structured output. */
+  public void schemaRejected(String name) {
+    schemaRejected.add(resolve(name));
   }
 
   /** The profile's sampling settings, shared by the model's defaults and per-call options. */

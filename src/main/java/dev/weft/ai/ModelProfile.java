@@ -2,6 +2,8 @@ package dev.weft.ai;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -22,6 +24,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param credential the stored credential holding the API key (OpenAI-compatible providers): a {@code bearer}
  *     credential's {@code token}, an {@code apiKey} credential's {@code value} or a {@code custom} credential's
  *     {@code apiKey} field; instead of {@code apiKeyEnv}
+ * @param structuredOutput {@code auto}: calls that expect JSON send their schema to the provider (OpenAI
+ *     {@code response_format}, Ollama {@code format}) and fall back to asking in the prompt when the endpoint
+ *     rejects it; {@code off}: only ask in the prompt
+ * @param contextTokens the model's context window in tokens; prompts Weft assembles (workflow generation) stay
+ *     under it
+ * @param fallback profiles asked in this order when this one is unavailable or rate limited
  */
 public record ModelProfile(
     @DefaultValue("openai") Provider provider,
@@ -33,19 +41,46 @@ public record ModelProfile(
     @DefaultValue("0") BigDecimal inputPricePer1k,
     @DefaultValue("0") BigDecimal outputPricePer1k,
     @DefaultValue("120s") Duration timeout,
-    String credential) {
+    String credential,
+    @DefaultValue("auto") StructuredOutput structuredOutput,
+    @DefaultValue("8192") Integer contextTokens,
+    List<String> fallback) {
+
+  /** The context window assumed when a profile names none. */
+  public static final int DEFAULT_CONTEXT_TOKENS = 8192;
+  /** The smallest context window a profile may declare. */
+  public static final int MIN_CONTEXT_TOKENS = 512;
 
   /** The wire formats Weft speaks. */
   public enum Provider {
     OPENAI, OLLAMA
   }
 
+  /** Whether the provider is given the schema of an answer that must be JSON. */
+  public enum StructuredOutput {
+    AUTO, OFF
+  }
+
+  /** A profile with the defaults of the settings added after the first ten. */
+  public ModelProfile(Provider provider, String baseUrl, String model, String apiKeyEnv, Double temperature,
+      Integer maxTokens, BigDecimal inputPricePer1k, BigDecimal outputPricePer1k, Duration timeout, String credential) {
+    this(provider, baseUrl, model, apiKeyEnv, temperature, maxTokens, inputPricePer1k, outputPricePer1k, timeout,
+        credential, StructuredOutput.AUTO, DEFAULT_CONTEXT_TOKENS, List.of());
+  }
+
+  @ConstructorBinding
   public ModelProfile {
     if (model == null || model.isBlank()) throw new IllegalArgumentException("a model profile needs a model name");
     if (inputPricePer1k == null) inputPricePer1k = BigDecimal.ZERO;
     if (outputPricePer1k == null) outputPricePer1k = BigDecimal.ZERO;
     if (timeout == null) timeout = Duration.ofSeconds(120);
     if (credential != null && credential.isBlank()) credential = null;
+    if (structuredOutput == null) structuredOutput = StructuredOutput.AUTO;
+    if (contextTokens == null) contextTokens = DEFAULT_CONTEXT_TOKENS;
+    if (contextTokens < MIN_CONTEXT_TOKENS) {
+      throw new IllegalArgumentException("context-tokens must be at least " + MIN_CONTEXT_TOKENS);
+    }
+    fallback = fallback == null ? List.of() : List.copyOf(fallback);
     if (credential != null) {
       if (apiKeyEnv != null && !apiKeyEnv.isBlank()) {
         throw new IllegalArgumentException("a model profile names its key by api-key-env or by credential, not both");
