@@ -188,11 +188,11 @@ public class ChatModels implements CredentialResolver.Cache {
   /**
    * Per-call options that give the profile's provider the JSON schema the answer must match: OpenAI's {@code
    * response_format} ({@code json_schema}, strict when the schema allows it), Ollama's {@code format}. The
-   * output is bounded by the profile's {@code max-tokens}, else {@link StructuredOutput#DEFAULT_MAX_TOKENS}.
+   * output is bounded by {@link StructuredOutput#maxTokens}.
    */
   public ChatOptions structuredOptions(String name, tools.jackson.databind.JsonNode schema) {
     ModelProfile p = require(name);
-    int maxTokens = p.maxTokens() != null ? p.maxTokens() : StructuredOutput.DEFAULT_MAX_TOKENS;
+    int maxTokens = StructuredOutput.maxTokens(p);
     return switch (p.provider()) {
       case OPENAI -> openAiOptions(p).maxTokens(maxTokens)
           .extraBody(Map.of("response_format", StructuredOutput.openAiResponseFormat(schema))).build();

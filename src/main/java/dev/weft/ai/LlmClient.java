@@ -141,6 +141,16 @@ public class LlmClient {
     throw reader.failure(b.errors(), second.text(), total);
   }
 
+  /**
+   * One call whose answer must match {@code schema}, for callers that check and re-ask themselves (workflow
+   * generation): the schema goes to the provider as in {@link #callStructured}, with the same fallback to the
+   * prompt when the endpoint rejects it; the reply's {@link LlmReply#structured()} says which path answered.
+   */
+  public LlmReply callWithSchema(String profileName, List<Message> messages, JsonNode schema, Duration limit,
+      dev.weft.node.NodeContext ctx) {
+    return structuredOnce(profileName, messages, schema, limit, ctx);
+  }
+
   private LlmReply structuredOnce(String profileName, List<Message> messages, JsonNode schema, Duration limit,
       dev.weft.node.NodeContext ctx) {
     return withFallback(profileName, name -> {

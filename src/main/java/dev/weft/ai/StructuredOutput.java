@@ -26,6 +26,16 @@ public final class StructuredOutput {
    * model constrained to a schema with an unbounded string can write until the limit.
    */
   public static final int DEFAULT_MAX_TOKENS = 1024;
+  /**
+   * The most output tokens of a structured call of {@code p}: its {@code max-tokens}, else {@link
+   * #DEFAULT_MAX_TOKENS} but at most three eighths of its context window (a 2,048-token model keeps 1,280 for
+   * the prompt).
+   */
+  public static int maxTokens(ModelProfile p) {
+    if (p.maxTokens() != null) return p.maxTokens();
+    return Math.min(DEFAULT_MAX_TOKENS, p.contextTokens() * 3 / 8);
+  }
+
   /** The name the schema is given in OpenAI's {@code response_format}. */
   public static final String SCHEMA_NAME = "answer";
   private static final Pattern FENCE = Pattern.compile("(?s)^\\s*```[A-Za-z]*\\s*\\n?(.*?)\\n?\\s*```\\s*$");
