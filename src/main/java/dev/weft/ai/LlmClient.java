@@ -249,13 +249,22 @@ public class LlmClient {
         String retryAfter = s.headers().values("retry-after").stream().findFirst().orElse(null);
         return status(profile, s.statusCode(), "the model answered " + s.statusCode() + ": " + preview(s.getMessage()), retryAfter);
       }
+      if (t instanceof com.anthropic.errors.AnthropicServiceException s) {
+        String retryAfter = s.headers().values("retry-after").stream().findFirst().orElse(null);
+        return status(profile, s.statusCode(), "the model answered " + s.statusCode() + ": " + preview(s.getMessage()), retryAfter);
+      }
+      if (t instanceof com.google.genai.errors.ApiException s) {
+        return status(profile, s.code(), "the model answered " + s.code() + ": " + preview(s.getMessage()), null);
+      }
       if (t instanceof RestClientResponseException s) {
         return status(profile, s.getStatusCode().value(), "the model answered " + s.getStatusCode().value(), null);
       }
       if (t instanceof HttpTimeoutException || t instanceof InterruptedIOException) {
         return new NodeFailure("llm.unavailable", "model profile '" + profile + "': no answer in time", true);
       }
-      if (t instanceof com.openai.errors.OpenAIIoException || t instanceof ResourceAccessException || t instanceof IOException) {
+      if (t instanceof com.openai.errors.OpenAIIoException || t instanceof com.anthropic.errors.AnthropicIoException
+          || t instanceof com.google.genai.errors.GenAiIOException || t instanceof ResourceAccessException
+          || t instanceof IOException) {
         return new NodeFailure("llm.unavailable", "model profile '" + profile + "' is unreachable: " + preview(t.getMessage()), true);
       }
     }

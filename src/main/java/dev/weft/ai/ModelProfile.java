@@ -12,16 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * resolved in the current tenant at each call); a key must not sit in configuration files, workflow JSON,
  * Temporal history or logs.
  *
- * @param provider {@code openai} (and any OpenAI-compatible endpoint) or {@code ollama}
- * @param baseUrl OpenAI: up to and including {@code /v1}; Ollama: the server ({@code http://localhost:11434})
+ * @param provider {@code openai} (and any OpenAI-compatible endpoint), {@code ollama}, {@code anthropic} or
+ *     {@code gemini} (Google's Gemini API)
+ * @param baseUrl OpenAI: up to and including {@code /v1}; Ollama: the server ({@code http://localhost:11434});
+ *     Anthropic: {@code https://api.anthropic.com}; Gemini: {@code https://generativelanguage.googleapis.com}
  * @param model the provider's model name
- * @param apiKeyEnv the environment variable holding the API key (OpenAI-compatible providers)
+ * @param apiKeyEnv the environment variable holding the API key (every provider but Ollama)
  * @param temperature sampling temperature, unset = the provider's default
  * @param maxTokens the most output tokens per call, unset = the provider's default
  * @param inputPricePer1k price of 1,000 input tokens, in the account's currency
  * @param outputPricePer1k price of 1,000 output tokens
  * @param timeout one HTTP call's limit (a node's own timeout bounds it too)
- * @param credential the stored credential holding the API key (OpenAI-compatible providers): a {@code bearer}
+ * @param credential the stored credential holding the API key (every provider but Ollama): a {@code bearer}
  *     credential's {@code token}, an {@code apiKey} credential's {@code value} or a {@code custom} credential's
  *     {@code apiKey} field; instead of {@code apiKeyEnv}
  * @param structuredOutput {@code auto}: calls that expect JSON send their schema to the provider (OpenAI
@@ -53,7 +55,7 @@ public record ModelProfile(
 
   /** The wire formats Weft speaks. */
   public enum Provider {
-    OPENAI, OLLAMA
+    OPENAI, OLLAMA, ANTHROPIC, GEMINI
   }
 
   /** Whether the provider is given the schema of an answer that must be JSON. */
@@ -85,7 +87,7 @@ public record ModelProfile(
       if (apiKeyEnv != null && !apiKeyEnv.isBlank()) {
         throw new IllegalArgumentException("a model profile names its key by api-key-env or by credential, not both");
       }
-      if (provider == Provider.OLLAMA) throw new IllegalArgumentException("credential is for OpenAI-compatible profiles");
+      if (provider == Provider.OLLAMA) throw new IllegalArgumentException("credential is for profiles that take a key, not Ollama's");
       if (!dev.weft.node.CredentialResolver.NAME.matcher(credential).matches()) {
         throw new IllegalArgumentException("credential must name a credential: [a-z0-9][a-z0-9_-]{0,62}");
       }
@@ -94,7 +96,12 @@ public record ModelProfile(
 
   public String effectiveBaseUrl() {
     if (baseUrl != null && !baseUrl.isBlank()) return baseUrl.replaceAll("/+$", "");
-    return provider == Provider.OLLAMA ? "http://localhost:11434" : "https://api.openai.com/v1";
+    return switch (provider) {
+      case OLLAMA -> "http://localhost:11434";
+      case ANTHROPIC -> "https://api.anthropic.com";
+      case GEMINI -> "https://generativelanguage.googleapis.com";
+      case OPENAI -> "https://api.openai.com/v1";
+    };
   }
 
   /** What {@code tokensIn}/{@code tokensOut} cost under this profile's prices. */

@@ -151,7 +151,8 @@ public final class StructuredOutput {
         && SCHEMA_WORDS.matcher(f.getMessage()).find();
   }
 
-  private static final Pattern SCHEMA_WORDS = Pattern.compile("(?i)response_format|json_schema|\\bformat\\b|schema|structured");
+  private static final Pattern SCHEMA_WORDS = Pattern.compile(
+      "(?i)response_format|output_format|output_config|response_?mime_?type|\\bformat\\b|schema|structured");
 
   static String preview(String answer) {
     if (answer == null) return "";
