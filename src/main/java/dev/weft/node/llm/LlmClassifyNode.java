@@ -86,43 +86,43 @@ public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> 
     String system = LlmNodes.join(config.instructions(), labels.toString(), PromptText.DATA_RULE);
     List<Message> sent = LlmNodes.messages(system, PromptText.delimit("text", LlmNodes.text(config.text())));
     List<String> names = ports(config);
-    LlmClient.StructuredReply answer = llm.callStructured(config.model(), sent, schema(names), ctx.timeout(), ctx,
-        reader(names));
+    LlmClient.StructuredReply answer = llm.callStructured(config.model(), sent, schema("label", names), ctx.timeout(), ctx,
+        reader("label", names));
     String label = answer.value().stringValue();
     return NodeResult.routed(LlmNodes.output("label", answer.value(), answer.reply()), label);
   }
 
-  /** The answer's schema: {@code {"label": one of the labels}}. */
-  static ObjectNode schema(List<String> labels) {
+  /** The answer's schema: {@code {"<field>": one of the labels}}. */
+  static ObjectNode schema(String field, List<String> labels) {
     ObjectNode s = Json.object();
     s.put("type", "object");
-    ObjectNode label = s.putObject("properties").putObject("label");
+    ObjectNode label = s.putObject("properties").putObject(field);
     label.put("type", "string");
     ArrayNode values = label.putArray("enum");
     labels.forEach(values::add);
-    s.putArray("required").add("label");
+    s.putArray("required").add(field);
     s.put("additionalProperties", false);
     return s;
   }
 
   /**
-   * Reads {@code {"label": ...}} (the schema's answer) or a bare label (an endpoint that ignored the schema
+   * Reads {@code {"<field>": ...}} (the schema's answer) or a bare label (an endpoint that ignored the schema
    * answers as the prompt asks); the value is the label's name.
    */
-  static StructuredOutput.Reader reader(List<String> labels) {
+  static StructuredOutput.Reader reader(String field, List<String> labels) {
     return new StructuredOutput.Reader() {
       @Override
       public StructuredOutput.Answer read(String answer) {
         String text = answer == null ? "" : answer.strip();
         Optional<String> label = Optional.empty();
         if (text.startsWith("{")) {
-          StructuredOutput.Answer json = StructuredOutput.json(text, schema(labels));
-          if (json.ok()) label = match(json.value().path("label").asString(""), labels);
+          StructuredOutput.Answer json = StructuredOutput.json(text, schema(field, labels));
+          if (json.ok()) label = match(json.value().path(field).asString(""), labels);
         } else {
           label = match(text, labels);
         }
         return label.<StructuredOutput.Answer>map(l -> new StructuredOutput.Answer(JsonNodeFactory.instance.stringNode(l),
-            List.of())).orElseGet(() -> new StructuredOutput.Answer(null, List.of(Violation.of("/label", "llm.no_label",
+            List.of())).orElseGet(() -> new StructuredOutput.Answer(null, List.of(Violation.of("/" + field, "llm.no_label",
             "the answer names none of the labels"))));
       }
 
@@ -153,7 +153,7 @@ public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> 
   /** The label an answer names: case-insensitive, ignoring surrounding quotes, markup and punctuation. */
   static Optional<String> match(String answer, List<String> labels) {
     String a = answer == null ? "" : answer.strip().replaceAll("^[\\s\"'`*_.:;,!?()\\[\\]]+|[\\s\"'`*_.:;,!?()\\[\\]]+$", "");
-    if (a.regionMatches(true, 0, "label:", 0, 6)) a = a.substring(6).strip();
+    a = a.replaceFirst("(?i)^(label|sentiment|answer)\\s*:\\s*", "");
     for (String l : labels) {
       if (l.equalsIgnoreCase(a)) return Optional.of(l);
     }
