@@ -115,8 +115,9 @@ public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> 
       public StructuredOutput.Answer read(String answer) {
         String text = answer == null ? "" : answer.strip();
         Optional<String> label = Optional.empty();
-        if (text.startsWith("{")) {
-          StructuredOutput.Answer json = StructuredOutput.json(text, schema(field, labels));
+        if (text.startsWith("{") || text.startsWith("```")) {
+          // The field's value, matched as leniently as a bare answer ("Billing" is billing).
+          StructuredOutput.Answer json = StructuredOutput.json(text, Json.object());
           if (json.ok()) label = match(json.value().path(field).asString(""), labels);
         } else {
           label = match(text, labels);

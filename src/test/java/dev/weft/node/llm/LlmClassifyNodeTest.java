@@ -59,6 +59,24 @@ class LlmClassifyNodeTest {
     assertThat(format.at("/json_schema/schema/required/0").stringValue()).isEqualTo("label");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"label\": \"bug\"}", "{\"label\": \"Bug.\"}", "```json\n{\"label\": \"BUG\"}\n```", "bug"})
+  void theReaderTakesTheLabelFromJsonOrABareAnswer(String answer) {
+    var read = LlmClassifyNode.reader("label", List.of("billing", "bug", "other")).read(answer);
+
+    assertThat(read.ok()).isTrue();
+    assertThat(read.value().stringValue()).isEqualTo("bug");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"label\": \"refund\"}", "{\"topic\": \"bug\"}", "{\"label\": ", "{}"})
+  void theReaderRejectsJsonWithoutALabel(String answer) {
+    var read = LlmClassifyNode.reader("label", List.of("billing", "bug", "other")).read(answer);
+
+    assertThat(read.ok()).isFalse();
+    assertThat(read.errors().getFirst().code()).isEqualTo("llm.no_label");
+  }
+
   @Test
   void aJsonAnswerWithALabelOutsideTheSetIsReasked() {
     llm.answers("{\"label\": \"refund\"}", "{\"label\": \"billing\"}");
