@@ -94,10 +94,7 @@ public class WorkflowGenerator {
         used.accept(reply.usage());
         last = check(reply.text(), workflowId, sampleInput);
         if (last.violations().isEmpty()) break;
-        // Only the latest answer and its problems: the conversation stays within a small model's context.
-        messages = new ArrayList<>(start);
-        messages.add(new AssistantMessage(reply.text()));
-        messages.add(new UserMessage(GenerationPrompt.repair(last.violations())));
+        messages = repair(prompt, description, user, current, assembled.budget(), reply.text(), last.violations());
       }
     } catch (NodeFailure f) {
       audit(caller, workflowId, description, attempts, usage, null, f.code(), assembled);
@@ -110,6 +107,28 @@ public class WorkflowGenerator {
         attempts, ok, usage.json());
     audit(caller, workflowId, description, attempts, usage, g, null, assembled);
     return g;
+  }
+
+  /**
+   * The conversation of a repair, under the same budget as the first request: the system prompt assembled
+   * again with room for the latest answer and its problems (the parts of least priority give way), the
+   * request, the answer, its problems; not the earlier rounds. When the answer alone leaves no room, it is
+   * left out and only its problems are handed back.
+   */
+  static List<Message> repair(GenerationPrompt prompt, String description, String user, JsonNode current, int budget,
+      String answer, List<Violation> violations) {
+    String problems = GenerationPrompt.repair(violations);
+    try {
+      GenerationPrompt.Assembled smaller = prompt.assemble(description, user, current,
+          budget - PromptBudget.tokens(answer) - PromptBudget.tokens(problems));
+      return List.of(new SystemMessage(smaller.system()), new UserMessage(user), new AssistantMessage(answer),
+          new UserMessage(problems));
+    } catch (DomainException noRoom) {
+      String without = "An earlier answer of yours (too long to repeat here) was rejected. "
+          + problems.replace("Your answer has", "It had");
+      GenerationPrompt.Assembled smaller = prompt.assemble(description, user, current, budget - PromptBudget.tokens(without));
+      return List.of(new SystemMessage(smaller.system()), new UserMessage(user), new UserMessage(without));
+    }
   }
 
   private void checkPrompt(String description) {
