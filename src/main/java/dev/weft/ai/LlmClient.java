@@ -11,7 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -102,7 +102,7 @@ public class LlmClient {
    *     profiles are asked in order; the reply names the profile that answered.
    */
   public LlmReply call(String profileName, List<Message> messages, Duration limit, dev.weft.node.NodeContext ctx) {
-    return withFallback(profileName, name -> once(name, messages, null, limit, ctx));
+    return withFallback(profileName, limit, (name, left) -> once(name, messages, null, left, ctx));
   }
 
   /** An answer that must be JSON matching a schema, and the reply that carried it. */
@@ -153,17 +153,17 @@ public class LlmClient {
 
   private LlmReply structuredOnce(String profileName, List<Message> messages, JsonNode schema, Duration limit,
       dev.weft.node.NodeContext ctx) {
-    return withFallback(profileName, name -> {
+    return withFallback(profileName, limit, (name, left) -> {
       if (models.sendsSchema(name)) {
         try {
-          return once(name, messages, models.structuredOptions(name, schema), limit, ctx).structured(LlmReply.SCHEMA);
+          return once(name, messages, models.structuredOptions(name, schema), left, ctx).structured(LlmReply.SCHEMA);
         } catch (NodeFailure f) {
           if (!StructuredOutput.rejectsSchema(f)) throw f;
           models.schemaRejected(name);
           log.info("model profile '{}' rejected structured output; asking in the prompt from now on: {}", name, f.getMessage());
         }
       }
-      return once(name, messages, null, limit, ctx).structured(LlmReply.PROMPT);
+      return once(name, messages, null, left, ctx).structured(LlmReply.PROMPT);
     });
   }
 
@@ -172,18 +172,25 @@ public class LlmClient {
     return "llm.unavailable".equals(f.code()) || "llm.rate_limited".equals(f.code());
   }
 
-  private LlmReply withFallback(String profileName, Function<String, LlmReply> call) {
+  /**
+   * Calls the profile, then its fallbacks while the failure is worth failing over. {@code limit} bounds
+   * them all together: a fallback gets what is left of it (the node's attempt ends at its timeout anyway).
+   */
+  private LlmReply withFallback(String profileName, Duration limit, BiFunction<String, Duration, LlmReply> call) {
     String name = models.resolve(profileName);
     ModelProfile profile = models.require(name);
+    long deadline = limit == null ? 0 : System.nanoTime() + limit.toNanos();
     try {
-      return call.apply(name);
+      return call.apply(name, limit);
     } catch (NodeFailure f) {
       if (!failsOver(f) || profile.fallback().isEmpty()) throw f;
       NodeFailure last = f;
       for (String next : profile.fallback()) {
+        Duration left = limit == null ? null : Duration.ofNanos(deadline - System.nanoTime());
+        if (left != null && left.compareTo(Duration.ofMillis(1)) < 0) break;
         log.info("model profile '{}' failed with {}; falling back to '{}'", name, last.code(), next);
         try {
-          return call.apply(next);
+          return call.apply(next, left);
         } catch (NodeFailure g) {
           if (!failsOver(g)) throw g;
           last = g;

@@ -114,6 +114,25 @@ class ProfileFallbackTest {
   }
 
   @Test
+  void theNodesTimeLimitBoundsTheFallbacksTooAndTheyGetWhatIsLeft() {
+    server.stubFor(post(urlPathEqualTo("/main/v1/chat/completions")).willReturn(aResponse().withFixedDelay(2_000)
+        .withHeader("Content-Type", "application/json").withBody(StubLlm.completion("late"))));
+    answer("/second/v1", "from second");
+
+    long started = System.nanoTime();
+    NodeFailure f = catchThrowableOfType(NodeFailure.class, () -> client().call("main", MESSAGES, Duration.ofMillis(500), null));
+
+    assertThat(f.code()).isEqualTo("llm.unavailable");
+    assertThat(f.getMessage()).contains("'main'", "no answer within");
+    assertThat(calls("/second/v1")).as("no time left for a fallback").isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_900));
+
+    status("/main/v1", 503);
+    LlmReply r = client().call("main", MESSAGES, Duration.ofSeconds(5), null);
+    assertThat(r.profile()).isEqualTo("second");
+  }
+
+  @Test
   void structuredCallsFallOverToo() {
     status("/main/v1", 500);
     answer("/second/v1", "{\"ok\": true}");
