@@ -78,8 +78,14 @@ public class WorkflowGenerator {
     }
     String user = current == null ? GenerationPrompt.create(description, sampleInput)
         : GenerationPrompt.modify(workflowId, current, description, sampleInput);
-    GenerationPrompt.Assembled assembled = prompt.assemble(description, user, current,
-        PromptBudget.forPrompt(llm.models().require(settings.model())));
+    int budget;
+    try {
+      budget = PromptBudget.forPrompt(llm.models().require(settings.model()));
+    } catch (NodeFailure f) {
+      audit(caller, workflowId, description, 0, new Usage(), null, f.code(), null);
+      throw f;
+    }
+    GenerationPrompt.Assembled assembled = prompt.assemble(description, user, current, budget);
     JsonNode schema = definitionSchema.answer(registry, assembled.types());
     List<Message> start = List.of(new SystemMessage(assembled.system()), new UserMessage(user));
     List<Message> messages = start;
@@ -186,9 +192,11 @@ public class WorkflowGenerator {
     ObjectNode d = Json.object();
     d.put("mode", workflowId == null ? "create" : "modify");
     d.put("promptChars", description.length());
-    d.put("promptTokens", assembled.tokens());
-    d.put("promptBudget", assembled.budget());
-    d.set("types", Json.MAPPER.valueToTree(assembled.types()));
+    if (assembled != null) {
+      d.put("promptTokens", assembled.tokens());
+      d.put("promptBudget", assembled.budget());
+      d.set("types", Json.MAPPER.valueToTree(assembled.types()));
+    }
     d.put("attempts", attempts);
     if (g != null) {
       d.put("ok", g.ok());
