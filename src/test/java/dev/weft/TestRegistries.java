@@ -20,6 +20,7 @@ import dev.weft.node.ifelse.IfNode;
 import dev.weft.node.llm.LlmChatNode;
 import dev.weft.node.llm.LlmClassifyNode;
 import dev.weft.node.llm.LlmExtractNode;
+import dev.weft.node.llm.LlmSentimentNode;
 import dev.weft.node.llm.LlmSummarizeNode;
 import dev.weft.node.loop.LoopNode;
 import dev.weft.node.merge.MergeNode;
@@ -49,7 +50,7 @@ public final class TestRegistries {
   public static List<NodeType<?>> builtins(LlmClient llm) {
     return List.of(new IfNode(), new SwitchNode(), new MergeNode(), new SetNode(), new FilterNode(), new RespondNode(),
         new DelayNode(), new HttpNode(LOCAL_HTTP), new ApprovalNode(), new FormNode(),
-        new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm),
+        new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm), new LlmSentimentNode(llm),
         new dev.weft.node.llm.LlmAnswerNode(llm, dev.weft.knowledge.KnowledgeSearch.NONE),
         new CodeNode(TestCodeRunners.shared()), new LoopNode(), new SubworkflowNode());
   }

@@ -22,6 +22,17 @@ public record AiProperties(
 
   public AiProperties {
     models = models == null ? Map.of() : Map.copyOf(models);
+    for (Map.Entry<String, ModelProfile> e : models.entrySet()) {
+      for (String next : e.getValue().fallback()) {
+        if (next.equals(e.getKey())) {
+          throw new IllegalArgumentException("model profile '" + e.getKey() + "' names itself as its fallback");
+        }
+        if (!models.containsKey(next)) {
+          throw new IllegalArgumentException("model profile '" + e.getKey() + "' falls back to '" + next
+              + "', which is not a profile (configured: " + String.join(", ", new java.util.TreeSet<>(models.keySet())) + ")");
+        }
+      }
+    }
   }
 
   /**

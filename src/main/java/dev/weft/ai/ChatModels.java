@@ -15,7 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.springframework.ai.anthropic.AnthropicChatModel;
+import org.springframework.ai.anthropic.AnthropicChatOptions;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.google.genai.GoogleGenAiChatModel;
+import org.springframework.ai.google.genai.GoogleGenAiChatOptions;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.ollama.OllamaChatModel;
@@ -51,6 +55,8 @@ public class ChatModels implements CredentialResolver.Cache {
   private final UnaryOperator<String> env;
   private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
   private final CredentialResolver credentials;
+  /** Profiles whose endpoint rejected a schema: asked in the prompt only until the process restarts. */
+  private final Set<String> schemaRejected = ConcurrentHashMap.newKeySet();
   /** The models of credential profiles, least recently used first; guarded by itself. */
   private final Map<ClientKey, ChatModel> credentialModels;
 
@@ -180,7 +186,41 @@ public class ChatModels implements CredentialResolver.Cache {
     return switch (p.provider()) {
       case OPENAI -> openAiOptions(p).toolCallbacks(tools).build();
       case OLLAMA -> ollamaOptions(p).toolCallbacks(tools).build();
+      case ANTHROPIC -> anthropicOptions(p).toolCallbacks(tools).build();
+      case GEMINI -> geminiOptions(p).toolCallbacks(tools).build();
     };
+  }
+
+  /**
+   * Per-call options that give the profile's provider the JSON schema the answer must match: OpenAI's {@code
+   * response_format} ({@code json_schema}, strict when the schema allows it), Ollama's {@code format},
+   * Anthropic's and Gemini's JSON-schema output settings (Spring AI's {@code outputSchema}). The
+   * output is bounded by {@link StructuredOutput#maxTokens}.
+   */
+  public ChatOptions structuredOptions(String name, tools.jackson.databind.JsonNode schema) {
+    ModelProfile p = require(name);
+    int maxTokens = StructuredOutput.maxTokens(p);
+    return switch (p.provider()) {
+      case OPENAI -> openAiOptions(p).maxTokens(maxTokens)
+          .extraBody(Map.of("response_format", StructuredOutput.openAiResponseFormat(schema))).build();
+      case OLLAMA -> ollamaOptions(p).numPredict(maxTokens).format(StructuredOutput.asMap(schema)).build();
+      case ANTHROPIC -> anthropicOptions(p).maxTokens(maxTokens).outputSchema(schema.toString()).build();
+      case GEMINI -> geminiOptions(p).maxTokens(maxTokens).outputSchema(schema.toString()).build();
+    };
+  }
+
+  /**
+   * Whether calls of the profile send their schema: its {@code structured-output} is {@code auto} and its
+   * endpoint has not rejected a schema since the process started.
+   */
+  public boolean sendsSchema(String name) {
+    String resolved = resolve(name);
+    return require(resolved).structuredOutput() == ModelProfile.StructuredOutput.AUTO && !schemaRejected.contains(resolved);
+  }
+
+  /** Remembers, for this process, that the profile's endpoint rejects structured output. */
+  public void schemaRejected(String name) {
+    schemaRejected.add(resolve(name));
   }
 
   /** The profile's sampling settings, shared by the model's defaults and per-call options. */
@@ -198,12 +238,61 @@ public class ChatModels implements CredentialResolver.Cache {
     return b;
   }
 
+  /**
+   * Anthropic requires a limit on every call; Weft sends the profile's, else this one. Anthropic's own
+   * default-free API would reject the call otherwise.
+   */
+  static final int ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+
+  private static AnthropicChatOptions.Builder anthropicOptions(ModelProfile p) {
+    AnthropicChatOptions.Builder b = AnthropicChatOptions.builder().model(p.model());
+    if (p.temperature() != null) b.temperature(p.temperature());
+    b.maxTokens(p.maxTokens() != null ? p.maxTokens() : ANTHROPIC_DEFAULT_MAX_TOKENS);
+    return b;
+  }
+
+  private static GoogleGenAiChatOptions.Builder geminiOptions(ModelProfile p) {
+    GoogleGenAiChatOptions.Builder b = GoogleGenAiChatOptions.builder().model(p.model());
+    if (p.temperature() != null) b.temperature(p.temperature());
+    if (p.maxTokens() != null) b.maxTokens(p.maxTokens());
+    return b;
+  }
+
   /** @param key the credential's key; null: the profile's environment variable */
   private ChatModel build(ModelProfile p, String key) {
     return switch (p.provider()) {
       case OPENAI -> openAi(p, key == null ? apiKey(p) : key);
       case OLLAMA -> ollama(p);
+      case ANTHROPIC -> anthropic(p, key == null ? apiKey(p) : key);
+      case GEMINI -> gemini(p, key == null ? apiKey(p) : key);
     };
+  }
+
+  private ChatModel anthropic(ModelProfile p, String key) {
+    AnthropicChatOptions options = anthropicOptions(p)
+        .baseUrl(p.effectiveBaseUrl())
+        .apiKey(key)
+        .maxRetries(0)
+        .timeout(p.timeout())
+        .build();
+    return AnthropicChatModel.builder().options(options).build();
+  }
+
+  /** Gemini's client: the profile's base URL and timeout, the key in its header, no retries of its own. */
+  private ChatModel gemini(ModelProfile p, String key) {
+    com.google.genai.Client client = com.google.genai.Client.builder()
+        .apiKey(key)
+        .httpOptions(com.google.genai.types.HttpOptions.builder()
+            .baseUrl(p.effectiveBaseUrl())
+            .timeout((int) Math.min(Integer.MAX_VALUE, p.timeout().toMillis()))
+            .retryOptions(com.google.genai.types.HttpRetryOptions.builder().attempts(1).build())
+            .build())
+        .build();
+    return GoogleGenAiChatModel.builder()
+        .genAiClient(client)
+        .options(geminiOptions(p).build())
+        .retryTemplate(new RetryTemplate(RetryPolicy.withMaxRetries(0)))
+        .build();
   }
 
   private ChatModel openAi(ModelProfile p, String key) {

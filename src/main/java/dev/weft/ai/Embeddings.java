@@ -47,6 +47,12 @@ public class Embeddings {
     return profile != null && props.models().containsKey(profile);
   }
 
+  /** Whether the profile's provider has embedding models here (OpenAI-compatible and Ollama; not Anthropic or Gemini). */
+  public boolean embeds(String profile) {
+    ModelProfile p = exists(profile) ? props.models().get(profile) : null;
+    return p != null && (p.provider() == ModelProfile.Provider.OPENAI || p.provider() == ModelProfile.Provider.OLLAMA);
+  }
+
   /**
    * The embeddings of {@code texts}, in order, one request per {@link #BATCH} texts.
    *
@@ -129,6 +135,9 @@ public class Embeddings {
             .modelManagementOptions(ModelManagementOptions.builder().pullModelStrategy(PullModelStrategy.NEVER).build())
             .build();
       }
+      case ANTHROPIC, GEMINI -> throw new NodeFailure("knowledge.embedding_unsupported", "model profile '" + p.model()
+          + "' is of provider " + p.provider().name().toLowerCase(java.util.Locale.ROOT)
+          + ", which has no embedding model here: use an OpenAI-compatible or Ollama profile", false);
     };
   }
 

@@ -65,6 +65,10 @@ public class KnowledgeService {
       throw DomainException.invalid("/embeddingModel", "knowledge_base.embedding_model_unknown",
           "no model profile named '" + model + "' (weft.ai.models.<name>)");
     }
+    if (model != null && !embeddings.embeds(model)) {
+      throw DomainException.invalid("/embeddingModel", "knowledge_base.embedding_unsupported",
+          "model profile '" + model + "' has no embedding model: use an OpenAI-compatible or Ollama profile");
+    }
     int size = integer(body, "chunkSize", props.chunkSize());
     if (size < MIN_CHUNK || size > props.maxChunkSize()) {
       throw DomainException.invalid("/chunkSize", "knowledge_base.invalid", "chunkSize is from " + MIN_CHUNK + " to "

@@ -47,4 +47,34 @@ class ExampleProfilesTest {
     assertThat(p.model()).isEqualTo("llama3.1");
     assertThat(p.apiKeyEnv()).isNull();
   }
+
+  @Test
+  void structuredOutputContextTokensAndFallbackBindAndDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Path file = dir.resolve("profiles.yml");
+    java.nio.file.Files.writeString(file, """
+        weft:
+          ai:
+            models:
+              small:
+                provider: openai
+                base-url: http://127.0.0.1:8080/v1
+                model: smollm2
+                structured-output: off
+                context-tokens: 2048
+                fallback: [big]
+              big:
+                provider: ollama
+                model: llama3.1
+        """);
+    AiProperties props = bind(file.toString(), Map.of());
+    ModelProfile small = props.models().get("small");
+    assertThat(small.structuredOutput()).isEqualTo(ModelProfile.StructuredOutput.OFF);
+    assertThat(small.contextTokens()).isEqualTo(2048);
+    assertThat(small.fallback()).containsExactly("big");
+    ModelProfile big = props.models().get("big");
+    assertThat(big.structuredOutput()).isEqualTo(ModelProfile.StructuredOutput.AUTO);
+    assertThat(big.contextTokens()).isEqualTo(ModelProfile.DEFAULT_CONTEXT_TOKENS);
+    assertThat(big.fallback()).isEmpty();
+  }
 }

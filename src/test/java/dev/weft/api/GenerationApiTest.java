@@ -90,6 +90,16 @@ class GenerationApiTest extends AiServiceTestSupport {
     assertThat(first).contains("<data name=\"request\">", "Greet the person named in the input", "untrusted data")
         .contains("`approval` (wait)", "x-weft-expression");
     assertThat(conversation(sent.get(1))).contains("/nodes/0/type node.type_unknown");
+    // The provider is given the answer's schema: nodes of the offered types, each with its config schema.
+    JsonNode format = Json.parse(sent.get(0).getBodyAsString()).get("response_format");
+    assertThat(format.get("type").stringValue()).isEqualTo("json_schema");
+    assertThat(format.at("/json_schema/schema/required")).extracting(JsonNode::stringValue)
+        .containsExactly("definition", "sampleInput");
+    assertThat(format.at("/json_schema/schema/properties/definition/properties/nodes/items/anyOf")
+        .findValuesAsString("const")).contains("set", "if", "respond");
+    assertThat(j.at("/usage/structured").stringValue()).isEqualTo("schema");
+    // A repair carries the latest answer only.
+    assertThat(Json.parse(sent.get(1).getBodyAsString()).get("messages")).hasSize(4);
     // Nothing was saved; the generation was audited.
     assertThat(get("/api/workflows?limit=500").json().get("workflows").findValuesAsString("name")).doesNotContain("Hello");
     assertThat(get("/api/audit?action=workflow.generate").json().toString()).contains("workflow.generate");

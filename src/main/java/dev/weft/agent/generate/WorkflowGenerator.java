@@ -3,6 +3,7 @@ package dev.weft.agent.generate;
 import dev.weft.ai.AiProperties;
 import dev.weft.ai.LlmClient;
 import dev.weft.ai.LlmReply;
+import dev.weft.ai.PromptBudget;
 import dev.weft.domain.DomainException;
 import dev.weft.definition.Json;
 import dev.weft.definition.Violation;
@@ -30,7 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Writes or modifies a workflow definition from a description: asks the model, validates the answer with
  * the same validator as user definitions, dry-runs a valid one ({@link DryRun}), and hands violations back
- * to the model until an answer passes or {@code weft.ai.generation.max-attempts} answers were given.
+ * to the model until an answer passes or {@code weft.ai.generation.max-attempts} answers were given. The
+ * prompt fits the profile's {@code context-tokens} ({@link GenerationPrompt#assemble}) and the provider is
+ * given the JSON schema of the answer ({@link DefinitionSchema}) as structured output.
  * Nothing is saved; each call is audited ({@code workflow.generate}).
  */
 public class WorkflowGenerator {
@@ -40,6 +43,8 @@ public class WorkflowGenerator {
   private final WorkflowService workflows;
   private final AuditLog audit;
   private final GenerationPrompt prompt;
+  private final DefinitionSchema definitionSchema = new DefinitionSchema();
+  private final NodeRegistry registry;
   private final DryRun dryRun;
   private final java.util.function.Consumer<JsonNode> used;
 
@@ -54,6 +59,7 @@ public class WorkflowGenerator {
     this.workflows = workflows;
     this.audit = audit;
     this.prompt = new GenerationPrompt(registry);
+    this.registry = registry;
     this.dryRun = new DryRun(registry, expressions, engine, settings.dryRunTimeout());
   }
 
@@ -70,24 +76,34 @@ public class WorkflowGenerator {
       WorkflowRecord w = workflows.workflow(workflowId);
       current = tree(workflows.version(workflowId, w.latestVersion()).definition());
     }
-    List<Message> messages = new ArrayList<>(List.of(new SystemMessage(prompt.system()), new UserMessage(current == null
-        ? GenerationPrompt.create(description, sampleInput) : GenerationPrompt.modify(workflowId, current, description, sampleInput))));
+    String user = current == null ? GenerationPrompt.create(description, sampleInput)
+        : GenerationPrompt.modify(workflowId, current, description, sampleInput);
+    int budget;
+    try {
+      budget = PromptBudget.forPrompt(llm.models().require(settings.model()));
+    } catch (NodeFailure f) {
+      audit(caller, workflowId, description, 0, new Usage(), null, f.code(), null);
+      throw f;
+    }
+    GenerationPrompt.Assembled assembled = prompt.assemble(description, user, current, budget);
+    JsonNode schema = definitionSchema.answer(registry, assembled.types());
+    List<Message> start = List.of(new SystemMessage(assembled.system()), new UserMessage(user));
+    List<Message> messages = start;
     Usage usage = new Usage();
     Candidate last = null;
     int attempts = 0;
     try {
       while (attempts < Math.max(1, settings.maxAttempts())) {
         attempts++;
-        LlmReply reply = llm.call(settings.model(), messages);
+        LlmReply reply = llm.callWithSchema(settings.model(), messages, schema, null, null);
         usage.add(reply);
         used.accept(reply.usage());
         last = check(reply.text(), workflowId, sampleInput);
         if (last.violations().isEmpty()) break;
-        messages.add(new AssistantMessage(reply.text()));
-        messages.add(new UserMessage(GenerationPrompt.repair(last.violations())));
+        messages = repair(prompt, description, user, current, assembled.budget(), reply.text(), last.violations());
       }
     } catch (NodeFailure f) {
-      audit(caller, workflowId, description, attempts, usage, null, f.code());
+      audit(caller, workflowId, description, attempts, usage, null, f.code(), assembled);
       throw f;
     }
     WorkflowDefinition parsed = last.report() == null ? null : last.report().definition();
@@ -95,8 +111,30 @@ public class WorkflowGenerator {
     boolean ok = last.violations().isEmpty();
     Generation g = new Generation(last.definition(), new ValidationReport(parsed, last.violations()), last.dryRun(), diff,
         attempts, ok, usage.json());
-    audit(caller, workflowId, description, attempts, usage, g, null);
+    audit(caller, workflowId, description, attempts, usage, g, null, assembled);
     return g;
+  }
+
+  /**
+   * The conversation of a repair, under the same budget as the first request: the system prompt assembled
+   * again with room for the latest answer and its problems (the parts of least priority give way), the
+   * request, the answer, its problems; not the earlier rounds. When the answer alone leaves no room, it is
+   * left out and only its problems are handed back.
+   */
+  static List<Message> repair(GenerationPrompt prompt, String description, String user, JsonNode current, int budget,
+      String answer, List<Violation> violations) {
+    String problems = GenerationPrompt.repair(violations);
+    try {
+      GenerationPrompt.Assembled smaller = prompt.assemble(description, user, current,
+          budget - PromptBudget.tokens(answer) - PromptBudget.tokens(problems));
+      return List.of(new SystemMessage(smaller.system()), new UserMessage(user), new AssistantMessage(answer),
+          new UserMessage(problems));
+    } catch (DomainException noRoom) {
+      String without = "An earlier answer of yours (too long to repeat here) was rejected. "
+          + problems.replace("Your answer has", "It had");
+      GenerationPrompt.Assembled smaller = prompt.assemble(description, user, current, budget - PromptBudget.tokens(without));
+      return List.of(new SystemMessage(smaller.system()), new UserMessage(user), new UserMessage(without));
+    }
   }
 
   private void checkPrompt(String description) {
@@ -150,10 +188,15 @@ public class WorkflowGenerator {
   }
 
   private void audit(WeftPrincipal caller, String workflowId, String description, int attempts, Usage usage, Generation g,
-      String errorCode) {
+      String errorCode, GenerationPrompt.Assembled assembled) {
     ObjectNode d = Json.object();
     d.put("mode", workflowId == null ? "create" : "modify");
     d.put("promptChars", description.length());
+    if (assembled != null) {
+      d.put("promptTokens", assembled.tokens());
+      d.put("promptBudget", assembled.budget());
+      d.set("types", Json.MAPPER.valueToTree(assembled.types()));
+    }
     d.put("attempts", attempts);
     if (g != null) {
       d.put("ok", g.ok());

@@ -3,6 +3,7 @@ package dev.weft.node.llm;
 import dev.weft.ai.LlmClient;
 import dev.weft.ai.LlmReply;
 import dev.weft.ai.PromptText;
+import dev.weft.ai.StructuredOutput;
 import dev.weft.definition.Json;
 import dev.weft.definition.Violation;
 import dev.weft.node.ActivityNodeType;
@@ -17,12 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Classifies text into one of its labels and leaves on the port of that label; output {@code {label, llm}}.
- * An answer that names no label is re-asked once, then fails with {@code llm.invalid_output}.
+ * The provider is given the schema {@code {"label": enum of the labels}} as structured output ({@code
+ * llm.structured} says whether it answered so or from the prompt alone). An answer that names no label is
+ * re-asked once, then fails with {@code llm.invalid_output}.
  */
 @Component
 public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> {
@@ -81,22 +85,62 @@ public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> 
     }
     String system = LlmNodes.join(config.instructions(), labels.toString(), PromptText.DATA_RULE);
     List<Message> sent = LlmNodes.messages(system, PromptText.delimit("text", LlmNodes.text(config.text())));
-    LlmReply reply = llm.call(config.model(), sent, ctx.timeout(), ctx);
-    Optional<String> label = match(reply.text(), ports(config));
-    if (label.isEmpty()) {
-      LlmReply again = llm.call(config.model(), LlmNodes.reask(sent, reply.text(), "That is not one of the labels. Answer"
-          + " with exactly one of: " + String.join(", ", ports(config))), ctx.timeout(), ctx);
-      reply = reply.plus(again);
-      label = match(again.text(), ports(config));
-    }
-    if (label.isEmpty()) {
-      ObjectNode details = Json.object();
-      details.put("answer", LlmNodes.preview(reply.text()));
-      details.set("labels", Json.MAPPER.valueToTree(ports(config)));
-      details.set("llm", reply.usage());
-      throw new NodeFailure("llm.invalid_output", "the model answered no label twice", false, details);
-    }
-    return NodeResult.routed(LlmNodes.output("label", JsonNodeFactory.instance.stringNode(label.get()), reply), label.get());
+    List<String> names = ports(config);
+    LlmClient.StructuredReply answer = llm.callStructured(config.model(), sent, schema("label", names), ctx.timeout(), ctx,
+        reader("label", names));
+    String label = answer.value().stringValue();
+    return NodeResult.routed(LlmNodes.output("label", answer.value(), answer.reply()), label);
+  }
+
+  /** The answer's schema: {@code {"<field>": one of the labels}}. */
+  static ObjectNode schema(String field, List<String> labels) {
+    ObjectNode s = Json.object();
+    s.put("type", "object");
+    ObjectNode label = s.putObject("properties").putObject(field);
+    label.put("type", "string");
+    ArrayNode values = label.putArray("enum");
+    labels.forEach(values::add);
+    s.putArray("required").add(field);
+    s.put("additionalProperties", false);
+    return s;
+  }
+
+  /**
+   * Reads {@code {"<field>": ...}} (the schema's answer) or a bare label (an endpoint that ignored the schema
+   * answers as the prompt asks); the value is the label's name.
+   */
+  static StructuredOutput.Reader reader(String field, List<String> labels) {
+    return new StructuredOutput.Reader() {
+      @Override
+      public StructuredOutput.Answer read(String answer) {
+        String text = answer == null ? "" : answer.strip();
+        Optional<String> label = Optional.empty();
+        if (text.startsWith("{") || text.startsWith("```")) {
+          // The field's value, matched as leniently as a bare answer ("Billing" is billing).
+          StructuredOutput.Answer json = StructuredOutput.json(text, Json.object());
+          if (json.ok()) label = match(json.value().path(field).asString(""), labels);
+        } else {
+          label = match(text, labels);
+        }
+        return label.<StructuredOutput.Answer>map(l -> new StructuredOutput.Answer(JsonNodeFactory.instance.stringNode(l),
+            List.of())).orElseGet(() -> new StructuredOutput.Answer(null, List.of(Violation.of("/" + field, "llm.no_label",
+            "the answer names none of the labels"))));
+      }
+
+      @Override
+      public String correction(List<Violation> errors) {
+        return "That is not one of the labels. Answer with exactly one of: " + String.join(", ", labels);
+      }
+
+      @Override
+      public NodeFailure failure(List<Violation> errors, String answer, LlmReply total) {
+        ObjectNode details = Json.object();
+        details.put("answer", LlmNodes.preview(answer));
+        details.set("labels", Json.MAPPER.valueToTree(labels));
+        details.set("llm", total.usage());
+        return new NodeFailure("llm.invalid_output", "the model answered no label twice", false, details);
+      }
+    };
   }
 
   /** A dry run leaves on every label's port, so every branch is reached. */
@@ -110,7 +154,7 @@ public class LlmClassifyNode implements ActivityNodeType<LlmClassifyNodeConfig> 
   /** The label an answer names: case-insensitive, ignoring surrounding quotes, markup and punctuation. */
   static Optional<String> match(String answer, List<String> labels) {
     String a = answer == null ? "" : answer.strip().replaceAll("^[\\s\"'`*_.:;,!?()\\[\\]]+|[\\s\"'`*_.:;,!?()\\[\\]]+$", "");
-    if (a.regionMatches(true, 0, "label:", 0, 6)) a = a.substring(6).strip();
+    a = a.replaceFirst("(?i)^(label|sentiment|answer)\\s*:\\s*", "");
     for (String l : labels) {
       if (l.equalsIgnoreCase(a)) return Optional.of(l);
     }

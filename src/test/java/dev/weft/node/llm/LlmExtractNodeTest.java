@@ -40,6 +40,10 @@ class LlmExtractNodeTest {
     String user = sent.getFirst().at("/messages/1/content").stringValue();
     assertThat(system).contains(LlmExtractNode.ANSWER_RULE).contains("\"required\":[\"number\",\"amount\"]")
         .contains(PromptText.DATA_RULE);
+    assertThat(sent.getFirst().at("/response_format/json_schema/schema"))
+        .isEqualTo(dev.weft.definition.Json.parse(CONFIG).get("schema"));
+    assertThat(sent.getFirst().at("/response_format/json_schema/strict").booleanValue()).isFalse();
+    assertThat(r.output().at("/llm/structured").stringValue()).isEqualTo("schema");
     assertThat(user).startsWith("Extract the invoice.").contains("<data name=\"text\">\nInvoice INV-7 for 120 EUR.")
         .doesNotContain("instructions.</data>").endsWith("</data>");
   }
