@@ -40,6 +40,7 @@ final class EngineTestSupport implements AutoCloseable {
   final WorkflowClient client;
   final Worker worker;
   private EngineSettings settings;
+  private final LlmClient llm;
 
   EngineTestSupport() {
     this(EngineSettings.DEFAULTS);
@@ -55,6 +56,7 @@ final class EngineTestSupport implements AutoCloseable {
   }
 
   EngineTestSupport(EngineSettings settings, LlmClient llm) {
+    this.llm = llm;
     registry = TestRegistries.registry(llm, TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
     validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
     env = newEnvironment();
@@ -74,7 +76,7 @@ final class EngineTestSupport implements AutoCloseable {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
-        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store));
+        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new AgentActivitiesImpl(llm, invoker));
   }
 
   /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */
