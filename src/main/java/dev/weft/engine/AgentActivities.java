@@ -12,6 +12,8 @@ import tools.jackson.databind.JsonNode;
  */
 @ActivityInterface
 public interface AgentActivities {
+  /** The most characters of one tool result the model sees (and the history keeps). */
+  int MAX_TOOL_RESULT_CHARS = 16_000;
 
   /** One message of the conversation, as the workflow keeps it (and Temporal records it). */
   record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId, String toolName) {
@@ -54,6 +56,20 @@ public interface AgentActivities {
     }
   }
 
+  /**
+   * A memory's address and, for {@link #remember}, what to add: the prompt and the final answer of one
+   * node execution ({@code runId}, {@code nodeKey}).
+   */
+  record MemoryInput(String workflowId, String key, int window, String runId, String nodeKey, List<Message> messages) {}
+
+  /** The last {@code window} messages an agent's memory keeps under the key, oldest first. */
+  @ActivityMethod(name = "AgentRecall")
+  List<Message> recall(MemoryInput in);
+
+  /** Adds a node execution's prompt and answer to the memory; repeated, it adds nothing. */
+  @ActivityMethod(name = "AgentRemember")
+  void remember(MemoryInput in);
+
   /** Asks the model once, with the tools offered; the model's tool calls come back, none is executed here. */
   @ActivityMethod(name = "AgentTurn")
   Turn turn(TurnInput in);
@@ -61,7 +77,7 @@ public interface AgentActivities {
   /**
    * Runs an {@code http} tool's request: {@code in.node()} is an http node whose config is the tool's request,
    * {@code in.scope()} binds the model's arguments as {@code item}. Answers {@code {status, body}} (a large body
-   * cut to {@link AgentLoop#MAX_TOOL_RESULT_CHARS} characters, with {@code truncated: true}).
+   * cut to {@link #MAX_TOOL_RESULT_CHARS} characters, with {@code truncated: true}).
    */
   @ActivityMethod(name = "AgentHttpTool")
   JsonNode http(ActivityInput in);

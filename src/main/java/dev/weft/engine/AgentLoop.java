@@ -49,9 +49,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link RunWorkflowImpl} instance.
  */
 final class AgentLoop {
-  /** The most characters of one tool result the model sees (and the history keeps). */
-  static final int MAX_TOOL_RESULT_CHARS = 16_000;
+  static final int MAX_TOOL_RESULT_CHARS = AgentActivities.MAX_TOOL_RESULT_CHARS;
   static final String MAX_ITERATIONS = "agent.max_iterations";
+  /** The most characters of messages one model turn sends (each turn's input is recorded in history). */
+  static final int MAX_CONVERSATION_CHARS = 512_000;
+  /** The longest memory key. */
+  static final int MAX_MEMORY_KEY = 200;
   static final String INVALID_TOOL_CALLS = "agent.invalid_tool_calls";
   static final String INVALID_OUTPUT = "agent.invalid_output";
   static final String APPROVE = "approve";
@@ -179,9 +182,11 @@ final class AgentLoop {
     String system = c.outputSchema() == null ? c.system()
         : join(c.system(), OUTPUT_RULE + "\n" + Json.MAPPER.writeValueAsString(c.outputSchema()));
     if (system != null && !system.isBlank()) s.messages.add(Message.system(system));
+    s.messages.addAll(recall(s));
     s.messages.add(Message.user(c.prompt()));
     int max = c.maxIterationsOrDefault();
     for (int turn = 1; turn <= max; turn++) {
+      checkSize(s);
       flush.run();
       Turn t = turn(s, turn, specs);
       s.used(t.llm());
@@ -189,8 +194,9 @@ final class AgentLoop {
       s.messages.add(Message.assistant(t.text(), t.toolCalls()));
       if (t.toolCalls().isEmpty()) {
         JsonNode out = answer(s, turn, t.text());
-        if (out != null) return out;
-        continue;
+        if (out == null) continue;
+        remember(s, t.text());
+        return out;
       }
       for (ToolCall call : t.toolCalls()) s.messages.add(Message.tool(call, text(call(s, turn, call))));
     }
@@ -199,6 +205,70 @@ final class AgentLoop {
     details.put("toolCalls", s.calls);
     details.set("llm", s.usage());
     throw new Failed(MAX_ITERATIONS, "no final answer within maxIterations (" + max + " model turns)", details);
+  }
+
+  /**
+   * Every turn sends (and records) the whole conversation: past {@link #MAX_CONVERSATION_CHARS} characters
+   * the node fails rather than write ever larger activity inputs into the run's history.
+   */
+  private static void checkSize(Session s) {
+    long chars = 0;
+    for (Message m : s.messages) {
+      chars += m.content() == null ? 0 : m.content().length();
+      if (m.toolCalls() != null) {
+        for (ToolCall c : m.toolCalls()) chars += c.arguments() == null ? 0 : c.arguments().length();
+      }
+    }
+    if (chars > MAX_CONVERSATION_CHARS) {
+      throw new Failed("agent.conversation_too_large", "the conversation has " + chars + " characters; an agent sends at"
+          + " most " + MAX_CONVERSATION_CHARS + " to its model (fewer turns, smaller tool results, a smaller memory window)",
+          null);
+    }
+  }
+
+  /** The conversation the node's memory keeps under its key (none without {@code memory}). */
+  private List<Message> recall(Session s) {
+    if (s.c.memory() == null) return List.of();
+    String key = s.c.memory().key();
+    if (key == null || key.isBlank() || key.length() > MAX_MEMORY_KEY) {
+      throw new Failed("agent.memory_key", "memory.key resolved to " + (key == null || key.isBlank() ? "nothing"
+          : "a key of " + key.length() + " characters") + "; a key has 1.." + MAX_MEMORY_KEY, null);
+    }
+    AgentActivities stub = Workflow.newActivityStub(AgentActivities.class, memoryOptions(s, "recall"));
+    try {
+      List<Message> kept = new ArrayList<>(stub.recall(memoryInput(s, List.of())));
+      // A window never starts with an answer: the model reads its memory from a question on.
+      while (!kept.isEmpty() && !Message.USER.equals(kept.getFirst().role())) kept.removeFirst();
+      return kept;
+    } catch (ActivityFailure f) {
+      throw activityFailed(s, f);
+    }
+  }
+
+  /** Adds the prompt and the final answer to the node's memory (with {@code memory}). */
+  private void remember(Session s, String answer) {
+    if (s.c.memory() == null) return;
+    AgentActivities stub = Workflow.newActivityStub(AgentActivities.class, memoryOptions(s, "remember"));
+    try {
+      stub.remember(memoryInput(s, List.of(Message.user(s.c.prompt()), Message.assistant(answer, null))));
+    } catch (ActivityFailure f) {
+      throw activityFailed(s, f);
+    }
+  }
+
+  private AgentActivities.MemoryInput memoryInput(Session s, List<Message> messages) {
+    return new AgentActivities.MemoryInput(s.in.definition().workflowId(), s.c.memory().key(),
+        s.c.memory().windowOrDefault(), runId(), s.n.key, messages);
+  }
+
+  /** The store is retried (with backoff, a bounded number of times) until it answers. */
+  private static ActivityOptions memoryOptions(Session s, String what) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(java.time.Duration.ofSeconds(30))
+        .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumInterval(java.time.Duration.ofMinutes(1))
+            .setMaximumAttempts(20).build())
+        .setSummary(s.n.key + " · memory " + what)
+        .build();
   }
 
   /** The final answer as the node's output, or null when it does not match {@code outputSchema} and is re-asked. */
@@ -438,7 +508,7 @@ final class AgentLoop {
     try {
       HumanTask task = tasks.open(s.n, new HumanTask.Spec(HumanTask.Kind.APPROVAL,
           "Agent '" + s.n.key + "' wants to call " + tool.name(), tool.description(), s.c.approversOrDefault(),
-          List.of(APPROVE, REJECT), false, null, null, details));
+          List.of(APPROVE, REJECT), s.c.allowSelfApproval(), null, null, details));
       HumanTask.Decision d = task.next(null).orElseThrow();
       boolean approved = APPROVE.equals(d.action());
       ObjectNode answer = Json.object();

@@ -260,6 +260,27 @@ class AgentWorkflowTest {
     assertThat(t.client.fetchHistory(child).getLastEvent().hasWorkflowExecutionCompletedEventAttributes()).isTrue();
   }
 
+  @Test
+  void memoryKeepsTheConversationPerKeyAcrossRuns() {
+    model.script(text("Hello Ada."), text("You are Ada."), text("Who are you?"));
+    String def = agent("\"memory\": {\"key\": \"{{ input.chat }}\", \"window\": 10}", CALCULATOR);
+
+    t.start(def, "{\"chat\": \"c1\", \"question\": \"I am Ada.\"}").getResult(RunResult.class);
+    WorkflowStub second = t.start(def, "{\"chat\": \"c1\", \"question\": \"Who am I?\"}");
+    second.getResult(RunResult.class);
+    t.start(def, "{\"chat\": \"c2\", \"question\": \"Who am I?\"}").getResult(RunResult.class);
+
+    JsonNode remembered = model.messages(1);
+    assertThat(remembered.valueStream().map(m -> m.get("role").stringValue() + ": " + m.get("content").stringValue()))
+        .containsExactly("system: You help with sums.", "user: I am Ada.", "assistant: Hello Ada.", "user: Who am I?");
+    assertThat(model.messages(2)).as("another key, another conversation").hasSize(2);
+    // The memory's reads and writes are steps of the run too.
+    List<String> activities = t.client.fetchHistory(second.getExecution().getWorkflowId()).getEvents().stream()
+        .filter(e -> e.hasActivityTaskScheduledEventAttributes())
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()).toList();
+    assertThat(activities).containsExactly("AgentRecall", "AgentTurn", "AgentRemember");
+  }
+
   /**
    * The history of a run with every tool kind but approvals replays on the current interpreter; with
    * {@code -Dweft.recordHistories=true} it becomes the recorded {@code agent-tools.agent-1.json}, which

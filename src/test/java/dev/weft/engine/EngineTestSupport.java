@@ -34,6 +34,7 @@ final class EngineTestSupport implements AutoCloseable {
   final DefinitionValidator validator;
   final InMemoryPayloadStore store = new InMemoryPayloadStore();
   final RecordingEventSink events = new RecordingEventSink();
+  final InMemoryAgentMemory memory = new InMemoryAgentMemory();
   /** Saved workflows that subworkflow nodes and error workflows start, by id: each version in order. */
   final Map<String, List<DefinitionSnapshot>> saved = new ConcurrentHashMap<>();
   final TestWorkflowEnvironment env;
@@ -76,7 +77,7 @@ final class EngineTestSupport implements AutoCloseable {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
-        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new AgentActivitiesImpl(llm, invoker));
+        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory));
   }
 
   /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */

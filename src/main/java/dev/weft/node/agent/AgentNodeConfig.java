@@ -31,6 +31,8 @@ public record AgentNodeConfig(
         + " the model as the tool's answer") List<String> requireApproval,
     @JsonPropertyDescription("who approves those calls: principal ids, role:<role> or group:<group> (default"
         + " role:operator)") List<String> approvers,
+    @JsonPropertyDescription("whether the principal who started the run may approve its tool calls (default false)")
+    Boolean allowSelfApproval,
     @Min(0) @Max(AgentNodeConfig.MAX_INVALID)
     @JsonPropertyDescription("invalid tool calls (unknown tool, arguments not matching its schema) sent back to the"
         + " model before the node fails with agent.invalid_tool_calls (default 3); the same limit holds for final"
@@ -46,6 +48,7 @@ public record AgentNodeConfig(
   public AgentNodeConfig {
     tools = tools == null ? List.of() : tools;
     requireApproval = requireApproval == null ? List.of() : requireApproval;
+    allowSelfApproval = allowSelfApproval != null && allowSelfApproval;
   }
 
   public int maxIterationsOrDefault() {

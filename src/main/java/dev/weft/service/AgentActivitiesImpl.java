@@ -1,10 +1,15 @@
-package dev.weft.engine;
+package dev.weft.service;
 
 import dev.weft.ai.ChatModels;
 import dev.weft.ai.LlmClient;
 import dev.weft.ai.LlmReply;
 import dev.weft.ai.ModelProfile;
 import dev.weft.definition.Json;
+import dev.weft.engine.ActivityInput;
+import dev.weft.engine.AgentActivities;
+import dev.weft.engine.AgentMemoryStore;
+import dev.weft.engine.FailureDetails;
+import dev.weft.engine.NodeInvoker;
 import dev.weft.node.NodeFailure;
 import dev.weft.node.NodeResult;
 import io.temporal.failure.ApplicationFailure;
@@ -24,17 +29,29 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@link AgentActivities} over the model profiles ({@link ChatModels}) and the node types ({@link NodeInvoker}).
+ * The engine's {@link AgentActivities} over the model profiles ({@link ChatModels}) and the node types ({@link NodeInvoker}).
  * Failures become {@link ApplicationFailure}s typed with the node failure's code ({@code llm.*}, {@code http.*}),
  * retryable as the failure says; the agent node's retry policy decides how often.
  */
 public class AgentActivitiesImpl implements AgentActivities {
   private final LlmClient llm;
   private final NodeInvoker invoker;
+  private final AgentMemoryStore memory;
 
-  public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker) {
+  public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker, AgentMemoryStore memory) {
     this.llm = llm;
     this.invoker = invoker;
+    this.memory = memory;
+  }
+
+  @Override
+  public List<Message> recall(MemoryInput in) {
+    return memory.recent(in.workflowId(), in.key(), in.window());
+  }
+
+  @Override
+  public void remember(MemoryInput in) {
+    memory.append(in.workflowId(), in.key(), in.runId(), in.nodeKey(), in.messages());
   }
 
   @Override
@@ -91,8 +108,8 @@ public class AgentActivitiesImpl implements AgentActivities {
       out.set("status", r.output().get("status"));
       JsonNode body = r.output().get("body");
       String text = body == null ? "null" : Json.MAPPER.writeValueAsString(body);
-      if (text.length() > AgentLoop.MAX_TOOL_RESULT_CHARS) {
-        out.put("body", text.substring(0, AgentLoop.MAX_TOOL_RESULT_CHARS));
+      if (text.length() > MAX_TOOL_RESULT_CHARS) {
+        out.put("body", text.substring(0, MAX_TOOL_RESULT_CHARS));
         out.put("truncated", true);
       } else {
         out.set("body", body);
