@@ -1,10 +1,10 @@
 package dev.weft.api;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.weft.node.agent.AgentModelStub;
 import java.time.Duration;
@@ -21,9 +21,9 @@ import tools.jackson.databind.JsonNode;
 class AgentNodeApiTest extends AiServiceTestSupport {
 
   private void script(String first, String second, int secondDelayMs) {
-    LLM.server.stubFor(post(urlEqualTo("/v1/chat/completions")).inScenario("agent-api").whenScenarioStateIs(Scenario.STARTED)
+    LLM.server.stubFor(WireMock.post(urlEqualTo("/v1/chat/completions")).inScenario("agent-api").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(first)).willSetStateTo("second"));
-    LLM.server.stubFor(post(urlEqualTo("/v1/chat/completions")).inScenario("agent-api").whenScenarioStateIs("second")
+    LLM.server.stubFor(WireMock.post(urlEqualTo("/v1/chat/completions")).inScenario("agent-api").whenScenarioStateIs("second")
         .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(second)
             .withFixedDelay(secondDelayMs)));
   }
