@@ -535,9 +535,11 @@ final class AgentLoop {
     out.put("text", t.text());
     ArrayNode calls = out.putArray("toolCalls");
     t.toolCalls().forEach(c -> calls.addObject().put("id", c.id()).put("name", c.name()).put("arguments", c.arguments()));
-    if (t.llm() != null) out.set("llm", t.llm());
+    // The usage is data, never cut to a preview: the metrics count it.
+    ObjectNode data = Json.object();
+    if (t.llm() != null) data.set("llm", t.llm());
     events.emit(new RunEvent(runId(), s.n.key, s.n.def.type(), turn, EventKind.AGENT_TURN, now(), null, null,
-        Previews.of(out, settings.eventInputBytes()), null, null));
+        Previews.of(out, settings.eventInputBytes()), null, data));
   }
 
   private void toolEvent(Session s, int ordinal, int turn, ToolCall call, JsonNode args, JsonNode result, NodeError error) {

@@ -74,7 +74,7 @@ public class RunMetrics implements RunEventListener {
       case NODE_ATTEMPT_COMPLETED -> llmUsage(e);
       case AGENT_TURN -> {
         // An agent node's model turns: each event carries one call's usage.
-        if (e.output() != null && e.output().get("llm") instanceof JsonNode u && u.isObject()) {
+        if (e.data() != null && e.data().get("llm") instanceof JsonNode u && u.isObject()) {
           llmUsage(workflowOf(e), e.nodeType(), u);
         }
       }

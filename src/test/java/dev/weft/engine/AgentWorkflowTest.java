@@ -106,7 +106,7 @@ class AgentWorkflowTest {
     List<RunEvent> turns = events(run, EventKind.AGENT_TURN);
     assertThat(turns).extracting(RunEvent::attempt).containsExactly(1, 2);
     assertThat(turns.getFirst().output().at("/toolCalls/0/name").stringValue()).isEqualTo("multiply");
-    assertThat(turns.getFirst().output().at("/llm/tokensOut").asLong()).isEqualTo(20);
+    assertThat(turns.getFirst().data().at("/llm/tokensOut").asLong()).isEqualTo(20);
     List<RunEvent> toolCalls = events(run, EventKind.AGENT_TOOL_CALL);
     assertThat(toolCalls).hasSize(1);
     assertThat(toolCalls.getFirst().input().get("a").asInt()).isEqualTo(6);
