@@ -102,6 +102,8 @@ final class AgentLoop {
     final NodeScope scope;
     final RunInput in;
     final Instant startedAt;
+    /** The attempts of earlier executions of the node (retried after {@code onError: ask}): its calls are new ones. */
+    final int base;
     final Map<String, AgentTool> tools = new LinkedHashMap<>();
     final Map<String, Integer> toolIndex = new LinkedHashMap<>();
     final Map<String, DefinitionSnapshot> workflows = new LinkedHashMap<>();
@@ -115,7 +117,8 @@ final class AgentLoop {
     String profile;
     String model;
 
-    Session(NodeRun n, NodeDef def, AgentNodeConfig c, NodeScope scope, RunInput in, Instant startedAt) {
+    Session(NodeRun n, NodeDef def, AgentNodeConfig c, NodeScope scope, RunInput in, Instant startedAt, int base) {
+      this.base = base;
       this.n = n;
       this.def = def;
       this.c = c;
@@ -166,7 +169,7 @@ final class AgentLoop {
       sample.put("toolCalls", 0);
       return Outcome.ok(NodeResult.of(sample), attempt);
     }
-    Session s = new Session(n, def, c, scope, in, startedAt);
+    Session s = new Session(n, def, c, scope, in, startedAt, base);
     try {
       return Outcome.ok(NodeResult.of(loop(s)), attempt);
     } catch (Failed f) {
@@ -489,7 +492,8 @@ final class AgentLoop {
   private JsonNode workflow(Session s, AgentTool tool, JsonNode args, int ordinal) {
     DefinitionSnapshot snapshot = s.workflows.get(tool.name());
     flush.run();
-    Outcome o = children.runTool(s.n.key + ".call" + ordinal, snapshot, args, s.in);
+    // <run id>.<node key>.call<n>; after an onError: ask retry .retry<attempts before>.call<n>: a new child.
+    Outcome o = children.runTool(s.n.key + (s.base > 0 ? ".retry" + s.base : "") + ".call" + ordinal, snapshot, args, s.in);
     if (o.canceled()) throw new CanceledFailure("run cancelled");
     if (o.error() != null) throw new ToolError(o.error());
     ObjectNode out = Json.object();

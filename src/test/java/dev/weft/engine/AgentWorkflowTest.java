@@ -281,6 +281,31 @@ class AgentWorkflowTest {
     assertThat(activities).containsExactly("AgentRecall", "AgentTurn", "AgentRemember");
   }
 
+  @Test
+  void anOperatorsRetryAfterOnErrorAskRunsNewChildRuns() {
+    t.save("double", """
+        {"name": "double", "nodes": [{"id": "out", "type": "respond", "config": {"body": {"doubled": "{{ input.n * 2 }}"}}}],
+         "edges": []}""");
+    model.script(calls("double", "{\"n\": 21}"), calls("double", "{\"n\": 21}"), text("42"));
+    String config = """
+        {"prompt": "double 21", "maxIterations": %d, "tools": [{"name": "double", "kind": "workflow", "description": "doubles n",
+         "workflowId": "double", "parameters": {"type": "object", "properties": {"n": {"type": "integer"}}}}]}""";
+    WorkflowStub run = t.start("""
+        {"name": "agent", "nodes": [{"id": "ask", "type": "agent", "onError": "ask", "config": %s}], "edges": []}
+        """.formatted(config.formatted(1)), "{}");
+
+    awaitWaiting(run);
+    assertThat(t.state(run).nodes().get("ask").error().code()).isEqualTo("agent.max_iterations");
+    Updates.send(() -> t.run(run).decide(new HumanInput("ask", ANN, "retry", null, null, Json.parse(config.formatted(2)))));
+
+    assertThat(run.getResult(RunResult.class).output().at("/ask/text").stringValue()).isEqualTo("42");
+    String id = run.getExecution().getWorkflowId();
+    assertThat(t.client.fetchHistory(id + ".ask.call1").getLastEvent().hasWorkflowExecutionCompletedEventAttributes()).isTrue();
+    assertThat(t.client.fetchHistory(id + ".ask.retry1.call1").getLastEvent().hasWorkflowExecutionCompletedEventAttributes())
+        .isTrue();
+    assertThat(model.requests()).hasSize(3);
+  }
+
   /**
    * The history of a run with every tool kind but approvals replays on the current interpreter; with
    * {@code -Dweft.recordHistories=true} it becomes the recorded {@code agent-tools.agent-1.json}, which
