@@ -176,6 +176,11 @@ final class AgentLoop {
       return Outcome.failed(f.error, attempt);
     } catch (CanceledFailure e) {
       return Outcome.cancelled();
+    } catch (io.temporal.failure.TemporalFailure | io.temporal.worker.NonDeterministicException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A defect fails the node (as a control node's would) instead of failing the workflow task forever.
+      return Outcome.failed(new NodeError("node.error", e.getClass().getSimpleName() + ": " + e.getMessage(), null), attempt);
     }
   }
 
