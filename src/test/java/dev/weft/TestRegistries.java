@@ -7,6 +7,7 @@ import dev.weft.validate.DefinitionValidator;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeType;
+import dev.weft.node.agent.AgentNode;
 import dev.weft.node.approval.ApprovalNode;
 import dev.weft.node.code.CodeNode;
 import dev.weft.node.code.TestCodeRunners;
@@ -52,7 +53,7 @@ public final class TestRegistries {
         new DelayNode(), new HttpNode(LOCAL_HTTP), new ApprovalNode(), new FormNode(),
         new LlmChatNode(llm), new LlmExtractNode(llm), new LlmClassifyNode(llm), new LlmSummarizeNode(llm), new LlmSentimentNode(llm),
         new dev.weft.node.llm.LlmAnswerNode(llm, dev.weft.knowledge.KnowledgeSearch.NONE),
-        new CodeNode(TestCodeRunners.shared()), new LoopNode(), new SubworkflowNode());
+        new CodeNode(TestCodeRunners.shared()), new LoopNode(), new SubworkflowNode(), new AgentNode(llm));
   }
 
   public static NodeRegistry registry(NodeType<?>... extra) {

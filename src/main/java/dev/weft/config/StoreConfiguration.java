@@ -29,6 +29,11 @@ public class StoreConfiguration {
   }
 
   @Bean
+  dev.weft.store.JdbcAgentMemoryStore agentMemoryStore(JdbcClient jdbc) {
+    return new dev.weft.store.JdbcAgentMemoryStore(jdbc);
+  }
+
+  @Bean
   RunStore runStore(JdbcClient jdbc) {
     return new RunStore(jdbc);
   }

@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  * missing or unknown fields) with its JSON pointer instead of stopping at the first.
  */
 public final class DefinitionReader {
-  private static final Set<String> ROOT_FIELDS = Set.of("id", "name", "description", "trigger", "nodes", "edges", "onFailure");
+  private static final Set<String> ROOT_FIELDS = Set.of("id", "name", "description", "trigger", "nodes", "edges", "onFailure",
+      "inputSchema");
   private static final Set<String> ON_FAILURE_FIELDS = Set.of("workflowId");
   private static final Set<String> NODE_FIELDS = Set.of("id", "type", "name", "config", "timeout", "retry", "onError", "execution");
   private static final Set<String> EDGE_FIELDS = Set.of("from", "port", "to");
@@ -88,7 +89,14 @@ public final class DefinitionReader {
       }
     }
     OnFailureDef onFailure = onFailure(raw.get("onFailure"), v);
-    return new ParsedDefinition(new WorkflowDefinition(id, name, description, trigger, nodes, edges, onFailure), raw, v);
+    JsonNode inputSchema = raw.get("inputSchema");
+    if (inputSchema != null && inputSchema.isNull()) inputSchema = null;
+    if (inputSchema != null && !inputSchema.isObject()) {
+      v.add(Violation.of("/inputSchema", "json.type", "inputSchema must be a JSON schema object"));
+      inputSchema = null;
+    }
+    return new ParsedDefinition(new WorkflowDefinition(id, name, description, trigger, nodes, edges, onFailure, inputSchema),
+        raw, v);
   }
 
   private static OnFailureDef onFailure(JsonNode f, List<Violation> v) {

@@ -84,6 +84,8 @@ final class ChildRuns {
     } catch (CanceledFailure e) {
       return Outcome.cancelled();
     }
+    NodeError invalid = invalidInput(snapshot, childInput);
+    if (invalid != null) return Outcome.failed(invalid, attempt);
     String childId = runId() + "." + n.key + (base > 0 ? ".retry" + base : "");
     ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
         .setWorkflowId(childId)
@@ -115,6 +117,50 @@ final class ChildRuns {
     } catch (CanceledFailure e) {
       return Outcome.cancelled();
     }
+  }
+
+  /** A saved workflow's definition, as a run started at {@code asOf} sees it (an activity; fails as it does). */
+  DefinitionSnapshot load(String workflowId, Integer version, Instant asOf) {
+    return definitions.load(workflowId, version, asOf);
+  }
+
+  /**
+   * Runs a saved workflow as a child run of an agent's tool call and waits for its output. Its id is
+   * {@code <run id>.<name>} (the call's name), so a replayed or retried parent never starts it twice.
+   */
+  Outcome runTool(String name, DefinitionSnapshot snapshot, JsonNode input, RunInput in) {
+    NodeError invalid = invalidInput(snapshot, input);
+    if (invalid != null) return Outcome.failed(invalid, 1);
+    String childId = runId() + "." + name;
+    ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(childId)
+        .setTaskQueue(Workflow.getInfo().getTaskQueue())
+        .setStaticSummary(snapshot.definition().name() + " v" + snapshot.version() + " (tool call " + name + ")")
+        .setCancellationType(ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL);
+    searchAttributes(snapshot, options);
+    RunWorkflow child = Workflow.newChildWorkflowStub(RunWorkflow.class, options.build());
+    try {
+      RunResult r = child.run(new RunInput(snapshot, input, in.startedBy(), TemporalNames.TRIGGER_SUBWORKFLOW));
+      return Outcome.ok(NodeResult.of(r.output() == null ? Json.MAPPER.nullNode() : r.output()), 1);
+    } catch (ChildWorkflowFailure f) {
+      return childFailed(f, childId, 1);
+    } catch (CanceledFailure e) {
+      return Outcome.cancelled();
+    }
+  }
+
+  /** A child's input against its workflow's {@code inputSchema} (none: any input): {@code workflow.input_invalid}. */
+  static NodeError invalidInput(DefinitionSnapshot snapshot, JsonNode input) {
+    JsonNode schema = snapshot.definition().inputSchema();
+    if (schema == null) return null;
+    var errors = dev.weft.node.JsonSchemas.errors(schema, input == null ? Json.MAPPER.nullNode() : input);
+    if (errors.isEmpty()) return null;
+    ObjectNode details = Json.object();
+    var list = details.putArray("errors");
+    errors.forEach(e -> list.addObject().put("path", "/input" + e.path()).put("code", e.code()).put("message", e.message()));
+    return new NodeError("workflow.input_invalid", "the input does not match the inputSchema of workflow '"
+        + snapshot.workflowId() + "': " + errors.getFirst().message() + " at '/input" + errors.getFirst().path() + "'", details);
   }
 
   private static Outcome childFailed(ChildWorkflowFailure f, String childId, int attempt) {
@@ -187,7 +233,7 @@ final class ChildRuns {
         input.put("workflowId", in.definition().workflowId());
         input.put("version", in.definition().version());
         input.put("failedNode", failedNode.key);
-        input.set("error", RunWorkflowImpl.errorObject(error));
+        input.set("error", error.toJson());
         ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
             .setWorkflowId(runId() + ".onfailure")
             .setTaskQueue(Workflow.getInfo().getTaskQueue())

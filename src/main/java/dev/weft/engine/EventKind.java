@@ -12,6 +12,10 @@ public enum EventKind {
   NODE_REMINDER,
   /** A human task timed out and went to its escalation approvers. */
   NODE_ESCALATED,
+  /** One model turn of an {@code agent} node ({@code attempt} numbers the turns; output: text, tool calls, usage). */
+  AGENT_TURN,
+  /** One tool call of an {@code agent} node ({@code attempt} numbers its calls; input: arguments, output: result). */
+  AGENT_TOOL_CALL,
   /** The run was paused or resumed ({@code attempt} numbers the pauses). */
   RUN_PAUSED, RUN_RESUMED,
   RUN_COMPLETED, RUN_FAILED, RUN_CANCELED,

@@ -189,7 +189,7 @@ final class HumanTasks {
     n.error = error;
     n.attempts = Math.max(n.attempts, attempts);
     ObjectNode details = Json.object();
-    details.set("error", RunWorkflowImpl.errorObject(error));
+    details.set("error", error.toJson());
     details.put("attempts", attempts);
     details.set("config", current.config());
     // A skipped node continues on its main port: offered only when its edges leave from there.

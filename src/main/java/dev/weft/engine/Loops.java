@@ -179,12 +179,12 @@ final class Loops {
                 scopes.values().forEach(CancellationScope::cancel);
               }
             }
-            case CONTINUE -> p.results.set(i, RunWorkflowImpl.errorObject(err));
+            case CONTINUE -> p.results.set(i, err.toJson());
             case COLLECT -> {
               ObjectNode o = Json.object();
               o.put("index", i);
               o.set("item", items.get(i));
-              o.set("error", RunWorkflowImpl.errorObject(err));
+              o.set("error", err.toJson());
               p.errors.add(o);
             }
           }

@@ -4,6 +4,7 @@ import dev.weft.definition.EdgeDef;
 import dev.weft.definition.Json;
 import dev.weft.definition.NodeDef;
 import dev.weft.definition.OnError;
+import dev.weft.node.agent.AgentNodeConfig;
 import dev.weft.node.loop.LoopNodeConfig;
 import dev.weft.node.HumanTask;
 import dev.weft.node.WaitNodeType;
@@ -11,7 +12,6 @@ import dev.weft.definition.WorkflowDefinition;
 import dev.weft.engine.NodeExecutor.Outcome;
 import dev.weft.expression.ExpressionEngine;
 import dev.weft.node.NodeKind;
-import dev.weft.node.NodeRegistry;
 import dev.weft.node.NodeResult;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -81,6 +81,7 @@ public class RunWorkflowImpl implements RunWorkflow {
   private final NodeExecutor nodes;
   private final Loops loops;
   private final ChildRuns children;
+  private final AgentLoop agents;
 
   public RunWorkflowImpl(NodeInvoker invoker, ExpressionEngine expressions, EngineSettings settings) {
     this.invoker = invoker;
@@ -94,6 +95,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     this.nodes = new NodeExecutor(invoker, tasks, length, events);
     this.loops = new Loops(this, live, invoker.registry(), expressions, invoker.isSampling(), settings);
     this.children = new ChildRuns(invoker);
+    this.agents = new AgentLoop(invoker, expressions, events, tasks, children, length, settings, this::flush);
   }
 
   @Override
@@ -401,13 +403,14 @@ public class RunWorkflowImpl implements RunWorkflow {
     }
   }
 
-  /** A loop's iterations, or a child run. */
+  /** A loop's iterations, an agent's loop, or a child run. */
   private Outcome runComposite(Frame f, NodeRun n, NodeDef def, NodeScope scope, int base) {
     if (n.composite == null) {
       return Outcome.failed(new NodeError("config.invalid", "the config of " + n.def.type() + " node '" + n.key
           + "' does not bind; save the workflow again to see why", null), base + 1);
     }
     return n.composite instanceof LoopNodeConfig ? loops.run(f, n, scope)
+        : n.composite instanceof AgentNodeConfig ? agents.run(n, def, scope, base, in, startedAt)
         : children.run(n, def, scope, base, in, startedAt);
   }
 
@@ -433,11 +436,11 @@ public class RunWorkflowImpl implements RunWorkflow {
     log.info("node {} failed: {} {}", n.key, o.error().code(), o.error().message());
     switch (n.def.onErrorMode()) {
       case CONTINUE -> {
-        n.output = errorObject(o.error());
+        n.output = o.error().toJson();
         n.ports = List.of(EdgeDef.MAIN);
       }
       case BRANCH -> {
-        n.output = errorObject(o.error());
+        n.output = o.error().toJson();
         n.ports = List.of("error");
       }
       // ask: the operators chose stop; the run fails with the node's error.
@@ -460,11 +463,6 @@ public class RunWorkflowImpl implements RunWorkflow {
       f.edgeTaken.put(e, s == NodeStatus.COMPLETED || s == NodeStatus.FAILED ? n.ports.contains(e.portOrMain()) : false);
     }
   }
-
-  static JsonNode errorObject(NodeError e) {
-    return e.toJson();
-  }
-
 
   private NodeScope scope(Frame f, NodeRun n) {
     return f.scope(n, in.input(), runInfo());

@@ -72,6 +72,12 @@ public class RunMetrics implements RunEventListener {
           workflowOf(e)).increment();
       case NODE_COMPLETED -> duration(e, "completed");
       case NODE_ATTEMPT_COMPLETED -> llmUsage(e);
+      case AGENT_TURN -> {
+        // An agent node's model turns: each event carries one call's usage.
+        if (e.data() != null && e.data().get("llm") instanceof JsonNode u && u.isObject()) {
+          llmUsage(workflowOf(e), e.nodeType(), u);
+        }
+      }
       case NODE_FAILED -> {
         duration(e, "failed");
         Counter.builder(NODE_FAILURES).description("Nodes that failed (after their last attempt)")

@@ -87,6 +87,21 @@ public class RunService {
   }
 
   /**
+   * The input against the workflow's {@code inputSchema}, when it has one: {@code workflow.input_invalid}
+   * with one error per problem, at {@code inputPath} plus the pointer into the input.
+   */
+  public static void checkInput(dev.weft.definition.WorkflowDefinition def, JsonNode input, String inputPath) {
+    if (def.inputSchema() == null) return;
+    JsonNode value = input == null ? Json.MAPPER.nullNode() : input;
+    List<dev.weft.definition.Violation> errors = dev.weft.node.JsonSchemas.errors(def.inputSchema(), value).stream()
+        .map(e -> dev.weft.definition.Violation.of(inputPath + e.path(), e.code(), e.message())).toList();
+    if (!errors.isEmpty()) {
+      throw DomainException.invalid("workflow.input_invalid", "the input does not match the workflow's inputSchema: "
+          + errors.getFirst().message(), errors);
+    }
+  }
+
+  /**
    * Starts a run (or finds the one its idempotency key started). The input goes into Temporal history,
    * so it is bounded: {@code limit.input} at {@code inputPath} when it is larger.
    */
@@ -104,6 +119,7 @@ public class RunService {
     int v = version == null ? w.latestVersion() : version;
     VersionRecord def = workflows.version(workflowId, v)
         .orElseThrow(() -> DomainException.notFound("/version", "version.not_found", "workflow '" + workflowId + "' has no version " + v));
+    checkInput(def.definition(), input, inputPath);
     String requestHash = null;
     String runKey;
     if (idempotencyKey != null) {

@@ -128,6 +128,8 @@ public class EventStore implements RunEventSink {
           .update();
       }
       case NODE_STARTED, NODE_COMPLETED, NODE_FAILED, NODE_CANCELED, NODE_SKIPPED -> statusChanges = closeTasks(e, Integer.MAX_VALUE);
+      // An agent goes on after a decision on a tool call: its next step closes the call's task.
+      case AGENT_TURN, AGENT_TOOL_CALL -> statusChanges = closeTasks(e, Integer.MAX_VALUE);
       case RUN_COMPLETED, RUN_FAILED, RUN_CANCELED, RUN_TERMINATED -> {
         statusChanges = false;
         jdbc.sql("""

@@ -86,6 +86,7 @@ public final class DefinitionValidator {
           "workflow id '" + def.id() + "' must match [a-z][a-z0-9-]* and be at most 64 characters"));
     }
     trigger(def.trigger(), v);
+    inputSchema(def.inputSchema(), def.trigger(), v);
     // Like nodes or edges over the limit at the top level: one violation, their entries are not checked.
     if (overLimits(def, v)) return new ValidationReport(def, v);
     // Edges that could not be read do not tell which nodes run before which.
@@ -96,6 +97,22 @@ public final class DefinitionValidator {
     read(new Level("", def.nodes(), def.edges(), edgesRead, null, null), graphs, ids, v);
     for (Level g : graphs) graph(g, ids, v);
     return new ValidationReport(def, v);
+  }
+
+  /** A workflow's {@code inputSchema}: a self-contained draft 2020-12 schema of an object. */
+  private static void inputSchema(JsonNode schema, TriggerDef trigger, List<Violation> v) {
+    if (schema == null) return;
+    List<Violation> problems = dev.weft.node.JsonSchemas.checkSchema(schema, "definition.input_schema_invalid");
+    problems.forEach(p -> v.add(Violation.of("/inputSchema" + p.path(), p.code(), p.message())));
+    if (!problems.isEmpty()) return;
+    if (schema.has("type") && !"object".equals(schema.get("type").asString(""))) {
+      v.add(Violation.of("/inputSchema/type", "definition.input_schema_invalid", "a run's input is an object: \"type\": \"object\""));
+    } else if (trigger != null && "schedule".equals(trigger.type())
+        && !dev.weft.node.JsonSchemas.errors(schema, dev.weft.definition.Json.object()).isEmpty()) {
+      // A schedule starts every run with {}: a schema that refuses it would fail every scheduled start.
+      v.add(Violation.of("/inputSchema", "definition.input_schema_schedule",
+          "a scheduled workflow's runs start with the input {}, which this inputSchema refuses"));
+    }
   }
 
   /**

@@ -33,6 +33,9 @@ final class StubHttpServer implements AutoCloseable {
   private final List<String> journaled = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Call> journal = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Map<String, java.time.Duration> latencies = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> scripts = new ConcurrentHashMap<>();
+  /** The calls to a scripted path before its script was set: the script counts from there. */
+  private final Map<String, Integer> scriptedAfter = new ConcurrentHashMap<>();
 
   /**
    * One call under a journaled prefix. Times are {@link System#nanoTime} of this JVM, the clock the tests'
@@ -109,6 +112,12 @@ final class StubHttpServer implements AutoCloseable {
     latencies.put(prefix, latency);
   }
 
+  /** The n-th call to {@code path} from now on is answered {@code bodies[n-1]} (JSON), the last one from then on. */
+  void script(String path, String... bodies) {
+    scriptedAfter.put(path, calls(path));
+    scripts.put(path, List.of(bodies));
+  }
+
   /** The journaled calls under {@code prefix}, in arrival order. */
   List<Call> journal(String prefix) {
     synchronized (journal) {
@@ -143,7 +152,9 @@ final class StubHttpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
-    byte[] body = (path.endsWith("/chat/completions") ? chatCompletion("Answer " + n)
+    List<String> script = scripts.get(path);
+    byte[] body = (script != null ? script.get(Math.max(1, Math.min(n - scriptedAfter.getOrDefault(path, 0), script.size())) - 1)
+        : path.endsWith("/chat/completions") ? chatCompletion("Answer " + n)
         : "{\"path\": \"" + path + "\", \"call\": " + n + "}").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     try {

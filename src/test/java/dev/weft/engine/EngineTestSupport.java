@@ -34,12 +34,14 @@ final class EngineTestSupport implements AutoCloseable {
   final DefinitionValidator validator;
   final InMemoryPayloadStore store = new InMemoryPayloadStore();
   final RecordingEventSink events = new RecordingEventSink();
+  final InMemoryAgentMemory memory = new InMemoryAgentMemory();
   /** Saved workflows that subworkflow nodes and error workflows start, by id: each version in order. */
   final Map<String, List<DefinitionSnapshot>> saved = new ConcurrentHashMap<>();
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   final Worker worker;
   private EngineSettings settings;
+  private final LlmClient llm;
 
   EngineTestSupport() {
     this(EngineSettings.DEFAULTS);
@@ -55,6 +57,7 @@ final class EngineTestSupport implements AutoCloseable {
   }
 
   EngineTestSupport(EngineSettings settings, LlmClient llm) {
+    this.llm = llm;
     registry = TestRegistries.registry(llm, TestNodes.all().toArray(dev.weft.node.NodeType[]::new));
     validator = new DefinitionValidator(registry, expressions, DefinitionLimits.DEFAULTS);
     env = newEnvironment();
@@ -74,7 +77,7 @@ final class EngineTestSupport implements AutoCloseable {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
-        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store));
+        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory));
   }
 
   /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */

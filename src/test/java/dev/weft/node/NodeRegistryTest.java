@@ -95,8 +95,8 @@ class NodeRegistryTest {
     List<NodeRegistry.Descriptor> catalogue = REGISTRY.catalogue();
 
     assertThat(catalogue).extracting(NodeRegistry.Descriptor::type)
-        .containsExactly("approval", "code", "delay", "filter", "form", "http", "if", "llm.answer", "llm.chat", "llm.classify", "llm.extract",
-            "llm.sentiment", "llm.summarize", "loop", "merge", "respond", "set", "subworkflow", "switch");
+        .containsExactly("agent", "approval", "code", "delay", "filter", "form", "http", "if", "llm.answer", "llm.chat", "llm.classify",
+            "llm.extract", "llm.sentiment", "llm.summarize", "loop", "merge", "respond", "set", "subworkflow", "switch");
     assertThat(catalogue).extracting(NodeRegistry.Descriptor::type, NodeRegistry.Descriptor::kind).contains(
         tuple("delay", "WAIT"), tuple("http", "ACTIVITY"), tuple("llm.classify", "ACTIVITY"), tuple("if", "CONTROL"), tuple("merge", "CONTROL"));
     assertThat(catalogue).allSatisfy(d -> {

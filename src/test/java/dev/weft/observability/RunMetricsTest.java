@@ -165,6 +165,23 @@ class RunMetricsTest {
   }
 
   @Test
+  void countsEachModelTurnOfAnAgentFromItsData() {
+    JsonNode usage = Json.parse("""
+        {"llm": {"profile": "default", "model": "gpt-4o-mini", "tokensIn": 100, "tokensOut": 20, "cost": 0.001}}""");
+    tell(runStarted(RUN, "orders-sync"),
+        new RunEvent(RUN, "clerk", "agent", 1, EventKind.AGENT_TURN, Instant.now(), null, null, Json.parse("{\"text\": \"\"}"),
+            null, usage),
+        new RunEvent(RUN, "clerk", "agent", 2, EventKind.AGENT_TURN, Instant.now(), null, null, null, null, usage),
+        // The node's own completion carries the totals: not counted again.
+        new RunEvent(RUN, "clerk", "agent", 1, EventKind.NODE_COMPLETED, Instant.now(), 5L, null, usage, null, null),
+        new RunEvent(RUN, "clerk", "agent", 1, EventKind.AGENT_TOOL_CALL, Instant.now(), null, null, null, null, usage));
+
+    assertThat(count(RunMetrics.LLM_TOKENS, "workflow", "orders-sync", "type", "agent", "model", "gpt-4o-mini",
+        "direction", "in")).isEqualTo(200);
+    assertThat(count(RunMetrics.LLM_COST, "type", "agent")).isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
   void ignoresOtherNodesClaimChecksFailuresOutputsWithoutUsageAndTheNodesCompletion() {
     JsonNode usage = Json.parse("{\"llm\": {\"model\": \"m\", \"tokensIn\": 5, \"tokensOut\": 5, \"cost\": 1}}");
     tell(output(EventKind.NODE_ATTEMPT_COMPLETED, "http", usage),

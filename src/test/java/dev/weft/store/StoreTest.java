@@ -40,7 +40,7 @@ class StoreTest {
     List<String> tables = TestDatabase.jdbc().sql("""
         SELECT table_name FROM information_schema.columns
         WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name""").query(String.class).list();
-    assertThat(tables).containsExactly("agent_confirmations", "agent_conversations", "agent_drafts", "agent_messages", "api_keys", "audit_log", "console_sessions", "credentials", "human_tasks", "kb_chunks", "kb_documents", "knowledge_bases", "llm_usage", "payloads", "run_events", "runs", "webhook_routes", "workflow_versions", "workflows");
+    assertThat(tables).containsExactly("agent_confirmations", "agent_conversations", "agent_drafts", "agent_memory", "agent_messages", "api_keys", "audit_log", "console_sessions", "credentials", "human_tasks", "kb_chunks", "kb_documents", "knowledge_bases", "llm_usage", "payloads", "run_events", "runs", "webhook_routes", "workflow_versions", "workflows");
     // Applying again is a no-op: the schema history is consistent.
     assertThat(Flyway.configure().dataSource(TestDatabase.dataSource()).locations("classpath:db/migration").load()
         .migrate().migrationsExecuted).isZero();

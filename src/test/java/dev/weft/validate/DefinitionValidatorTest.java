@@ -60,7 +60,10 @@ class DefinitionValidatorTest {
       "form.assignee_invalid",
       "llm.unknown_model", "llm.label_duplicate", "llm.label_reserved", "llm.schema_invalid",
       "loop.items_required", "loop.until_required", "loop.max_iterations_required", "loop.field_unused", "loop.body_empty",
-      "loop.reads_later_node", "loop.body_private", "loop.too_deep", "loop.ask_unsupported");
+      "loop.reads_later_node", "loop.body_private", "loop.too_deep", "loop.ask_unsupported",
+      "agent.tool_name", "agent.tool_duplicate", "agent.parameters_required", "agent.tool_field_required",
+      "agent.tool_field_unused", "agent.schema_invalid", "agent.tool_unknown", "agent.approver_invalid",
+      "definition.input_schema_invalid", "definition.input_schema_schedule");
 
   /** What a test asserts about a violation: never its message text. */
   record Finding(String code, String path) implements Comparable<Finding> {

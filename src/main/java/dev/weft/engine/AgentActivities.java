@@ -1,0 +1,84 @@
+package dev.weft.engine;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The I/O of an {@code agent} node's loop ({@link AgentLoop}): one model turn, one HTTP tool call. Each is
+ * its own activity, recorded in the run's history with its result, so neither is ever made again once it
+ * finished: not by a retry of the node's later steps, not after a worker crash.
+ */
+@ActivityInterface
+public interface AgentActivities {
+  /** The most characters of one tool result the model sees (and the history keeps). */
+  int MAX_TOOL_RESULT_CHARS = 16_000;
+
+  /** One message of the conversation, as the workflow keeps it (and Temporal records it). */
+  record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId, String toolName) {
+    public static final String SYSTEM = "system";
+    public static final String USER = "user";
+    public static final String ASSISTANT = "assistant";
+    public static final String TOOL = "tool";
+
+    public static Message system(String text) {
+      return new Message(SYSTEM, text, null, null, null);
+    }
+
+    public static Message user(String text) {
+      return new Message(USER, text, null, null, null);
+    }
+
+    public static Message assistant(String text, List<ToolCall> calls) {
+      return new Message(ASSISTANT, text, calls == null || calls.isEmpty() ? null : calls, null, null);
+    }
+
+    public static Message tool(ToolCall call, String result) {
+      return new Message(TOOL, result, null, call.id(), call.name());
+    }
+  }
+
+  /** A tool call the model asked for; {@code arguments} is the model's JSON text, unchecked. */
+  record ToolCall(String id, String name, String arguments) {}
+
+  /** A tool as the model sees it: its name, what it does and the JSON schema of its arguments. */
+  record ToolSpec(String name, String description, JsonNode parameters) {}
+
+  /** @param profile the model profile (null: the default) */
+  record TurnInput(String runId, String nodeKey, String profile, List<Message> messages, List<ToolSpec> tools) {}
+
+  /** The model's answer: text, the tool calls it asks for (none: a final answer) and its usage ({@code LlmReply#usage}). */
+  record Turn(String text, List<ToolCall> toolCalls, JsonNode llm) {
+
+    public Turn {
+      toolCalls = toolCalls == null ? List.of() : toolCalls;
+    }
+  }
+
+  /**
+   * A memory's address and, for {@link #remember}, what to add: the prompt and the final answer of one
+   * node execution ({@code runId}, {@code nodeKey}).
+   */
+  record MemoryInput(String workflowId, String key, int window, String runId, String nodeKey, List<Message> messages) {}
+
+  /** The last {@code window} messages an agent's memory keeps under the key, oldest first. */
+  @ActivityMethod(name = "AgentRecall")
+  List<Message> recall(MemoryInput in);
+
+  /** Adds a node execution's prompt and answer to the memory; repeated, it adds nothing. */
+  @ActivityMethod(name = "AgentRemember")
+  void remember(MemoryInput in);
+
+  /** Asks the model once, with the tools offered; the model's tool calls come back, none is executed here. */
+  @ActivityMethod(name = "AgentTurn")
+  Turn turn(TurnInput in);
+
+  /**
+   * Runs an {@code http} tool's request: {@code in.node()} is an http node whose config is the tool's request,
+   * {@code in.scope()} binds the model's arguments as {@code item}. Answers {@code {status, body}} (a large body
+   * cut to {@link #MAX_TOOL_RESULT_CHARS} characters, with {@code truncated: true}).
+   */
+  @ActivityMethod(name = "AgentHttpTool")
+  JsonNode http(ActivityInput in);
+}

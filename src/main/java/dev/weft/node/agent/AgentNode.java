@@ -1,0 +1,128 @@
+package dev.weft.node.agent;
+
+import dev.weft.ai.LlmClient;
+import dev.weft.definition.Violation;
+import dev.weft.expression.ExpressionEngine;
+import dev.weft.expression.Templates;
+import dev.weft.node.Assignees;
+import dev.weft.node.CompositeNodeType;
+import dev.weft.node.GraphContext;
+import dev.weft.node.JsonSchemas;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * A model with tools, run as a durable loop by the interpreter: each model turn is an activity, each tool
+ * call an activity, a child run or (calculator) a deterministic evaluation in the workflow, all recorded in
+ * the run's history, so a retry or a crash never repeats a finished call. Output {@code {text, data?,
+ * turns, toolCalls, llm}}. The type carries the config and its save-time checks; the engine runs it.
+ */
+@Component
+public class AgentNode implements CompositeNodeType<AgentNodeConfig> {
+  public static final String TYPE = "agent";
+  /** What providers accept as a function name. */
+  public static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]{0,63}");
+  private static final ExpressionEngine EXPRESSIONS = new ExpressionEngine();
+
+  private final LlmClient llm;
+
+  public AgentNode(LlmClient llm) {
+    this.llm = llm;
+  }
+
+  @Override
+  public String id() {
+    return TYPE;
+  }
+
+  @Override
+  public Class<AgentNodeConfig> configClass() {
+    return AgentNodeConfig.class;
+  }
+
+  @Override
+  public String description() {
+    return "A model with tools (calculator: a CEL expression; http: a fixed request template; workflow: a saved workflow"
+        + " as a child run) looping until it answers, at most maxIterations turns; each turn and tool call is a durable"
+        + " step; optional outputSchema, requireApproval and memory; output {text, data, turns, toolCalls, llm}.";
+  }
+
+  @Override
+  public List<Violation> validate(AgentNodeConfig c, GraphContext graph) {
+    List<Violation> v = new ArrayList<>();
+    if (c.model() != null && !Templates.hasTemplate(c.model()) && llm.models().profile(c.model()).isEmpty()) {
+      v.add(Violation.of("/model", "llm.unknown_model", "no model profile named '" + c.model() + "' (configured: "
+          + (llm.models().names().isEmpty() ? "none" : String.join(", ", llm.models().names())) + ")"));
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < c.tools().size(); i++) {
+      AgentTool t = c.tools().get(i);
+      String p = "/tools/" + i;
+      if (t == null || t.name() == null || t.kind() == null) continue;
+      if (!TOOL_NAME.matcher(t.name()).matches()) {
+        v.add(Violation.of(p + "/name", "agent.tool_name", "a tool's name is [a-zA-Z][a-zA-Z0-9_-]{0,63}"));
+      }
+      if (!names.add(t.name())) v.add(Violation.of(p + "/name", "agent.tool_duplicate", "two tools are named '" + t.name() + "'"));
+      checkTool(t, p, v);
+    }
+    for (int i = 0; i < c.requireApproval().size(); i++) {
+      if (!names.contains(c.requireApproval().get(i))) {
+        v.add(Violation.of("/requireApproval/" + i, "agent.tool_unknown", "no tool named '" + c.requireApproval().get(i) + "'"));
+      }
+    }
+    if (c.approvers() != null) v.addAll(Assignees.check(c.approvers(), "/approvers", "agent.approver_invalid"));
+    if (c.outputSchema() != null) {
+      List<Violation> s = JsonSchemas.checkSchema(c.outputSchema(), "agent.schema_invalid");
+      s.forEach(x -> v.add(Violation.of("/outputSchema" + x.path(), x.code(), x.message())));
+      if (s.isEmpty() && !"object".equals(c.outputSchema().path("type").asString(""))) {
+        v.add(Violation.of("/outputSchema/type", "agent.schema_invalid", "the schema describes an object: \"type\": \"object\""));
+      }
+    }
+    return v;
+  }
+
+  private static void checkTool(AgentTool t, String p, List<Violation> v) {
+    boolean needsParameters = t.kind() != AgentToolKind.WORKFLOW;
+    if (t.parameters() != null) {
+      List<Violation> s = JsonSchemas.checkSchema(t.parameters(), "agent.schema_invalid");
+      s.forEach(x -> v.add(Violation.of(p + "/parameters" + x.path(), x.code(), x.message())));
+      if (s.isEmpty() && !"object".equals(t.parameters().path("type").asString(""))) {
+        v.add(Violation.of(p + "/parameters/type", "agent.schema_invalid", "a tool's parameters are an object: \"type\": \"object\""));
+      }
+    } else if (needsParameters) {
+      v.add(Violation.of(p + "/parameters", "agent.parameters_required", "a " + t.kind().name().toLowerCase()
+          + " tool needs parameters: the JSON schema of its arguments"));
+    }
+    switch (t.kind()) {
+      case CALCULATOR -> {
+        if (t.expression() == null || t.expression().isBlank()) {
+          v.add(Violation.of(p + "/expression", "agent.tool_field_required", "a calculator tool needs an expression"));
+        } else {
+          EXPRESSIONS.check(Templates.unwrap(t.expression()), true)
+              .forEach(issue -> v.add(Violation.of(p + "/expression", issue.code(), issue.message())));
+        }
+      }
+      case HTTP -> {
+        if (t.request() == null) v.add(Violation.of(p + "/request", "agent.tool_field_required", "an http tool needs a request"));
+      }
+      case WORKFLOW -> {
+        if (t.workflowId() == null || t.workflowId().isBlank()) {
+          v.add(Violation.of(p + "/workflowId", "agent.tool_field_required", "a workflow tool needs a workflowId"));
+        }
+      }
+    }
+    if (t.kind() != AgentToolKind.CALCULATOR && t.expression() != null) {
+      v.add(Violation.of(p + "/expression", "agent.tool_field_unused", "expression belongs to calculator tools"));
+    }
+    if (t.kind() != AgentToolKind.HTTP && t.request() != null) {
+      v.add(Violation.of(p + "/request", "agent.tool_field_unused", "request belongs to http tools"));
+    }
+    if (t.kind() != AgentToolKind.WORKFLOW && (t.workflowId() != null || t.version() != null)) {
+      v.add(Violation.of(p + "/workflowId", "agent.tool_field_unused", "workflowId and version belong to workflow tools"));
+    }
+  }
+}

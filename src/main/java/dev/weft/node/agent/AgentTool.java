@@ -1,0 +1,25 @@
+package dev.weft.node.agent;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.weft.node.http.HttpNodeConfig;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One tool an {@code agent} node offers its model. The model chooses the arguments; they are checked
+ * against {@code parameters} before anything runs, and templates and expressions read them as {@code item}.
+ */
+public record AgentTool(
+    @NotBlank @JsonPropertyDescription("the tool's name as the model sees it: [a-zA-Z][a-zA-Z0-9_-]{0,63}") String name,
+    @NotNull @JsonPropertyDescription("calculator | http | workflow") AgentToolKind kind,
+    @NotBlank @JsonPropertyDescription("what the tool does and when to use it, for the model") String description,
+    @JsonPropertyDescription("JSON schema (draft 2020-12, an object) of the arguments the model fills; required for"
+        + " calculator and http; a workflow tool uses the workflow's inputSchema") JsonNode parameters,
+    @JsonPropertyDescription("calculator: CEL expression over the arguments (item), e.g. item.a * item.b") String expression,
+    @JsonPropertyDescription("http: the request, as an http node's config; templates read the arguments as item, e.g."
+        + " {\"url\": \"https://api.example.com/weather?city={{ item.city }}\", \"auth\": {\"credential\": \"weather\"}}")
+    HttpNodeConfig request,
+    @JsonPropertyDescription("workflow: id of the saved workflow run as a child run with the arguments as input") String workflowId,
+    @Min(1) @JsonPropertyDescription("workflow: version to run; omitted: the latest when the run started") Integer version) {}
