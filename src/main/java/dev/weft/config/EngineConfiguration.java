@@ -123,7 +123,7 @@ public class EngineConfiguration {
   @Bean
   WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, TemporalProperties temporal,
       NodeInvoker invoker, ExpressionEngine expressions, PayloadStore store, RunEventSink events, WorkflowStore workflows,
-      dev.weft.ai.LlmClient llm, dev.weft.engine.AgentMemoryStore memory) {
+      dev.weft.ai.LlmClient llm, dev.weft.engine.AgentMemoryStore memory, dev.weft.knowledge.KnowledgeSearch knowledge) {
     WorkerFactory factory = WorkerFactory.newInstance(client, TemporalConfiguration.workerFactoryOptions(temporal.worker()));
     Worker worker = factory.newWorker(props.engine().taskQueue(), TemporalConfiguration.workerOptions(temporal.worker()));
     worker.registerWorkflowImplementationFactory(RunWorkflow.class,
@@ -132,7 +132,7 @@ public class EngineConfiguration {
     worker.registerActivitiesImplementations(new RunEventActivitiesImpl(events));
     worker.registerActivitiesImplementations(new PayloadActivitiesImpl(expressions, store));
     worker.registerActivitiesImplementations(new ChildDefinitions(workflows));
-    worker.registerActivitiesImplementations(new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory));
+    worker.registerActivitiesImplementations(new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory, knowledge));
     return factory;
   }
 

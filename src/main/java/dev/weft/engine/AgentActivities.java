@@ -81,4 +81,14 @@ public interface AgentActivities {
    */
   @ActivityMethod(name = "AgentHttpTool")
   JsonNode http(ActivityInput in);
+
+  /** A knowledge tool's search: {@code k} passages of {@code knowledgeBase} for the model's {@code query}. */
+  record KnowledgeCall(String knowledgeBase, String query, int k) {}
+
+  /**
+   * Searches a knowledge base of the run's tenant: answers {@code {knowledgeBase, hits: [{chunkId, documentName,
+   * score, text}]}}, best first.
+   */
+  @ActivityMethod(name = "AgentKnowledgeTool")
+  JsonNode knowledge(KnowledgeCall in);
 }

@@ -338,6 +338,7 @@ final class AgentLoop {
         if (parameters == null) parameters = snapshot.definition().inputSchema();
         if (parameters == null) parameters = Json.object().put("type", "object");
       }
+      if (t.kind() == AgentToolKind.KNOWLEDGE && parameters == null) parameters = AgentTool.knowledgeParameters();
       out.add(new ToolSpec(t.name(), t.description(), parameters));
     }
     return out;
@@ -390,7 +391,9 @@ final class AgentLoop {
         invalid = new NodeError("agent.arguments_not_json", "the arguments are not JSON: " + e.getOriginalMessage(), null);
       }
       if (invalid == null) {
-        JsonNode schema = tool.kind() == AgentToolKind.WORKFLOW ? workflowSchema(s, tool) : tool.parameters();
+        JsonNode schema = tool.kind() == AgentToolKind.WORKFLOW ? workflowSchema(s, tool)
+            : tool.kind() == AgentToolKind.KNOWLEDGE && tool.parameters() == null ? AgentTool.knowledgeParameters()
+            : tool.parameters();
         List<Violation> errors = args == null || !args.isObject()
             ? List.of(Violation.of("", "schema.type", "the arguments are one JSON object")) : JsonSchemas.errors(schema, args);
         if (!errors.isEmpty()) {
@@ -429,6 +432,7 @@ final class AgentLoop {
         case CALCULATOR -> calculate(s, tool, args);
         case HTTP -> http(s, tool, args, ordinal);
         case WORKFLOW -> workflow(s, tool, args, ordinal);
+        case KNOWLEDGE -> knowledge(s, tool, args, ordinal);
       };
     } catch (ToolError e) {
       error = e.error;
@@ -485,6 +489,20 @@ final class AgentLoop {
       RuntimeException e = activityFailed(s, f);
       // A request that does not resolve is the workflow's mistake, not the model's: the node fails.
       if (e instanceof Failed failed && !failed.error.code().startsWith("expr.")) throw new ToolError(failed.error);
+      throw e;
+    }
+  }
+
+  private JsonNode knowledge(Session s, AgentTool tool, JsonNode args, int ordinal) {
+    flush.run();
+    AgentActivities stub = Workflow.newActivityStub(AgentActivities.class, options(s, "call " + ordinal + " " + tool.name()));
+    try {
+      return stub.knowledge(new AgentActivities.KnowledgeCall(tool.knowledgeBase(), args.path("query").asString(""),
+          tool.k() == null ? AgentTool.DEFAULT_K : tool.k()));
+    } catch (ActivityFailure f) {
+      RuntimeException e = activityFailed(s, f);
+      // An unknown knowledge base or a failing embedding model is the tool's answer: the model may go on without it.
+      if (e instanceof Failed failed) throw new ToolError(failed.error);
       throw e;
     }
   }

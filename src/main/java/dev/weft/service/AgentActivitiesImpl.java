@@ -37,8 +37,14 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final LlmClient llm;
   private final NodeInvoker invoker;
   private final AgentMemoryStore memory;
+  private final dev.weft.knowledge.KnowledgeSearch knowledge;
 
   public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker, AgentMemoryStore memory) {
+    this(llm, invoker, memory, dev.weft.knowledge.KnowledgeSearch.NONE);
+  }
+
+  public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker, AgentMemoryStore memory, dev.weft.knowledge.KnowledgeSearch knowledge) {
+    this.knowledge = knowledge;
     this.llm = llm;
     this.invoker = invoker;
     this.memory = memory;
@@ -98,6 +104,29 @@ public class AgentActivitiesImpl implements AgentActivities {
     } catch (NodeFailure f) {
       throw failure(f);
     }
+  }
+
+  @Override
+  public JsonNode knowledge(KnowledgeCall in) {
+    dev.weft.knowledge.Retriever.Result found;
+    try {
+      found = knowledge.search(in.knowledgeBase(), in.query(), in.k());
+    } catch (dev.weft.domain.DomainException e) {
+      throw failure(new NodeFailure(e.code(), e.getMessage(), false));
+    } catch (NodeFailure f) {
+      throw failure(f);
+    }
+    ObjectNode out = Json.object();
+    out.put("knowledgeBase", found.knowledgeBaseName());
+    var hits = out.putArray("hits");
+    int chars = 0;
+    for (var h : found.hits()) {
+      String text = h.text();
+      if (chars + text.length() > MAX_TOOL_RESULT_CHARS) text = text.substring(0, Math.max(0, MAX_TOOL_RESULT_CHARS - chars));
+      chars += text.length();
+      hits.addObject().put("chunkId", h.chunkId()).put("documentName", h.documentName()).put("score", h.score()).put("text", text);
+    }
+    return out;
   }
 
   @Override

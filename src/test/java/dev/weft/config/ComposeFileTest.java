@@ -97,7 +97,8 @@ class ComposeFileTest {
     assertThat(ports(address[0])).contains(address[1] + ":" + address[1]);
     URI db = URI.create(env.get("SPRING_DATASOURCE_URL").toString().substring("jdbc:".length()));
     assertThat(db.getScheme()).isEqualTo("postgresql");
-    assertThat(services.get(db.getHost()).get("image").toString()).startsWith("postgres:");
+    // PostgreSQL 17 with pgvector, for the knowledge bases' HNSW index (docs/knowledge.md).
+    assertThat(services.get(db.getHost()).get("image").toString()).matches("pgvector/pgvector:[0-9.]+-pg17");
     assertThat(db.getPort()).isEqualTo(5432);
     assertThat(db.getPath()).isEqualTo("/" + env.get("SPRING_DATASOURCE_USERNAME"));
     assertThat(Files.readAllLinesUnchecked(Path.of("docker/postgres-init.sh")))

@@ -245,6 +245,38 @@ class ConsoleE2E extends E2ESupport {
     shot("15-insights");
   }
 
+  /**
+   * The agent panel against a scripted model: the reply streams, the tool calls show as they happen, the
+   * generated workflow is previewed as a graph with its dry run, and saving waits for the user's confirmation.
+   */
+  @Test
+  void theAgentPanelPreviewsAGeneratedWorkflowAndSavesItOnlyWhenConfirmed() throws IOException {
+    String name = "Greeter " + uniqueId("g").substring(2);
+    String definition = dev.weft.definition.Json.MAPPER.writeValueAsString(dev.weft.definition.Json.MAPPER.readTree("""
+        {"name": "%s", "nodes": [{"id": "greet", "type": "set", "config": {"values": {"greeting": "Hello {{ input.name }}"}}}],
+         "edges": []}""".formatted(name)));
+    stub.script("/v1/chat/completions",
+        dev.weft.ai.StubLlm.sseToolCalls("generate_workflow", "{\"description\": \"greet people by name\"}"),
+        dev.weft.ai.StubLlm.completion("e2e-model", definition, 40, 20),
+        dev.weft.ai.StubLlm.sseToolCalls("save_workflow", "{\"draftId\": \"draft-1\"}"),
+        dev.weft.ai.StubLlm.sseText("Here is the draft: one node that greets. Confirm to save it."));
+    openSignedIn("#/agent");
+    typeInto("chat-input", "Build me a workflow that greets people by name");
+    browser.findElement(By.id("chat-send")).click();
+    wait.until(d -> d.findElements(By.cssSelector("details.tool[data-tool='generate_workflow']")).size() == 1);
+    wait.until(d -> d.findElements(By.cssSelector(".draft-preview svg g.node")).size() == 1);
+    assertThat(browser.findElement(By.cssSelector(".draft-preview pre.dry-run")).getText()).contains("greeting");
+    WebElement card = visible(By.cssSelector("[data-confirmation]"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-log"), "Confirm to save it."));
+    String workflowId = name.toLowerCase().replace(' ', '-');
+    assertThat(rest.get("/api/workflows/" + workflowId).status()).as("nothing is saved before the user confirms").isEqualTo(404);
+    shot("16-agent-proposal");
+    card.findElement(By.cssSelector("button[data-decision='confirm']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElement(card, "confirmed"));
+    assertThat(rest.get("/api/workflows/" + workflowId).status()).isEqualTo(200);
+    shot("17-agent-confirmed");
+  }
+
   @Test
   void signInFindAWorkflowRunItLiveApproveInTheInboxAndSignOut() throws IOException {
     String id = uniqueId("console-expense");

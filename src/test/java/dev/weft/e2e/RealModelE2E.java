@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,19 +31,15 @@ import tools.jackson.databind.JsonNode;
  * structure (a non-empty answer, JSON valid per the schema, a label from the set), never wording, and
  * prints the latency of every call.
  *
- * <p>{@code llm.extract} and {@code llm.classify} only ask for JSON/a label in the prompt until the
- * structured-output work (issue 16, part 0) lands; until then a run failing with {@code llm.invalid_output}
- * aborts its test (reported as skipped, with the model's answer) instead of failing it. With
- * {@code -Dweft.e2e.real-model.structured-output=true} (or {@link #STRUCTURED_OUTPUT} flipped) such a
- * failure fails the test.
+ * <p>{@code llm.extract} and {@code llm.classify} send their schema as the provider's structured output
+ * ({@code response_format} json_schema, which llama-server honours): the tests check that this path answered
+ * ({@code llm.structured: "schema"}). The agent node's loop must end within its iterations.
  */
 @EnabledIfSystemProperty(named = "weft.e2e.real-model", matches = "true",
     disabledReason = "the real-model tier is opt-in: run llm/install.sh, then -Dweft.e2e.real-model=true (.ci/run does both)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealModelE2E extends E2ESupport {
   private static final Logger log = LoggerFactory.getLogger(RealModelE2E.class);
-  /** Whether Weft's extract/classify use the provider's structured output; flip once issue 16 part 0 is merged. */
-  static final boolean STRUCTURED_OUTPUT = false;
   /** The model profile the tests name (and the default profile of this Weft). */
   private static final String PROFILE = "smollm2";
   /** Every answer is bounded: a small model can otherwise loop until the server's cap. */
@@ -65,9 +60,6 @@ class RealModelE2E extends E2ESupport {
   /** One measured call: what, how long in all, how long the node (or server) took, tokens, outcome. */
   private record Latency(String call, long wallMs, long nodeMs, long tokensIn, long tokensOut, String outcome) {}
 
-  private static boolean structuredOutput() {
-    return STRUCTURED_OUTPUT || Boolean.getBoolean("weft.e2e.real-model.structured-output");
-  }
 
   /** A profile pointing at llama-server, as environment variables (the default profile stays the stub's). */
   @Override
@@ -192,9 +184,9 @@ class RealModelE2E extends E2ESupport {
         {"id": "extract", "type": "llm.extract", "timeout": "100s", "config": {"model": "%s",
           "prompt": "Extract the customer's name, the amount and the currency.",
           "text": %s, "schema": %s}}""".formatted(PROFILE, Json.MAPPER.writeValueAsString(TICKET), schema));
-    abortIfKnownGap(run, "extract");
     assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("COMPLETED");
     JsonNode data = run.at("/nodes/extract/output/data");
+    assertThat(run.at("/nodes/extract/output/llm/structured").asString("")).as("the provider got the schema").isEqualTo("schema");
     assertThat(JsonSchemas.errors(schema, data)).as(data.toString()).isEmpty();
   }
 
@@ -206,11 +198,50 @@ class RealModelE2E extends E2ESupport {
           {"name": "billing", "description": "payments, invoices, refunds"},
           {"name": "technical", "description": "bugs, errors, outages"},
           {"name": "other", "description": "anything else"}]}}""".formatted(PROFILE, Json.MAPPER.writeValueAsString(TICKET)));
-    abortIfKnownGap(run, "classify");
     assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("COMPLETED");
     String label = run.at("/nodes/classify/output/label").asString("");
     assertThat(LABELS).as(run.at("/nodes/classify").toString()).contains(label);
     assertThat(run.at("/nodes/classify/ports").toString()).isEqualTo("[\"" + label + "\"]");
+    assertThat(run.at("/nodes/classify/output/llm/structured").asString("")).as("the provider got the enum").isEqualTo("schema");
+  }
+
+  /**
+   * The agent node on a real model: its loop ends within maxIterations, with an answer or a clear code, and
+   * a tool call the model makes runs (a model this small rarely calls one: which happened is logged).
+   */
+  @Test
+  @Order(7)
+  void theAgentNodeEndsWithinItsIterationsAndRunsTheToolsItCalls() {
+    JsonNode run = runOnce("agent", """
+        {"id": "agent", "type": "agent", "timeout": "100s", "config": {"model": "%s",
+          "system": "You answer arithmetic questions. Use the add tool to add two numbers.",
+          "prompt": "What is 17 plus 25?", "maxIterations": 3,
+          "tools": [{"name": "add", "kind": "calculator", "description": "adds two numbers a and b",
+            "parameters": {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
+                           "required": ["a", "b"]},
+            "expression": "item.a + item.b"}]}}""".formatted(PROFILE));
+    String status = run.get("status").stringValue();
+    JsonNode node = run.at("/nodes/agent");
+    if ("COMPLETED".equals(status)) {
+      assertThat(node.at("/output/turns").asInt()).as(node.toString()).isBetween(1, 3);
+      assertThat(node.at("/output/text").asString("")).as(node.toString()).isNotBlank();
+    } else {
+      assertThat(status).as(run.toString()).isEqualTo("FAILED");
+      assertThat(node.at("/error/code").asString("")).as(node.toString()).matches("(agent|llm)\\.[a-z_.]+");
+    }
+    JsonNode events = rest.get("/api/runs/" + run.get("runId").stringValue() + "/events?limit=500").expect(200).json().get("events");
+    long turns = 0;
+    long toolCalls = 0;
+    for (JsonNode e : events) {
+      String kind = e.get("kind").stringValue();
+      if (kind.equals("agent_turn")) turns++;
+      if (kind.equals("agent_tool_call")) {
+        toolCalls++;
+        log.info("SmolLM2 called a tool: {}", e);
+      }
+    }
+    log.info("agent on SmolLM2: {} turns, {} tool calls, {}", turns, toolCalls, status);
+    assertThat(turns).as("model turns within maxIterations").isBetween(1L, 3L);
   }
 
   /**
@@ -292,20 +323,6 @@ class RealModelE2E extends E2ESupport {
     latencies.add(new Latency("Weft " + n.path("type").asString(""), ms, nodeMs, usage.path("tokensIn").asLong(),
         usage.path("tokensOut").asLong(), outcome));
     return run;
-  }
-
-  /**
-   * Before structured output lands, a run of extract/classify that failed because the model's answer was
-   * not JSON/a label aborts the test with that answer: a known gap, not a regression. Any other failure
-   * (a timeout, a refused request) fails the test.
-   */
-  private void abortIfKnownGap(JsonNode run, String what) {
-    if (structuredOutput() || !"FAILED".equals(run.path("status").asString(""))) return;
-    JsonNode error = run.get("nodes").properties().iterator().next().getValue().path("error");
-    Assumptions.assumeFalse("llm.invalid_output".equals(error.path("code").asString("")),
-        () -> "llm." + what + " asks for its answer in the prompt only until structured output lands (issue 16 part 0); "
-            + "SmolLM2's answer: " + error.path("details").path("answer").toString()
-            + " — rerun with -Dweft.e2e.real-model.structured-output=true once it has");
   }
 
   /** llama-server's own timings of a completion (prompt + generation), in ms. */

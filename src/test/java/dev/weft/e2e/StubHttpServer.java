@@ -156,7 +156,9 @@ final class StubHttpServer implements AutoCloseable {
     byte[] body = (script != null ? script.get(Math.max(1, Math.min(n - scriptedAfter.getOrDefault(path, 0), script.size())) - 1)
         : path.endsWith("/chat/completions") ? chatCompletion("Answer " + n)
         : "{\"path\": \"" + path + "\", \"call\": " + n + "}").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    // A scripted streamed reply (OpenAI's SSE chunks) goes out as an event stream, everything else as JSON.
+    boolean sse = body.length > 5 && new String(body, 0, 5, StandardCharsets.UTF_8).equals("data:");
+    exchange.getResponseHeaders().set("Content-Type", sse ? "text/event-stream" : "application/json");
     try {
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);

@@ -115,6 +115,38 @@ class AgentWorkflowTest {
   }
 
   @Test
+  void aKnowledgeToolSearchesItsBaseWithTheModelsQueryAndAnUnknownBaseIsTheToolsAnswer() {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    t.knowledge = (kb, query, k) -> {
+      asked.add(kb + "|" + query + "|" + k);
+      if (!kb.equals("handbook")) throw dev.weft.knowledge.Retriever.notFound(kb);
+      return new dev.weft.knowledge.Retriever.Result("kb-1", "handbook", false, List.of(new dev.weft.knowledge.Retriever.Hit(
+          "chunk-7", "doc-1", "refunds.md", 0, "Refunds are paid within 14 days.", 0.8, null, 0.8, 0.03)));
+    };
+    String handbook = """
+        {"name": "handbook", "kind": "knowledge", "description": "searches the staff handbook", "knowledgeBase": "handbook", "k": 2}""";
+    String missing = """
+        {"name": "archive", "kind": "knowledge", "description": "searches the old archive", "knowledgeBase": "archive"}""";
+    model.script(calls("handbook", "{\"query\": \"refund time\"}"), calls("archive", "{\"query\": \"refund time\"}"),
+        text("Refunds are paid within 14 days (refunds.md)."));
+    WorkflowStub run = t.start(agent("", handbook, missing), "{\"question\": \"When are refunds paid?\"}");
+
+    JsonNode out = run.getResult(RunResult.class).output().get("ask");
+    assertThat(out.get("text").stringValue()).isEqualTo("Refunds are paid within 14 days (refunds.md).");
+    assertThat(asked).containsExactly("handbook|refund time|2", "archive|refund time|4");
+    // The model saw the tool with a query parameter, then the passages with their chunk ids and document names.
+    assertThat(model.requests().getFirst().at("/tools/0/function/parameters/required/0").stringValue()).isEqualTo("query");
+    List<JsonNode> tools = toolMessages(model.messages(2));
+    JsonNode found = Json.parse(tools.get(0).get("content").stringValue());
+    assertThat(found.at("/hits/0/chunkId").stringValue()).isEqualTo("chunk-7");
+    assertThat(found.at("/hits/0/documentName").stringValue()).isEqualTo("refunds.md");
+    JsonNode unknown = Json.parse(tools.get(1).get("content").stringValue());
+    assertThat(unknown.at("/error/code").stringValue()).isEqualTo("knowledge_base.not_found");
+    assertThat(events(run, EventKind.AGENT_TOOL_CALL)).extracting(e -> e.data().get("kind").stringValue())
+        .containsExactly("knowledge", "knowledge");
+  }
+
+  @Test
   void anHttpToolCallsItsEndpointOnceWithTheModelsArguments() {
     model.server().stubFor(get(urlPathEqualTo("/weather")).willReturn(aResponse()
         .withHeader("Content-Type", "application/json").withBody("{\"sky\": \"sunny\", \"celsius\": 21}")));

@@ -35,6 +35,8 @@ final class EngineTestSupport implements AutoCloseable {
   final InMemoryPayloadStore store = new InMemoryPayloadStore();
   final RecordingEventSink events = new RecordingEventSink();
   final InMemoryAgentMemory memory = new InMemoryAgentMemory();
+  /** What a knowledge tool searches; tests set it (none by default: every knowledge base is unknown). */
+  volatile dev.weft.knowledge.KnowledgeSearch knowledge = dev.weft.knowledge.KnowledgeSearch.NONE;
   /** Saved workflows that subworkflow nodes and error workflows start, by id: each version in order. */
   final Map<String, List<DefinitionSnapshot>> saved = new ConcurrentHashMap<>();
   final TestWorkflowEnvironment env;
@@ -77,7 +79,8 @@ final class EngineTestSupport implements AutoCloseable {
     NodeInvoker invoker = new NodeInvoker(registry, expressions);
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
-        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory));
+        new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory,
+            (kb, query, k) -> knowledge.search(kb, query, k)));
   }
 
   /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */

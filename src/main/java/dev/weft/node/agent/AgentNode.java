@@ -86,7 +86,7 @@ public class AgentNode implements CompositeNodeType<AgentNodeConfig> {
   }
 
   private static void checkTool(AgentTool t, String p, List<Violation> v) {
-    boolean needsParameters = t.kind() != AgentToolKind.WORKFLOW;
+    boolean needsParameters = t.kind() != AgentToolKind.WORKFLOW && t.kind() != AgentToolKind.KNOWLEDGE;
     if (t.parameters() != null) {
       List<Violation> s = JsonSchemas.checkSchema(t.parameters(), "agent.schema_invalid");
       s.forEach(x -> v.add(Violation.of(p + "/parameters" + x.path(), x.code(), x.message())));
@@ -114,6 +114,17 @@ public class AgentNode implements CompositeNodeType<AgentNodeConfig> {
           v.add(Violation.of(p + "/workflowId", "agent.tool_field_required", "a workflow tool needs a workflowId"));
         }
       }
+      case KNOWLEDGE -> {
+        if (t.knowledgeBase() == null || t.knowledgeBase().isBlank()) {
+          v.add(Violation.of(p + "/knowledgeBase", "agent.tool_field_required", "a knowledge tool needs a knowledgeBase"));
+        }
+        if (t.parameters() != null && !t.parameters().path("properties").has("query")) {
+          v.add(Violation.of(p + "/parameters", "agent.schema_invalid", "a knowledge tool's parameters have a query property"));
+        }
+      }
+    }
+    if (t.kind() != AgentToolKind.KNOWLEDGE && (t.knowledgeBase() != null || t.k() != null)) {
+      v.add(Violation.of(p + "/knowledgeBase", "agent.tool_field_unused", "knowledgeBase and k belong to knowledge tools"));
     }
     if (t.kind() != AgentToolKind.CALCULATOR && t.expression() != null) {
       v.add(Violation.of(p + "/expression", "agent.tool_field_unused", "expression belongs to calculator tools"));

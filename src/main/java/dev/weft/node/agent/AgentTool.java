@@ -2,6 +2,7 @@ package dev.weft.node.agent;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.weft.node.http.HttpNodeConfig;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -13,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  */
 public record AgentTool(
     @NotBlank @JsonPropertyDescription("the tool's name as the model sees it: [a-zA-Z][a-zA-Z0-9_-]{0,63}") String name,
-    @NotNull @JsonPropertyDescription("calculator | http | workflow") AgentToolKind kind,
+    @NotNull @JsonPropertyDescription("calculator | http | workflow | knowledge") AgentToolKind kind,
     @NotBlank @JsonPropertyDescription("what the tool does and when to use it, for the model") String description,
     @JsonPropertyDescription("JSON schema (draft 2020-12, an object) of the arguments the model fills; required for"
         + " calculator and http; a workflow tool uses the workflow's inputSchema") JsonNode parameters,
@@ -22,4 +23,17 @@ public record AgentTool(
         + " {\"url\": \"https://api.example.com/weather?city={{ item.city }}\", \"auth\": {\"credential\": \"weather\"}}")
     HttpNodeConfig request,
     @JsonPropertyDescription("workflow: id of the saved workflow run as a child run with the arguments as input") String workflowId,
-    @Min(1) @JsonPropertyDescription("workflow: version to run; omitted: the latest when the run started") Integer version) {}
+    @Min(1) @JsonPropertyDescription("workflow: version to run; omitted: the latest when the run started") Integer version,
+    @JsonPropertyDescription("knowledge: the knowledge base searched (its name or id, literal)") String knowledgeBase,
+    @Min(1) @Max(10) @JsonPropertyDescription("knowledge: passages returned, 1 to 10 (default 4)") Integer k) {
+
+  /** Passages a knowledge tool returns when {@code k} is not set. */
+  public static final int DEFAULT_K = 4;
+
+  /** What the model fills for a knowledge tool without parameters of its own: the words to look for. */
+  public static JsonNode knowledgeParameters() {
+    return dev.weft.definition.Json.parse("""
+        {"type": "object", "properties": {"query": {"type": "string", "minLength": 1, "maxLength": 2000,
+          "description": "what to look for, in words"}}, "required": ["query"], "additionalProperties": false}""");
+  }
+}

@@ -12,5 +12,7 @@ public enum AgentToolKind {
   /** A fixed HTTP request template (an {@code http} node's config) whose {@code item} is the model's arguments. */
   @JsonProperty("http") HTTP,
   /** A saved workflow run as a child run; the model's arguments are its input, its {@code inputSchema} the parameters. */
-  @JsonProperty("workflow") WORKFLOW
+  @JsonProperty("workflow") WORKFLOW,
+  /** A search of a knowledge base: the model's {@code query}, the base and the number of passages fixed in the config. */
+  @JsonProperty("knowledge") KNOWLEDGE
 }
