@@ -303,13 +303,26 @@ function taskCard(t, reload) {
   const err = h('pre', { class: 'error', role: 'alert' });
   const schema = t.details?.schema || t.schema;
   const fields = t.kind === 'form' ? formFields(schema) : [];
+  // A failed node asking what to do: retry (with its config edited here), skip (with a substitute output), stop.
+  const ask = t.kind === 'ask' || (t.actions || []).includes('retry');
+  const askConfig = ask ? h('textarea', { id: `ask-config-${t.runId}-${t.nodeId}`, rows: 6, class: 'json' },
+    t.details?.config ? json(t.details.config) : '') : null;
+  const askOutput = ask ? h('textarea', { id: `ask-output-${t.runId}-${t.nodeId}`, rows: 3, class: 'json',
+    placeholder: '{"substitute": "output"}' }) : null;
   const act = async (decision) => {
     err.textContent = '';
     for (const f of fields) document.getElementById(`field-${f.name}-error`).textContent = '';
     try {
       const base = `/api/runs/${encodeURIComponent(t.runId)}/nodes/${encodeURIComponent(t.nodeId)}`;
       if (t.kind === 'form') await api('POST', `${base}/submit`, { values: formValues(fields), comment: comment.value || undefined });
-      else await api('POST', `${base}/decision`, { decision, comment: comment.value || undefined });
+      else {
+        const body = { decision, comment: comment.value || undefined };
+        if (ask && decision === 'retry' && askConfig.value.trim() && askConfig.value.trim() !== json(t.details?.config ?? null)) {
+          body.config = JSON.parse(askConfig.value);
+        }
+        if (ask && decision === 'skip' && askOutput.value.trim()) body.output = JSON.parse(askOutput.value);
+        await api('POST', `${base}/decision`, body);
+      }
       toast(`${decision} recorded for ${t.nodeId}`);
       reload();
     } catch (e) {
@@ -329,6 +342,9 @@ function taskCard(t, reload) {
     t.description ? h('p', {}, t.description) : null,
     t.details && Object.keys(t.details).length ? h('details', {}, h('summary', {}, 'Details'), h('pre', {}, json(t.details))) : null,
     ...fields.map(f => f.node),
+    ask && t.details?.error ? h('p', { class: 'error' }, `${t.details.error.code}: ${t.details.error.message} (after ${t.details.attempts} attempts)`) : null,
+    ask ? h('div', {}, h('label', { for: askConfig.id }, 'Config for a retry (JSON, edit to change it)'), askConfig,
+      h('label', { for: askOutput.id }, 'Output if skipped (JSON, optional)'), askOutput) : null,
     h('label', { for: comment.id }, 'Comment'), comment,
     h('div', { class: 'actions' }, ...actions.map(a => h('button', { type: 'button', class: a === 'approve' || a === 'submit' || a === 'retry' ? 'primary' : a === 'reject' || a === 'stop' ? 'danger' : '',
       'data-action': a, onclick: () => act(a) }, a[0].toUpperCase() + a.slice(1)))),

@@ -278,6 +278,29 @@ class ConsoleE2E extends E2ESupport {
   }
 
   @Test
+  void aFailedNodeAsksInTheInboxAndIsRetriedWithAnEditedConfig() {
+    String id = uniqueId("console-ask");
+    create("""
+        {"id": "%s", "name": "Ask on error", "nodes": [
+          {"id": "calc", "type": "code", "onError": "ask",
+           "config": {"language": "javascript", "source": "throw new Error('boom')"}}]}""".formatted(id));
+    String runId = start(id);
+    org.awaitility.Awaitility.await("the failed node asks").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        .ignoreExceptions().until(() -> "WAITING".equals(state(runId).get("status").stringValue()));
+    openSignedIn("#/inbox");
+    WebElement card = visible(By.cssSelector("[data-task='" + runId + "/calc']"));
+    assertThat(card.getText()).contains("boom");
+    WebElement config = card.findElement(By.id("ask-config-" + runId + "-calc"));
+    config.clear();
+    config.sendKeys("{\"language\": \"javascript\", \"source\": \"return {fixed: true};\"}");
+    shot("18-inbox-ask");
+    card.findElement(By.cssSelector("button[data-action='retry']")).click();
+    JsonNode ended = awaitEnd(runId, Duration.ofSeconds(60));
+    assertThat(ended.get("status").stringValue()).as(ended.toString()).isEqualTo("COMPLETED");
+    assertThat(ended.at("/nodes/calc/output/fixed").asBoolean()).as(ended.toString()).isTrue();
+  }
+
+  @Test
   void signInFindAWorkflowRunItLiveApproveInTheInboxAndSignOut() throws IOException {
     String id = uniqueId("console-expense");
     String def = Files.readString(Path.of("examples/expense-approval.json")).replaceFirst("\\{", "{\"id\": \"" + id + "\",");
