@@ -56,8 +56,8 @@ public final class NodeRegistry {
     this.entries = Map.copyOf(map);
   }
 
-  /** The schema minus Weft's {@code x-weft-*} annotations, which validation does not need. */
-  private static JsonNode withoutExtensions(JsonNode schema) {
+  /** The schema minus Weft's {@code x-weft-*} annotations, which validation (and a provider) does not need. */
+  public static JsonNode withoutExtensions(JsonNode schema) {
     JsonNode copy = schema.deepCopy();
     strip(copy);
     return copy;

@@ -253,7 +253,7 @@ class ConsoleE2E extends E2ESupport {
   void theAgentPanelPreviewsAGeneratedWorkflowAndSavesItOnlyWhenConfirmed() throws IOException {
     String name = "Greeter " + uniqueId("g").substring(2);
     String definition = dev.weft.definition.Json.MAPPER.writeValueAsString(dev.weft.definition.Json.MAPPER.readTree("""
-        {"name": "%s", "nodes": [{"id": "greet", "type": "set", "config": {"values": {"greeting": "Hello {{ input.name }}"}}}],
+        {"name": "%s", "nodes": [{"id": "greet", "type": "set", "config": {"values": {"greeting": "Hello there"}}}],
          "edges": []}""".formatted(name)));
     stub.script("/v1/chat/completions",
         dev.weft.ai.StubLlm.sseToolCalls("generate_workflow", "{\"description\": \"greet people by name\"}"),
@@ -278,7 +278,7 @@ class ConsoleE2E extends E2ESupport {
   }
 
   @Test
-  void aFailedNodeAsksInTheInboxAndIsRetriedWithAnEditedConfig() {
+  void aFailedNodeAsksInTheInboxAndIsRetriedWithAnEditedConfig() throws IOException {
     String id = uniqueId("console-ask");
     create("""
         {"id": "%s", "name": "Ask on error", "nodes": [

@@ -52,7 +52,7 @@ final class DefinitionSchema {
       ObjectNode one = node.deepCopy();
       ObjectNode props = (ObjectNode) one.get("properties");
       props.putObject("type").put("const", d.type());
-      props.set("config", withoutExtensions(d.configSchema()));
+      props.set("config", dev.weft.node.NodeRegistry.withoutExtensions(d.configSchema()));
       one.putArray("required").add("id").add("type").add("config");
       anyOf.add(one);
     }
@@ -90,21 +90,6 @@ final class DefinitionSchema {
     if (def.get("$defs") instanceof ObjectNode defs) {
       defs.remove(name);
       if (defs.isEmpty()) def.remove("$defs");
-    }
-  }
-
-  private static JsonNode withoutExtensions(JsonNode schema) {
-    JsonNode copy = schema.deepCopy();
-    strip(copy);
-    return copy;
-  }
-
-  private static void strip(JsonNode n) {
-    if (n instanceof ObjectNode o) {
-      o.remove("x-weft-expression");
-      o.forEach(DefinitionSchema::strip);
-    } else if (n.isArray()) {
-      n.forEach(DefinitionSchema::strip);
     }
   }
 }
