@@ -70,7 +70,7 @@ function header() {
 }
 
 // ---- workflows -----------------------------------------------------------------------------------------
-async function workflowsView() {
+async function workflowsView(show) {
   const data = await api('GET', '/api/workflows?limit=200');
   const search = h('input', { type: 'search', id: 'wf-search', placeholder: 'name or id' });
   const body = h('tbody');
@@ -92,7 +92,7 @@ async function workflowsView() {
         h('th', {}, 'Version'), h('th', {}, 'Updated'))), body));
 }
 
-async function workflowView(id, version) {
+async function workflowView(show, id, version) {
   const wf = await api('GET', version ? `/api/workflows/${encodeURIComponent(id)}/versions/${version}`
     : `/api/workflows/${encodeURIComponent(id)}`);
   const versions = await api('GET', `/api/workflows/${encodeURIComponent(id)}/versions`);
@@ -152,7 +152,7 @@ async function workflowView(id, version) {
 // ---- runs ----------------------------------------------------------------------------------------------
 const STATUSES = ['', 'RUNNING', 'WAITING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT'];
 
-async function runsView(params) {
+async function runsView(show, params) {
   const wf = h('input', { type: 'text', id: 'f-workflow', value: params.get('workflowId') || '' });
   const st = h('select', { id: 'f-status' }, ...STATUSES.map(s => h('option', { value: s, selected: s === (params.get('status') || '') }, s || 'any')));
   const query = new URLSearchParams({ limit: '100' });
@@ -187,7 +187,7 @@ const KINDS = ['run_started', 'run_completed', 'run_failed', 'run_canceled', 'ru
   'node_started', 'node_waiting', 'node_decision', 'node_reminder', 'node_escalated', 'node_attempt_failed',
   'node_attempt_completed', 'node_completed', 'node_failed', 'node_skipped', 'node_canceled'];
 
-async function runView(runId) {
+async function runView(show, runId, stillCurrent = () => true) {
   let state = await api('GET', `/api/runs/${encodeURIComponent(runId)}`);
   const wf = await api('GET', `/api/workflows/${encodeURIComponent(state.workflowId)}/versions/${state.version}`);
   const def = wf.definition;
@@ -251,6 +251,7 @@ async function runView(runId) {
         state.output !== undefined && state.output !== null ? h('details', {}, h('summary', {}, 'Run output'), h('pre', {}, json(state.output))) : null,
         state.error ? h('pre', { class: 'error' }, json(state.error)) : null),
       h('div', {}, detail, h('div', { class: 'panel' }, h('h2', {}, 'Timeline'), timeline))));
+  if (!stillCurrent()) return;
   drawn = drawGraph(graphBox, def, { onSelect: select, label: `Run ${runId}` });
   paint();
   // Live: the run's event stream colours the graph as nodes start, wait and end.
@@ -351,7 +352,7 @@ function taskCard(t, reload) {
     err);
 }
 
-async function inboxView() {
+async function inboxView(show) {
   const data = await api('GET', '/api/approvals?status=pending&limit=100');
   const reload = () => route();
   show(title('Approvals'),
@@ -360,7 +361,12 @@ async function inboxView() {
 }
 
 // ---- routing -------------------------------------------------------------------------------------------
+let current = 0;
+
 async function route() {
+  // Only the latest navigation may draw: a slower, earlier one (a page still loading) is dropped.
+  const mine = ++current;
+  const draw = (...children) => { if (mine === current) show(...children); };
   try {
     if (!session) {
       try { session = await currentSession(); } catch (e) {
@@ -372,18 +378,18 @@ async function route() {
     const [path, q] = (location.hash.slice(1) || '/workflows').split('?');
     const params = new URLSearchParams(q || '');
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-    if (parts[0] === 'new') await editorView(show, null);
-    else if (parts[0] === 'workflows' && parts[1] && parts[2] === 'edit') await editorView(show, parts[1]);
-    else if (parts[0] === 'workflows' && parts[1]) await workflowView(parts[1], parts[2] === 'v' ? parts[3] : null);
-    else if (parts[0] === 'runs' && parts[1]) await runView(parts[1]);
-    else if (parts[0] === 'runs') await runsView(params);
-    else if (parts[0] === 'inbox') await inboxView();
-    else if (parts[0] === 'agent') agentView(show);
-    else if (parts[0] === 'credentials') await credentialsView(show, session);
-    else if (parts[0] === 'keys') await keysView(show);
-    else if (parts[0] === 'audit') await auditView(show, params);
-    else if (parts[0] === 'insights') await insightsView(show, params, fn => cleanup.push(fn));
-    else await workflowsView();
+    if (parts[0] === 'new') await editorView(draw, null);
+    else if (parts[0] === 'workflows' && parts[1] && parts[2] === 'edit') await editorView(draw, parts[1]);
+    else if (parts[0] === 'workflows' && parts[1]) await workflowView(draw, parts[1], parts[2] === 'v' ? parts[3] : null);
+    else if (parts[0] === 'runs' && parts[1]) await runView(draw, parts[1], () => mine === current);
+    else if (parts[0] === 'runs') await runsView(draw, params);
+    else if (parts[0] === 'inbox') await inboxView(draw);
+    else if (parts[0] === 'agent') agentView(draw);
+    else if (parts[0] === 'credentials') await credentialsView(draw, session);
+    else if (parts[0] === 'keys') await keysView(draw);
+    else if (parts[0] === 'audit') await auditView(draw, params);
+    else if (parts[0] === 'insights') await insightsView(draw, params, fn => cleanup.push(fn));
+    else await workflowsView(draw);
     main.focus({ preventScroll: true });
   } catch (e) { fail(e); }
 }

@@ -102,7 +102,11 @@ export async function editorView(show, workflowId) {
   }
 
   // ---- drawing --------------------------------------------------------------------------------------
+  let redrawHeld = false;
   function redraw() {
+    // Never under the pointer of a drag in progress: the validation's redraw waits until the drop.
+    if (graphBox.querySelector('svg[data-dragging]')) { redrawHeld = true; return; }
+    redrawHeld = false;
     const invalid = new Set(def.nodes.filter(n => nodeViolations(n.id).length).map(n => n.id));
     graphBox.replaceChildren();
     if (def.nodes.length === 0) {
@@ -111,7 +115,8 @@ export async function editorView(show, workflowId) {
       const g = drawGraph(graphBox, def, { idPrefix: 'ed', label: 'Workflow being edited', invalid,
         ports: id => ports.get(id) || ['main'],
         onSelect: id => { selected = id; redraw(); },
-        onConnect: (from, port, to) => connect(from, port, to) });
+        onConnect: (from, port, to) => connect(from, port, to),
+        onDragEnd: () => { if (redrawHeld) redraw(); } });
       if (selected) g.select(selected);
     }
     problems.replaceChildren(...violations.filter(v => !/^\/nodes\/\d+\/config\//.test(v.path || ''))

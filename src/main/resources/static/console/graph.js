@@ -98,6 +98,7 @@ export function drawGraph(container, graph, opts = {}) {
     ev.stopPropagation();
     const line = el('line', { class: 'drag-line', x1: x, y1: y, x2: x, y2: y }, svg);
     drag = { from, port, line };
+    svg.dataset.dragging = 'true';
   }
   svg.addEventListener('pointermove', ev => {
     if (!drag) return;
@@ -109,12 +110,20 @@ export function drawGraph(container, graph, opts = {}) {
     if (!drag) return;
     const { from, port, line } = drag;
     drag = null;
+    delete svg.dataset.dragging;
     line.remove();
     const target = document.elementFromPoint(ev.clientX, ev.clientY)?.closest('g.node');
     if (target && target.dataset.node !== from) opts.onConnect(from, port, target.dataset.node);
+    else if (opts.onDragEnd) opts.onDragEnd();
   };
   svg.addEventListener('pointerup', endDrag);
-  svg.addEventListener('pointerleave', () => { if (drag) { drag.line.remove(); drag = null; } });
+  svg.addEventListener('pointerleave', () => {
+    if (!drag) return;
+    drag.line.remove();
+    drag = null;
+    delete svg.dataset.dragging;
+    if (opts.onDragEnd) opts.onDragEnd();
+  });
   container.appendChild(svg);
   // Loop bodies: each drawn below, under its loop's name.
   for (const n of nodes) {
