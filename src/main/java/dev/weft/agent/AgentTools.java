@@ -130,7 +130,8 @@ public class AgentTools {
       ConversationStore.Draft d = savableDraft(nz(draftId));
       String name = d.definition().path("name").asString(d.definition().path("id").asString());
       return d.workflowId() == null
-          ? "Save draft " + d.id() + " as the new workflow '" + d.definition().path("id").asString() + "' (" + name + ")"
+          ? "Save draft " + d.id() + " as the new workflow '" + d.definition().path("id").asString(WorkflowService.slug(name))
+              + "' (" + name + ")"
           : "Save draft " + d.id() + " as a new version of workflow '" + d.workflowId() + "' (" + name + ")";
     });
   }

@@ -197,7 +197,7 @@ public class WorkflowService {
   }
 
   /** A workflow id from a name: "Expense approval" → "expense-approval". */
-  static String slug(String name) {
+  public static String slug(String name) {
     String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
     String s = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
     if (s.isEmpty() || !Character.isLetter(s.charAt(0))) s = "workflow-" + s;

@@ -269,6 +269,7 @@ class ConsoleE2E extends E2ESupport {
     WebElement card = visible(By.cssSelector("[data-confirmation]"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chat-log"), "Confirm to save it."));
     String workflowId = name.toLowerCase().replace(' ', '-');
+    assertThat(card.getText()).as("the summary names what will be saved").contains("'" + workflowId + "'");
     assertThat(rest.get("/api/workflows/" + workflowId).status()).as("nothing is saved before the user confirms").isEqualTo(404);
     shot("16-agent-proposal");
     card.findElement(By.cssSelector("button[data-decision='confirm']")).click();
