@@ -42,6 +42,12 @@ export async function signIn(secret) {
   return s;
 }
 
+/** The OIDC provider the sign-in page offers ({displayName, start}), or null when none is configured. */
+export async function oidcProvider() {
+  const r = await fetch('/api/session/oidc', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  return r.ok ? r.json() : null;
+}
+
 export async function currentSession() {
   const s = await api('GET', '/api/session');
   setCsrf(s.csrfToken || null);

@@ -1,6 +1,6 @@
 // The Weft console: a hash-routed page over the REST API. Views: sign-in, workflows, a workflow, runs, a run
 // (live), approvals inbox.
-import { api, currentSession, signIn, signOut, ApiError } from './api.js';
+import { api, currentSession, signIn, signOut, oidcProvider, ApiError } from './api.js';
 import { h, when, json, toast, problemText } from './dom.js';
 import { drawGraph } from './graph.js';
 import { editorView } from './editor.js';
@@ -30,7 +30,26 @@ function title(text) {
 }
 
 // ---- sign-in -------------------------------------------------------------------------------------------
+// What went wrong in a sign-in through the provider (the server sends the browser to #/signin?error=<code>).
+const OIDC_ERRORS = {
+  'oidc.provider_error': 'The identity provider did not sign you in (you may have cancelled). Try again.',
+  'oidc.state': 'The sign-in could not be matched to this browser, or took too long. Start it again from this page.',
+  'oidc.exchange': 'The identity provider did not accept the sign-in code. Start the sign-in again.',
+  'oidc.token': 'The identity provider\'s token was not accepted by Weft (wrong audience, signature, tenant or role claims). Ask your administrator.',
+  'oidc.unavailable': 'The identity provider cannot be reached right now. Try again later.',
+  'oidc.disabled': 'Sign-in through an identity provider is not configured.',
+};
+
+function signInError() {
+  const [path, q] = location.hash.slice(1).split('?');
+  if (path !== '/signin' || !q) return '';
+  const code = new URLSearchParams(q).get('error');
+  if (!code) return '';
+  return `${OIDC_ERRORS[code] || 'The sign-in did not succeed.'} (${code})`;
+}
+
 function signInView(message) {
+  message = message || signInError();
   const secret = h('input', { type: 'password', id: 'secret', name: 'secret', autocomplete: 'current-password', required: true });
   const err = h('p', { class: 'error', role: 'alert', id: 'signin-error' }, message || '');
   const form = h('form', { class: 'signin panel', 'aria-labelledby': 'signin-title' },
@@ -40,13 +59,20 @@ function signInView(message) {
     h('p', { class: 'muted' }, 'The key stays in this browser as an HttpOnly session cookie; signing out ends the session.'),
     err,
     h('button', { type: 'submit', class: 'primary', id: 'sign-in' }, 'Sign in'));
+  const oidc = h('div', { class: 'oidc', id: 'oidc-signin' });
+  form.appendChild(oidc);
+  oidcProvider().then(p => {
+    if (!p) return;
+    oidc.replaceChildren(h('p', { class: 'muted' }, 'or'),
+      h('a', { class: 'button primary', id: 'sign-in-oidc', href: p.start }, `Sign in with ${p.displayName}`));
+  }).catch(() => { /* no provider button: the key form still works */ });
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     try {
       session = await signIn(secret.value.trim());
       secret.value = '';
       header();
-      if (!location.hash || location.hash === '#/signin') location.hash = '#/workflows'; else route();
+      if (!location.hash || location.hash.startsWith('#/signin')) location.hash = '#/workflows'; else route();
     } catch (e) {
       err.textContent = e instanceof ApiError ? problemText(e) : String(e);
     }

@@ -10,6 +10,7 @@ import dev.weft.security.BearerKeyConverter;
 import dev.weft.security.JwtPrincipals;
 import dev.weft.security.JwtTokenProvider;
 import dev.weft.security.JwtTokens;
+import dev.weft.security.OidcSignIn;
 import dev.weft.security.OptionalKeyFilter;
 import dev.weft.security.Role;
 import dev.weft.security.TenantContextFilter;
@@ -82,6 +83,9 @@ public class SecurityConfiguration {
   static final RequestMatcher CONSOLE_ASSETS = new OrRequestMatcher(pathPattern(HttpMethod.GET, "/"),
       pathPattern(HttpMethod.GET, "/index.html"), pathPattern(HttpMethod.GET, "/console/**"),
       pathPattern(HttpMethod.GET, "/webjars/**"), pathPattern(HttpMethod.GET, "/favicon.ico"));
+  /** Console sign-in through the OIDC provider: the browser arrives without a key, from the provider's page. */
+  static final RequestMatcher OIDC_SIGN_IN = new OrRequestMatcher(pathPattern(HttpMethod.GET, "/api/session/oidc"),
+      pathPattern(HttpMethod.GET, "/api/session/oidc/start"), pathPattern(HttpMethod.GET, "/api/session/oidc/callback"));
   /** The console runs its own scripts and styles only, and talks to its own origin only. */
   static final String CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
@@ -173,7 +177,7 @@ public class SecurityConfiguration {
         .addFilterBefore(keys, AnonymousAuthenticationFilter.class)
         .addFilterBefore(new OptionalKeyFilter(HEALTH, authenticator, bearer), AnonymousAuthenticationFilter.class)
         // No key or token sent: the console's session cookie, when there is one (a change needs its CSRF token).
-        .addFilterBefore(new ConsoleSessionFilter(sessions, new OrRequestMatcher(PUBLIC, CONSOLE_ASSETS), problems),
+        .addFilterBefore(new ConsoleSessionFilter(sessions, new OrRequestMatcher(PUBLIC, CONSOLE_ASSETS, OIDC_SIGN_IN), problems),
             AnonymousAuthenticationFilter.class)
         // Whoever authenticated (key or token), the rest of the request works in the caller's tenant.
         .addFilterBefore(new TenantContextFilter(), AuthorizationFilter.class)
@@ -190,6 +194,8 @@ public class SecurityConfiguration {
           if (!props.api().cors().allowedOrigins().isEmpty()) a.requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
           if (props.security().publicApiDocs()) a.requestMatchers(HttpMethod.GET, apiDocs).permitAll();
           if (console.enabled()) a.requestMatchers(CONSOLE_ASSETS).permitAll();
+          // Signing in through the OIDC provider: nobody has authenticated yet.
+          if (console.enabled()) a.requestMatchers(OIDC_SIGN_IN).permitAll();
           // Signing in to the console and out: whoever authenticated.
           a.requestMatchers("/api/session").authenticated();
           a.requestMatchers("/api/keys", "/api/keys/**", "/api/audit", "/api/audit/**").hasRole(admin);
@@ -245,6 +251,42 @@ public class SecurityConfiguration {
     return new JwtTokenProvider(
         JwtTokens.decoder(jwt.issuerUri(), jwt.jwkSetUri(), jwt.issuer(), jwt.audiences(), jwt.clockSkew(), jwt.fetchTimeout()),
         new JwtPrincipals(jwt.principalClaim(), jwt.rolesClaim(), jwt.groupsClaim(), jwt.tenantClaim(), activeTenant));
+  }
+
+  /**
+   * Console sign-in through the provider of {@code weft.security.jwt.issuer-uri}, when
+   * {@code weft.console.oidc.client-id} is set. The client secret, for a confidential client, is read from
+   * the environment variable {@code weft.console.oidc.client-secret-env} names; a missing one stops start-up.
+   */
+  @Bean
+  @ConditionalOnExpression("'${weft.console.oidc.client-id:}'.trim().length() > 0 and '${weft.console.enabled:true}' == 'true'")
+  OidcSignIn oidcSignIn(WeftProperties props, ConsoleProperties console, dev.weft.store.TenantStore tenants) {
+    return oidcSignIn(props.security().jwt(), console.oidc(), tenants::active, System::getenv);
+  }
+
+  static OidcSignIn oidcSignIn(WeftProperties.Jwt jwt, ConsoleProperties.Oidc oidc, java.util.function.Predicate<String> activeTenant,
+      java.util.function.UnaryOperator<String> env) {
+    if (jwt.issuerUri() == null) {
+      throw new IllegalStateException("weft.console.oidc.client-id needs weft.security.jwt.issuer-uri (the provider, found by OIDC discovery)");
+    }
+    String secret = null;
+    if (oidc.clientSecretEnv() != null) {
+      secret = env.apply(oidc.clientSecretEnv());
+      if (secret == null || secret.isBlank()) {
+        throw new IllegalStateException("weft.console.oidc.client-secret-env names the environment variable " + oidc.clientSecretEnv()
+            + ", which is not set");
+      }
+    }
+    JwtPrincipals principals = new JwtPrincipals(jwt.principalClaim(), jwt.rolesClaim(), jwt.groupsClaim(), jwt.tenantClaim(), activeTenant);
+    JwtTokenProvider accessTokens = new JwtTokenProvider(
+        JwtTokens.decoder(jwt.issuerUri(), null, null, jwt.audiences(), jwt.clockSkew(), jwt.fetchTimeout()), principals);
+    // ID tokens: the same keys, issuer and time rules; their audience is the console's client.
+    org.springframework.security.oauth2.jwt.JwtDecoder idTokens =
+        JwtTokens.decoder(jwt.issuerUri(), null, null, List.of(oidc.clientId()), jwt.clockSkew(), jwt.fetchTimeout());
+    log.info("Console sign-in through {} as client {} ({} client), scopes '{}'", jwt.issuerUri(), oidc.clientId(),
+        secret == null ? "public" : "confidential", oidc.scopes());
+    return new OidcSignIn(jwt.issuerUri(), oidc.clientId(), secret, oidc.scopes(), oidc.loginTimeout(), idTokens, accessTokens,
+        principals, jwt.fetchTimeout(), Clock.systemUTC());
   }
 
   /**

@@ -133,4 +133,15 @@ class ConsoleSessionApiTest extends ServiceTestSupport {
     assertProblem(api, 401, "auth.missing");
     assertThat(api.header("Content-Security-Policy")).startsWith("default-src 'none'");
   }
+
+  @Test
+  void withoutAnOidcClientTheProviderSignInIsNotOffered() {
+    assertProblem(anonymous().get("/api/session/oidc"), 404, "session.oidc_disabled");
+    Response start = anonymous().get("/api/session/oidc/start");
+    assertThat(start.status()).isEqualTo(302);
+    assertThat(start.header("Location")).isEqualTo("/#/signin?error=oidc.disabled");
+    assertThat(start.header("Set-Cookie")).isNull();
+    Response callback = anonymous().get("/api/session/oidc/callback?code=x&state=y");
+    assertThat(callback.header("Location")).isEqualTo("/#/signin?error=oidc.disabled");
+  }
 }

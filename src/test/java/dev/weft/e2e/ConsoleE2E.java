@@ -22,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import dev.weft.security.FakeOidcProvider;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,6 +32,8 @@ import tools.jackson.databind.JsonNode;
  * see the run complete. Screenshots of each page land in {@code target/e2e/console/}.
  */
 class ConsoleE2E extends E2ESupport {
+  /** The OIDC provider the console signs in through (a confidential client whose secret is in the environment). */
+  private final FakeOidcProvider provider = new FakeOidcProvider("weft-console", "e2e-oidc-client-secret", "weft-api");
   private WebDriver browser;
   private WebDriverWait wait;
   private Path shots;
@@ -59,6 +62,18 @@ class ConsoleE2E extends E2ESupport {
   @AfterAll
   void stopBrowser() {
     if (browser != null) browser.quit();
+  }
+
+  @AfterAll
+  void stopProvider() {
+    provider.close();
+  }
+
+  @Override
+  protected java.util.Map<String, String> weftEnv() {
+    return java.util.Map.of("WEFT_SECURITY_JWT_ISSUER_URI", provider.issuer(), "WEFT_SECURITY_JWT_AUDIENCES", "weft-api",
+        "WEFT_CONSOLE_OIDC_CLIENT_ID", "weft-console", "WEFT_CONSOLE_OIDC_DISPLAY_NAME", "Example IdP",
+        "WEFT_CONSOLE_OIDC_CLIENT_SECRET_ENV", "E2E_OIDC_SECRET", "E2E_OIDC_SECRET", "e2e-oidc-client-secret");
   }
 
   private void shot(String name) throws IOException {
@@ -387,5 +402,35 @@ class ConsoleE2E extends E2ESupport {
     browser.navigate().refresh();
     visible(By.id("secret"));
     assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void signInThroughTheOidcProviderAfterARefusedToken() throws IOException {
+    browser.get(weft.baseUrl() + "/console/console.css");
+    browser.manage().deleteAllCookies();
+    // First the provider issues an access token for another API: Weft refuses it and the page says so.
+    provider.reset();
+    provider.accessChange = c -> c.audience("another-api");
+    browser.get(weft.baseUrl() + "/");
+    WebElement button = visible(By.id("sign-in-oidc"));
+    assertThat(button.getText()).isEqualTo("Sign in with Example IdP");
+    button.click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-error"), "oidc.token"));
+    assertThat(browser.getCurrentUrl()).endsWith("/#/signin?error=oidc.token");
+    assertThat(browser.manage().getCookieNamed("weft_session")).isNull();
+    shot("00-sign-in-oidc-refused");
+
+    // Then a good one: through the provider and back, signed in as the token's principal.
+    provider.reset();
+    provider.accessChange = c -> c.subject("olivia").claim("roles", List.of("admin"));
+    visible(By.id("sign-in-oidc")).click();
+    visible(By.id("sign-out"));
+    wait.until(d -> d.getCurrentUrl().endsWith("/#/workflows"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "olivia · admin · default"));
+    assertThat(browser.manage().getCookieNamed("weft_session").isHttpOnly()).isTrue();
+    visible(By.id("wf-search"));
+    assertThat(provider.grants.values()).allSatisfy(g -> assertThat(g.request().get("code_challenge_method")).isEqualTo("S256"));
+    browser.findElement(By.id("sign-out")).click();
+    visible(By.id("secret"));
   }
 }
