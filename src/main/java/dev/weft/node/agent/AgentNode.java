@@ -67,10 +67,13 @@ public class AgentNode implements CompositeNodeType<AgentNodeConfig> {
       if (!TOOL_NAME.matcher(t.name()).matches()) {
         v.add(Violation.of(p + "/name", "agent.tool_name", "a tool's name is [a-zA-Z][a-zA-Z0-9_-]{0,63}"));
       }
-      if (!entries.add(t.name())) v.add(Violation.of(p + "/name", "agent.tool_duplicate", "two tools are named '" + t.name() + "'"));
+      boolean duplicate = !entries.add(t.name());
+      if (duplicate) v.add(Violation.of(p + "/name", "agent.tool_duplicate", "two tools are named '" + t.name() + "'"));
       checkTool(t, p, v);
       if (t.kind() != AgentToolKind.MCP) {
-        if (!names.add(t.name())) v.add(Violation.of(p + "/name", "agent.tool_duplicate", "the model would see two tools named '" + t.name() + "'"));
+        if (!names.add(t.name()) && !duplicate) {
+          v.add(Violation.of(p + "/name", "agent.tool_duplicate", "the model would see two tools named '" + t.name() + "'"));
+        }
         continue;
       }
       // The model sees an mcp entry's allowed tools under prefix + name: known at save time, like the others'.
@@ -113,9 +116,7 @@ public class AgentNode implements CompositeNodeType<AgentNodeConfig> {
     if (t.kind() == AgentToolKind.MCP && t.parameters() != null) {
       v.add(Violation.of(p + "/parameters", "agent.tool_field_unused", "an mcp tool's parameters are the server's inputSchema"
           + " of each tool"));
-      return;
-    }
-    if (t.parameters() != null) {
+    } else if (t.parameters() != null) {
       List<Violation> s = JsonSchemas.checkSchema(t.parameters(), "agent.schema_invalid");
       s.forEach(x -> v.add(Violation.of(p + "/parameters" + x.path(), x.code(), x.message())));
       if (s.isEmpty() && !"object".equals(t.parameters().path("type").asString(""))) {
