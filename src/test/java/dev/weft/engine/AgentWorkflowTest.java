@@ -202,6 +202,9 @@ class AgentWorkflowTest {
       String json = history.toJson(true);
       assertThat(json).contains("AgentMcpList", "AgentMcpTool").doesNotContain(MCP_TOKEN);
       WorkflowReplayer.replayWorkflowExecution(history, t.worker);
+      if (Boolean.getBoolean("weft.recordHistories")) {
+        Files.writeString(Path.of("src/test/resources/histories/agent-mcp.agent-1.json"), json);
+      }
     }
   }
 
