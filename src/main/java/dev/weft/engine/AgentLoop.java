@@ -638,6 +638,10 @@ final class AgentLoop {
     data.put("tool", call.name());
     AgentTool tool = s.tools.get(call.name());
     if (tool != null) data.put("kind", tool.kind().name().toLowerCase());
+    if (tool != null && tool.kind() == AgentToolKind.MCP) {
+      data.put("server", tool.server());
+      data.put("serverTool", s.mcp.get(call.name()).name());
+    }
     data.put("turn", turn);
     data.put("callId", call.id());
     events.emit(new RunEvent(runId(), s.n.key, s.n.def.type(), ordinal, EventKind.AGENT_TOOL_CALL, now(), null,

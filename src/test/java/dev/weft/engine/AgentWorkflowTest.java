@@ -195,7 +195,11 @@ class AgentWorkflowTest {
       assertThat(server.authorizations).isNotEmpty().allMatch(("Bearer " + MCP_TOKEN)::equals);
       assertThat(events(run, EventKind.AGENT_TOOL_CALL)).extracting(e -> e.error() == null ? "ok" : e.error().code())
           .containsExactly("ok", "agent.unknown_tool", "mcp.tool_error", "agent.invalid_arguments");
-      assertThat(events(run, EventKind.AGENT_TOOL_CALL).getFirst().data().get("kind").stringValue()).isEqualTo("mcp");
+      JsonNode first = events(run, EventKind.AGENT_TOOL_CALL).getFirst().data();
+      assertThat(first.get("kind").stringValue()).isEqualTo("mcp");
+      assertThat(first.get("tool").stringValue()).isEqualTo("orders_lookup");
+      assertThat(first.get("serverTool").stringValue()).isEqualTo("lookup");
+      assertThat(first.get("server").stringValue()).isEqualTo(server.url());
 
       // The list and each call are steps of the history, which replays; the secret is nowhere in it.
       WorkflowExecutionHistory history = t.client.fetchHistory(run.getExecution().getWorkflowId());
