@@ -213,6 +213,35 @@ class AgentWorkflowTest {
   }
 
   @Test
+  void anMcpServerThatFailsDuringACallIsTheToolsErrorToTheModel() {
+    try (McpTestServer server = new McpTestServer()) {
+      dev.weft.node.agent.McpServers real = loopbackMcp();
+      // Lists as the real server does, then goes away: every call fails as an unreachable server does.
+      t.mcp = new dev.weft.node.agent.McpServers() {
+        @Override
+        public List<Tool> list(String url, String credential, Duration timeout) {
+          return real.list(url, credential, timeout);
+        }
+
+        @Override
+        public Result call(String url, String credential, String tool, JsonNode arguments, Duration timeout) {
+          server.close();
+          return real.call(url, credential, tool, arguments, timeout);
+        }
+      };
+      model.script(calls("orders_lookup", "{\"id\": \"A-1\"}"), text("The order system is down."));
+      WorkflowStub run = t.start(agent("", ordersTool(server.url(), "lookup")), "{\"question\": \"Where is A-1?\"}");
+
+      JsonNode out = run.getResult(RunResult.class).output().get("ask");
+      assertThat(out.get("text").stringValue()).isEqualTo("The order system is down.");
+      JsonNode answer = Json.parse(toolMessages(model.messages(1)).getFirst().get("content").stringValue());
+      assertThat(answer.at("/error/code").stringValue()).isEqualTo("mcp.unavailable");
+      assertThat(answer.at("/error/message").stringValue()).doesNotContain(MCP_TOKEN);
+      assertThat(server.calls).isEmpty();
+    }
+  }
+
+  @Test
   void anMcpServerOnAPrivateAddressIsRefusedByTheOutboundGuard() {
     try (McpTestServer server = new McpTestServer()) {
       // t.mcp is the default: the outbound guard blocks private and loopback addresses.

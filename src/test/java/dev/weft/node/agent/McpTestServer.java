@@ -22,6 +22,7 @@ import org.apache.catalina.startup.Tomcat;
 public final class McpTestServer implements AutoCloseable {
   private final Tomcat tomcat = new Tomcat();
   private final McpSyncServer server;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   /** The tool calls received, as {@code name(arguments)}. */
   public final List<String> calls = new CopyOnWriteArrayList<>();
   /** The Authorization header of every request received ("" when there was none). */
@@ -77,8 +78,10 @@ public final class McpTestServer implements AutoCloseable {
     return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/mcp";
   }
 
+  /** Stops the server (again: nothing). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     server.closeGracefully();
     try {
       tomcat.stop();
