@@ -123,7 +123,8 @@ public class EngineConfiguration {
   @Bean
   WorkerFactory weftWorkerFactory(WorkflowClient client, WeftProperties props, TemporalProperties temporal,
       NodeInvoker invoker, ExpressionEngine expressions, PayloadStore store, RunEventSink events, WorkflowStore workflows,
-      dev.weft.ai.LlmClient llm, dev.weft.engine.AgentMemoryStore memory, dev.weft.knowledge.KnowledgeSearch knowledge) {
+      dev.weft.ai.LlmClient llm, dev.weft.engine.AgentMemoryStore memory, dev.weft.knowledge.KnowledgeSearch knowledge,
+      org.springframework.beans.factory.ObjectProvider<dev.weft.node.CredentialResolver> credentials) {
     WorkerFactory factory = WorkerFactory.newInstance(client, TemporalConfiguration.workerFactoryOptions(temporal.worker()));
     Worker worker = factory.newWorker(props.engine().taskQueue(), TemporalConfiguration.workerOptions(temporal.worker()));
     worker.registerWorkflowImplementationFactory(RunWorkflow.class,
@@ -132,7 +133,10 @@ public class EngineConfiguration {
     worker.registerActivitiesImplementations(new RunEventActivitiesImpl(events));
     worker.registerActivitiesImplementations(new PayloadActivitiesImpl(expressions, store));
     worker.registerActivitiesImplementations(new ChildDefinitions(workflows));
-    worker.registerActivitiesImplementations(new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory, knowledge));
+    // An agent's mcp tools reach their servers through the http node's outbound guard, with stored credentials.
+    var mcp = new dev.weft.node.agent.StreamableMcpServers(
+        credentials.getIfAvailable(() -> dev.weft.node.CredentialResolver.NONE), props.outbound().guard());
+    worker.registerActivitiesImplementations(new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory, knowledge, mcp));
     return factory;
   }
 

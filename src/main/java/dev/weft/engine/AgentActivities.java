@@ -91,4 +91,31 @@ public interface AgentActivities {
    */
   @ActivityMethod(name = "AgentKnowledgeTool")
   JsonNode knowledge(KnowledgeCall in);
+
+  /**
+   * An {@code mcp} tool entry's listing: the server, the credential's name (or null), the server tools the
+   * entry allows, and how long the server may take.
+   */
+  record McpList(String server, String credential, List<String> allow, long timeoutMillis) {}
+
+  /** A server tool an mcp entry offers: its name on the server, its description and its inputSchema. */
+  record McpTool(String name, String description, JsonNode inputSchema) {}
+
+  /**
+   * Lists the server's tools and keeps those in {@code allow} (in the server's order), once per node execution:
+   * the result is in the history, so a replay offers the model the same tools.
+   */
+  @ActivityMethod(name = "AgentMcpList")
+  List<McpTool> mcpList(McpList in);
+
+  /** One call of an mcp tool: {@code tool} is its name on the server. */
+  record McpCall(String server, String credential, String tool, JsonNode arguments, long timeoutMillis) {}
+
+  /**
+   * Calls a server tool: answers {@code {text}} (the text of its content, cut to {@link #MAX_TOOL_RESULT_CHARS}
+   * characters with {@code truncated: true}); a result the server marks {@code isError} fails with
+   * {@code mcp.tool_error}, a failing server with {@code mcp.unavailable} or {@code mcp.error}.
+   */
+  @ActivityMethod(name = "AgentMcpTool")
+  JsonNode mcp(McpCall in);
 }

@@ -107,6 +107,8 @@ final class AgentLoop {
     final Map<String, AgentTool> tools = new LinkedHashMap<>();
     final Map<String, Integer> toolIndex = new LinkedHashMap<>();
     final Map<String, DefinitionSnapshot> workflows = new LinkedHashMap<>();
+    /** The server tools of mcp entries, by the name the model sees (listed before the first turn). */
+    final Map<String, AgentActivities.McpTool> mcp = new LinkedHashMap<>();
     final List<Message> messages = new ArrayList<>();
     int calls;
     int invalidCalls;
@@ -126,6 +128,8 @@ final class AgentLoop {
       this.in = in;
       this.startedAt = startedAt;
       for (int i = 0; i < c.tools().size(); i++) {
+        // An mcp entry's name only labels it: its server tools are added under their own names when listed.
+        if (c.tools().get(i).kind() == AgentToolKind.MCP) continue;
         tools.put(c.tools().get(i).name(), c.tools().get(i));
         toolIndex.put(c.tools().get(i).name(), i);
       }
@@ -338,8 +342,51 @@ final class AgentLoop {
         if (parameters == null) parameters = snapshot.definition().inputSchema();
         if (parameters == null) parameters = Json.object().put("type", "object");
       }
+      if (t.kind() == AgentToolKind.MCP) {
+        out.addAll(mcpSpecs(s, t));
+        continue;
+      }
       if (t.kind() == AgentToolKind.KNOWLEDGE && parameters == null) parameters = AgentTool.knowledgeParameters();
       out.add(new ToolSpec(t.name(), t.description(), parameters));
+    }
+    return out;
+  }
+
+  /**
+   * An mcp entry's allowed server tools, listed in an activity (once per node execution: a replay reads the
+   * list from history). An allowed tool the server does not offer, or a server that cannot be listed, fails
+   * the node: the workflow's configuration does not match the server.
+   */
+  private List<ToolSpec> mcpSpecs(Session s, AgentTool t) {
+    flush.run();
+    AgentActivities stub = Workflow.newActivityStub(AgentActivities.class, options(s, "list " + t.name()));
+    List<AgentActivities.McpTool> listed;
+    try {
+      listed = stub.mcpList(new AgentActivities.McpList(t.server(), t.credential(), List.copyOf(t.allow()),
+          s.def.timeoutOrDefault().toMillis()));
+    } catch (ActivityFailure f) {
+      RuntimeException e = activityFailed(s, f);
+      if (e instanceof Failed failed) {
+        throw new Failed(failed.error.code(), "tool '" + t.name() + "': " + failed.error.message(), failed.error.details());
+      }
+      throw e;
+    }
+    List<String> missing = new ArrayList<>(t.allow());
+    List<ToolSpec> out = new ArrayList<>();
+    for (AgentActivities.McpTool m : listed) {
+      if (!missing.remove(m.name())) continue;
+      String name = t.mcpName(m.name());
+      s.tools.put(name, t);
+      s.mcp.put(name, m);
+      out.add(new ToolSpec(name, t.mcpDescription(m.description()), m.inputSchema()));
+    }
+    if (!missing.isEmpty()) {
+      ObjectNode details = Json.object();
+      details.put("server", t.server());
+      ArrayNode list = details.putArray("missing");
+      missing.forEach(list::add);
+      throw new Failed("agent.mcp_tool_missing", "tool '" + t.name() + "': the MCP server offers no tool named "
+          + String.join(", ", missing), details);
     }
     return out;
   }
@@ -392,6 +439,7 @@ final class AgentLoop {
       }
       if (invalid == null) {
         JsonNode schema = tool.kind() == AgentToolKind.WORKFLOW ? workflowSchema(s, tool)
+            : tool.kind() == AgentToolKind.MCP ? s.mcp.get(call.name()).inputSchema()
             : tool.kind() == AgentToolKind.KNOWLEDGE && tool.parameters() == null ? AgentTool.knowledgeParameters()
             : tool.parameters();
         List<Violation> errors = args == null || !args.isObject()
@@ -401,7 +449,7 @@ final class AgentLoop {
           errors.forEach(e -> list.addObject().put("path", e.path()).put("code", e.code()).put("message", e.message()));
           ObjectNode details = Json.object();
           details.set("errors", list);
-          invalid = new NodeError("agent.invalid_arguments", "the arguments of " + tool.name()
+          invalid = new NodeError("agent.invalid_arguments", "the arguments of " + call.name()
               + " do not match its parameters: " + errors.getFirst().code() + " at '" + errors.getFirst().path() + "'", details);
         }
       }
@@ -418,8 +466,8 @@ final class AgentLoop {
       }
       return errorResult(invalid);
     }
-    if (s.c.requireApproval().contains(tool.name())) {
-      JsonNode rejection = approval(s, ordinal, tool, args);
+    if (s.c.requireApproval().contains(call.name())) {
+      JsonNode rejection = approval(s, ordinal, call.name(), tool, args);
       if (rejection != null) {
         toolEvent(s, ordinal, turn, call, args, rejection, null);
         return rejection;
@@ -433,6 +481,7 @@ final class AgentLoop {
         case HTTP -> http(s, tool, args, ordinal);
         case WORKFLOW -> workflow(s, tool, args, ordinal);
         case KNOWLEDGE -> knowledge(s, tool, args, ordinal);
+        case MCP -> mcp(s, tool, call.name(), args, ordinal);
       };
     } catch (ToolError e) {
       error = e.error;
@@ -507,6 +556,20 @@ final class AgentLoop {
     }
   }
 
+  private JsonNode mcp(Session s, AgentTool tool, String name, JsonNode args, int ordinal) {
+    flush.run();
+    AgentActivities stub = Workflow.newActivityStub(AgentActivities.class, options(s, "call " + ordinal + " " + name));
+    try {
+      return stub.mcp(new AgentActivities.McpCall(tool.server(), tool.credential(), s.mcp.get(name).name(), args,
+          s.def.timeoutOrDefault().toMillis()));
+    } catch (ActivityFailure f) {
+      RuntimeException e = activityFailed(s, f);
+      // An error result, a failing or refusing server is the tool's answer: the model may go on without it.
+      if (e instanceof Failed failed) throw new ToolError(failed.error);
+      throw e;
+    }
+  }
+
   private JsonNode workflowSchema(Session s, AgentTool tool) {
     JsonNode declared = tool.parameters() != null ? tool.parameters() : s.workflows.get(tool.name()).definition().inputSchema();
     return declared != null ? declared : Json.object().put("type", "object");
@@ -525,16 +588,17 @@ final class AgentLoop {
   }
 
   /** Waits for a person to approve the call; null when approved, else the rejection the model sees as the answer. */
-  private JsonNode approval(Session s, int ordinal, AgentTool tool, JsonNode args) {
+  private JsonNode approval(Session s, int ordinal, String name, AgentTool tool, JsonNode args) {
     ObjectNode details = Json.object();
-    details.put("tool", tool.name());
+    details.put("tool", name);
     details.put("kind", tool.kind().name().toLowerCase());
     details.set("arguments", args);
     details.put("call", ordinal);
     length.waitStarted();
     try {
       HumanTask task = tasks.open(s.n, new HumanTask.Spec(HumanTask.Kind.APPROVAL,
-          "Agent '" + s.n.key + "' wants to call " + tool.name(), tool.description(), s.c.approversOrDefault(),
+          "Agent '" + s.n.key + "' wants to call " + name, tool.kind() == AgentToolKind.MCP
+              ? tool.mcpDescription(s.mcp.get(name).description()) : tool.description(), s.c.approversOrDefault(),
           List.of(APPROVE, REJECT), s.c.allowSelfApproval(), null, null, details));
       HumanTask.Decision d = task.next(null).orElseThrow();
       boolean approved = APPROVE.equals(d.action());
@@ -574,6 +638,10 @@ final class AgentLoop {
     data.put("tool", call.name());
     AgentTool tool = s.tools.get(call.name());
     if (tool != null) data.put("kind", tool.kind().name().toLowerCase());
+    if (tool != null && tool.kind() == AgentToolKind.MCP) {
+      data.put("server", tool.server());
+      data.put("serverTool", s.mcp.get(call.name()).name());
+    }
     data.put("turn", turn);
     data.put("callId", call.id());
     events.emit(new RunEvent(runId(), s.n.key, s.n.def.type(), ordinal, EventKind.AGENT_TOOL_CALL, now(), null,

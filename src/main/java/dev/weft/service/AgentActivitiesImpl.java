@@ -10,9 +10,14 @@ import dev.weft.engine.AgentActivities;
 import dev.weft.engine.AgentMemoryStore;
 import dev.weft.engine.FailureDetails;
 import dev.weft.engine.NodeInvoker;
+import dev.weft.node.CredentialResolver;
 import dev.weft.node.NodeFailure;
+import dev.weft.node.agent.McpServers;
+import dev.weft.node.agent.StreamableMcpServers;
+import dev.weft.node.http.OutboundGuard;
 import dev.weft.node.NodeResult;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -38,12 +43,20 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final NodeInvoker invoker;
   private final AgentMemoryStore memory;
   private final dev.weft.knowledge.KnowledgeSearch knowledge;
+  private final McpServers mcp;
 
   public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker, AgentMemoryStore memory) {
     this(llm, invoker, memory, dev.weft.knowledge.KnowledgeSearch.NONE);
   }
 
   public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker, AgentMemoryStore memory, dev.weft.knowledge.KnowledgeSearch knowledge) {
+    this(llm, invoker, memory, knowledge, new StreamableMcpServers(CredentialResolver.NONE, OutboundGuard.DEFAULT));
+  }
+
+  /** @param mcp the remote MCP servers {@code mcp} tools reach (through the outbound guard, with stored credentials) */
+  public AgentActivitiesImpl(LlmClient llm, NodeInvoker invoker, AgentMemoryStore memory, dev.weft.knowledge.KnowledgeSearch knowledge,
+      McpServers mcp) {
+    this.mcp = mcp;
     this.knowledge = knowledge;
     this.llm = llm;
     this.invoker = invoker;
@@ -126,6 +139,39 @@ public class AgentActivitiesImpl implements AgentActivities {
       chars += text.length();
       hits.addObject().put("chunkId", h.chunkId()).put("documentName", h.documentName()).put("score", h.score()).put("text", text);
     }
+    return out;
+  }
+
+  @Override
+  public List<McpTool> mcpList(McpList in) {
+    try {
+      List<McpTool> out = new ArrayList<>();
+      for (McpServers.Tool t : mcp.list(in.server(), in.credential(), Duration.ofMillis(in.timeoutMillis()))) {
+        if (in.allow().contains(t.name())) out.add(new McpTool(t.name(), t.description(), t.inputSchema()));
+      }
+      return out;
+    } catch (NodeFailure f) {
+      throw failure(f);
+    }
+  }
+
+  @Override
+  public JsonNode mcp(McpCall in) {
+    McpServers.Result r;
+    try {
+      r = mcp.call(in.server(), in.credential(), in.tool(), in.arguments(), Duration.ofMillis(in.timeoutMillis()));
+    } catch (NodeFailure f) {
+      throw failure(f);
+    }
+    String text = r.text();
+    boolean truncated = text.length() > MAX_TOOL_RESULT_CHARS;
+    if (truncated) text = text.substring(0, MAX_TOOL_RESULT_CHARS);
+    if (r.error()) {
+      throw failure(new NodeFailure("mcp.tool_error", "tool '" + in.tool() + "' answered an error: " + text, false));
+    }
+    ObjectNode out = Json.object();
+    out.put("text", text);
+    if (truncated) out.put("truncated", true);
     return out;
   }
 

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.ai.TestModels;
 import dev.weft.definition.Json;
 import dev.weft.node.agent.AgentModelStub;
+import dev.weft.node.agent.McpTestServer;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -144,6 +145,128 @@ class AgentWorkflowTest {
     assertThat(unknown.at("/error/code").stringValue()).isEqualTo("knowledge_base.not_found");
     assertThat(events(run, EventKind.AGENT_TOOL_CALL)).extracting(e -> e.data().get("kind").stringValue())
         .containsExactly("knowledge", "knowledge");
+  }
+
+  private static final String MCP_TOKEN = "s3cret-mcp-token";
+
+  private static String ordersTool(String url, String... allow) {
+    return """
+        {"name": "orders", "kind": "mcp", "description": "the order system", "server": "%s", "credential": "orders-token",
+         "allow": [%s], "prefix": "orders_"}""".formatted(url,
+        String.join(", ", java.util.Arrays.stream(allow).map(a -> "\"" + a + "\"").toList()));
+  }
+
+  /** MCP servers reached with the credential orders-token, loopback allowed. */
+  private static dev.weft.node.agent.McpServers loopbackMcp() {
+    return new dev.weft.node.agent.StreamableMcpServers((name, ctx) -> "orders-token".equals(name)
+        ? java.util.Optional.of(new dev.weft.node.CredentialResolver.Secret(name, "bearer", Json.parse("{\"token\": \"" + MCP_TOKEN + "\"}")))
+        : java.util.Optional.empty(), new dev.weft.node.http.OutboundGuard(List.of(), false));
+  }
+
+  @Test
+  void anMcpToolOffersOnlyTheAllowedServerToolsAndTheirResultsReachTheModel() throws Exception {
+    try (McpTestServer server = new McpTestServer()) {
+      t.mcp = loopbackMcp();
+      model.script(calls("orders_lookup", "{\"id\": \"A-1\"}"),
+          calls("orders_delete_everything", "{}", "orders_lookup", "{\"id\": \"missing\"}"),
+          calls("orders_lookup", "{\"id\": 7}"),
+          text("Order A-1 has shipped."));
+      WorkflowStub run = t.start(agent("", ordersTool(server.url(), "lookup")), "{\"question\": \"Where is A-1?\"}");
+
+      JsonNode out = run.getResult(RunResult.class).output().get("ask");
+      assertThat(out.get("text").stringValue()).isEqualTo("Order A-1 has shipped.");
+      // The model saw one tool: the allowed one, under its prefix, with the server's description and inputSchema.
+      JsonNode offered = model.requests().getFirst().get("tools");
+      assertThat(offered).hasSize(1);
+      assertThat(offered.at("/0/function/name").stringValue()).isEqualTo("orders_lookup");
+      assertThat(offered.at("/0/function/description").stringValue()).isEqualTo("the order system: looks an order up by its id");
+      assertThat(offered.at("/0/function/parameters/required/0").stringValue()).isEqualTo("id");
+      List<JsonNode> answers = toolMessages(model.messages(3));
+      assertThat(Json.parse(answers.get(0).get("content").stringValue()).get("text").stringValue()).isEqualTo("order A-1: shipped");
+      assertThat(Json.parse(answers.get(1).get("content").stringValue()).at("/error/code").stringValue())
+          .isEqualTo("agent.unknown_tool");
+      JsonNode failed = Json.parse(answers.get(2).get("content").stringValue());
+      assertThat(failed.at("/error/code").stringValue()).isEqualTo("mcp.tool_error");
+      assertThat(failed.at("/error/message").stringValue()).contains("no order missing");
+      assertThat(Json.parse(answers.get(3).get("content").stringValue()).at("/error/code").stringValue())
+          .isEqualTo("agent.invalid_arguments");
+      // Only the allowed tool ran, and only with valid arguments; every request carried the credential.
+      assertThat(server.calls).containsExactly("lookup({id=A-1})", "lookup({id=missing})");
+      assertThat(server.authorizations).isNotEmpty().allMatch(("Bearer " + MCP_TOKEN)::equals);
+      assertThat(events(run, EventKind.AGENT_TOOL_CALL)).extracting(e -> e.error() == null ? "ok" : e.error().code())
+          .containsExactly("ok", "agent.unknown_tool", "mcp.tool_error", "agent.invalid_arguments");
+      JsonNode first = events(run, EventKind.AGENT_TOOL_CALL).getFirst().data();
+      assertThat(first.get("kind").stringValue()).isEqualTo("mcp");
+      assertThat(first.get("tool").stringValue()).isEqualTo("orders_lookup");
+      assertThat(first.get("serverTool").stringValue()).isEqualTo("lookup");
+      assertThat(first.get("server").stringValue()).isEqualTo(server.url());
+
+      // The list and each call are steps of the history, which replays; the secret is nowhere in it.
+      WorkflowExecutionHistory history = t.client.fetchHistory(run.getExecution().getWorkflowId());
+      String json = history.toJson(true);
+      assertThat(json).contains("AgentMcpList", "AgentMcpTool").doesNotContain(MCP_TOKEN);
+      WorkflowReplayer.replayWorkflowExecution(history, t.worker);
+      if (Boolean.getBoolean("weft.recordHistories")) {
+        Files.writeString(Path.of("src/test/resources/histories/agent-mcp.agent-1.json"), json);
+      }
+    }
+  }
+
+  @Test
+  void anMcpServerThatFailsDuringACallIsTheToolsErrorToTheModel() {
+    try (McpTestServer server = new McpTestServer()) {
+      dev.weft.node.agent.McpServers real = loopbackMcp();
+      // Lists as the real server does, then goes away: every call fails as an unreachable server does.
+      t.mcp = new dev.weft.node.agent.McpServers() {
+        @Override
+        public List<Tool> list(String url, String credential, Duration timeout) {
+          return real.list(url, credential, timeout);
+        }
+
+        @Override
+        public Result call(String url, String credential, String tool, JsonNode arguments, Duration timeout) {
+          server.close();
+          return real.call(url, credential, tool, arguments, timeout);
+        }
+      };
+      model.script(calls("orders_lookup", "{\"id\": \"A-1\"}"), text("The order system is down."));
+      WorkflowStub run = t.start(agent("", ordersTool(server.url(), "lookup")), "{\"question\": \"Where is A-1?\"}");
+
+      JsonNode out = run.getResult(RunResult.class).output().get("ask");
+      assertThat(out.get("text").stringValue()).isEqualTo("The order system is down.");
+      JsonNode answer = Json.parse(toolMessages(model.messages(1)).getFirst().get("content").stringValue());
+      assertThat(answer.at("/error/code").stringValue()).isEqualTo("mcp.unavailable");
+      assertThat(answer.at("/error/message").stringValue()).doesNotContain(MCP_TOKEN);
+      assertThat(server.calls).isEmpty();
+    }
+  }
+
+  @Test
+  void anMcpServerOnAPrivateAddressIsRefusedByTheOutboundGuard() {
+    try (McpTestServer server = new McpTestServer()) {
+      // t.mcp is the default: the outbound guard blocks private and loopback addresses.
+      WorkflowStub run = t.start(agent("", ordersTool(server.url(), "lookup")), "{\"question\": \"?\"}");
+
+      assertThatThrownBy(() -> run.getResult(RunResult.class)).isInstanceOf(WorkflowFailedException.class);
+      NodeState ask = t.state(run).nodes().get("ask");
+      assertThat(ask.error().code()).isEqualTo("mcp.blocked_address");
+      assertThat(model.requests()).isEmpty();
+      assertThat(server.authorizations).isEmpty();
+    }
+  }
+
+  @Test
+  void anAllowedToolTheServerDoesNotOfferFailsTheNode() {
+    try (McpTestServer server = new McpTestServer()) {
+      t.mcp = loopbackMcp();
+      WorkflowStub run = t.start(agent("", ordersTool(server.url(), "lookup", "refund")), "{\"question\": \"?\"}");
+
+      assertThatThrownBy(() -> run.getResult(RunResult.class)).isInstanceOf(WorkflowFailedException.class);
+      NodeState ask = t.state(run).nodes().get("ask");
+      assertThat(ask.error().code()).isEqualTo("agent.mcp_tool_missing");
+      assertThat(ask.error().details().at("/missing/0").stringValue()).isEqualTo("refund");
+      assertThat(model.requests()).isEmpty();
+    }
   }
 
   @Test

@@ -37,6 +37,8 @@ final class EngineTestSupport implements AutoCloseable {
   final InMemoryAgentMemory memory = new InMemoryAgentMemory();
   /** What a knowledge tool searches; tests set it (none by default: every knowledge base is unknown). */
   volatile dev.weft.knowledge.KnowledgeSearch knowledge = dev.weft.knowledge.KnowledgeSearch.NONE;
+  /** The MCP servers an mcp tool reaches; tests set it (by default none that is private: the outbound guard's default). */
+  volatile dev.weft.node.agent.McpServers mcp = new dev.weft.node.agent.StreamableMcpServers(null, null);
   /** Saved workflows that subworkflow nodes and error workflows start, by id: each version in order. */
   final Map<String, List<DefinitionSnapshot>> saved = new ConcurrentHashMap<>();
   final TestWorkflowEnvironment env;
@@ -80,7 +82,17 @@ final class EngineTestSupport implements AutoCloseable {
     w.registerWorkflowImplementationFactory(RunWorkflow.class, () -> new RunWorkflowImpl(invoker, expressions, settings));
     w.registerActivitiesImplementations(new NodeActivities(invoker, store, settings, events), new RunEventActivitiesImpl(events),
         new SavedDefinitions(), new PayloadActivitiesImpl(expressions, store), new dev.weft.service.AgentActivitiesImpl(llm, invoker, memory,
-            (kb, query, k) -> knowledge.search(kb, query, k)));
+            (kb, query, k) -> knowledge.search(kb, query, k), new dev.weft.node.agent.McpServers() {
+              @Override
+              public List<Tool> list(String server, String credential, java.time.Duration timeout) {
+                return mcp.list(server, credential, timeout);
+              }
+
+              @Override
+              public Result call(String server, String credential, String tool, JsonNode arguments, java.time.Duration timeout) {
+                return mcp.call(server, credential, tool, arguments, timeout);
+              }
+            }));
   }
 
   /** Saves a (valid) definition as the next version of {@code workflowId}, for child runs to load. */

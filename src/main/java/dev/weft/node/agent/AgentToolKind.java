@@ -14,5 +14,10 @@ public enum AgentToolKind {
   /** A saved workflow run as a child run; the model's arguments are its input, its {@code inputSchema} the parameters. */
   @JsonProperty("workflow") WORKFLOW,
   /** A search of a knowledge base: the model's {@code query}, the base and the number of passages fixed in the config. */
-  @JsonProperty("knowledge") KNOWLEDGE
+  @JsonProperty("knowledge") KNOWLEDGE,
+  /**
+   * The tools of a remote MCP server (streamable HTTP): listed at run time, only those in {@code allow} offered,
+   * each call an activity.
+   */
+  @JsonProperty("mcp") MCP
 }

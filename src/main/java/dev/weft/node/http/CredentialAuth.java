@@ -19,11 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
  * secret values from everything the node reports: error messages, error previews and outputs (an
  * upstream may echo a header back).
  */
-final class CredentialAuth {
+public final class CredentialAuth {
   static final String REDACTED = "[redacted]";
   /** Shorter secrets are not searched for in texts: redacting every "ab" would garble outputs. */
   private static final int MIN_REDACTED = 4;
 
+  /** The headers the credential adds (read-only outside this package). */
   final Map<String, String> headers = new LinkedHashMap<>();
   /** The query parameter an apiKey-in-query credential adds; null otherwise. */
   String queryName;
@@ -32,7 +33,7 @@ final class CredentialAuth {
 
   private CredentialAuth() {}
 
-  static CredentialAuth of(CredentialResolver.Secret s) {
+  public static CredentialAuth of(CredentialResolver.Secret s) {
     CredentialAuth a = new CredentialAuth();
     JsonNode d = s.data();
     switch (s.type()) {
@@ -86,7 +87,13 @@ final class CredentialAuth {
     if (value != null && value.length() >= MIN_REDACTED) secrets.add(value);
   }
 
-  String redact(String text) {
+  /** The headers the credential adds to a request. */
+  public Map<String, String> headers() {
+    return java.util.Collections.unmodifiableMap(headers);
+  }
+
+  /** {@code text} with every secret of the credential replaced. */
+  public String redact(String text) {
     if (text == null) return null;
     String out = text;
     for (String s : secrets) out = out.replace(s, REDACTED);

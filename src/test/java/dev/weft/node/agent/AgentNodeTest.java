@@ -72,4 +72,38 @@ class AgentNodeTest {
     assertThat(v.stream().map(Violation::path)).anyMatch(p -> p.startsWith("/nodes/0/config/approvers"));
     assertThat(codesAt(v, "/nodes/0/config/outputSchema/type")).containsExactly("agent.schema_invalid");
   }
+
+  @Test
+  void anMcpToolNeedsAServerAndAnAllowListAndItsToolsAreNamedAtSaveTime() {
+    assertThat(errors("""
+        {"prompt": "p", "requireApproval": ["orders_lookup"],
+         "tools": [{"name": "orders", "kind": "mcp", "description": "the order system", "server": "https://mcp.example.com/mcp",
+                    "credential": "orders-token", "allow": ["lookup", "cancel"], "prefix": "orders_"}]}""")).isEmpty();
+
+    List<Violation> v = errors("""
+        {"prompt": "p", "requireApproval": ["lookup"], "tools": [
+          {"name": "a", "kind": "mcp", "description": "d", "prefix": "9"},
+          {"name": "b", "kind": "mcp", "description": "d", "server": "ftp://example.com", "allow": []},
+          {"name": "c", "kind": "mcp", "description": "d", "server": "{{ input.url }}", "allow": ["x"], "credential": "Bad Name",
+           "parameters": {"type": "object"}},
+          {"name": "d", "kind": "mcp", "description": "d", "server": "https://example.com/mcp", "allow": ["x", "bad name"]},
+          {"name": "x", "kind": "calculator", "description": "d", "expression": "1", "parameters": {"type": "object"},
+           "server": "https://example.com"}]}""");
+
+    assertThat(codesAt(v, "/nodes/0/config/tools/0/server")).containsExactly("agent.tool_field_required");
+    assertThat(codesAt(v, "/nodes/0/config/tools/0/allow")).containsExactly("agent.tool_field_required");
+    assertThat(codesAt(v, "/nodes/0/config/tools/1/server")).containsExactly("agent.mcp_server_invalid");
+    assertThat(codesAt(v, "/nodes/0/config/tools/1/allow")).containsExactly("agent.tool_field_required");
+    assertThat(codesAt(v, "/nodes/0/config/tools/2/server")).containsExactly("agent.mcp_server_invalid");
+    assertThat(codesAt(v, "/nodes/0/config/tools/2/credential")).containsExactly("agent.mcp_credential_invalid");
+    assertThat(codesAt(v, "/nodes/0/config/tools/2/parameters")).containsExactly("agent.tool_field_unused");
+    // c and d both offer x: the model would see two tools named x
+    assertThat(codesAt(v, "/nodes/0/config/tools/3/allow/0")).containsExactly("agent.tool_duplicate");
+    assertThat(codesAt(v, "/nodes/0/config/tools/3/allow/1")).containsExactly("agent.tool_name");
+    assertThat(codesAt(v, "/nodes/0/config/tools/0/prefix")).containsExactly("agent.tool_name");
+    assertThat(codesAt(v, "/nodes/0/config/tools/4/name")).containsExactly("agent.tool_duplicate");
+    assertThat(codesAt(v, "/nodes/0/config/tools/4/server")).containsExactly("agent.tool_field_unused");
+    // approvals name the tools the model sees: a server tool under its prefix, not the entry
+    assertThat(codesAt(v, "/nodes/0/config/requireApproval/0")).containsExactly("agent.tool_unknown");
+  }
 }
