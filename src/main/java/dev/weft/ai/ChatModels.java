@@ -210,6 +210,21 @@ public class ChatModels implements CredentialResolver.Cache {
   }
 
   /**
+   * Per-call options of an agent's turn that has an answer schema: the tools offered and, as in {@link
+   * #structuredOptions}, the schema a final (text) answer must match; tool calls stay possible.
+   */
+  public ChatOptions agentOptions(String name, List<ToolCallback> tools, tools.jackson.databind.JsonNode schema) {
+    ModelProfile p = require(name);
+    return switch (p.provider()) {
+      case OPENAI -> openAiOptions(p).toolCallbacks(tools)
+          .extraBody(Map.of("response_format", StructuredOutput.openAiResponseFormat(schema))).build();
+      case OLLAMA -> ollamaOptions(p).toolCallbacks(tools).format(StructuredOutput.asMap(schema)).build();
+      case ANTHROPIC -> anthropicOptions(p).toolCallbacks(tools).outputSchema(schema.toString()).build();
+      case GEMINI -> geminiOptions(p).toolCallbacks(tools).outputSchema(schema.toString()).build();
+    };
+  }
+
+  /**
    * Whether calls of the profile send their schema: its {@code structured-output} is {@code auto} and its
    * endpoint has not rejected a schema since the process started.
    */

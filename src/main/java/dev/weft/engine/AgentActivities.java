@@ -46,7 +46,8 @@ public interface AgentActivities {
   record ToolSpec(String name, String description, JsonNode parameters) {}
 
   /** @param profile the model profile (null: the default) */
-  record TurnInput(String runId, String nodeKey, String profile, List<Message> messages, List<ToolSpec> tools) {}
+  record TurnInput(String runId, String nodeKey, String profile, List<Message> messages, List<ToolSpec> tools,
+      JsonNode outputSchema) {}
 
   /** The model's answer: text, the tool calls it asks for (none: a final answer) and its usage ({@code LlmReply#usage}). */
   record Turn(String text, List<ToolCall> toolCalls, JsonNode llm) {

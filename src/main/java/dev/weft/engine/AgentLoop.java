@@ -394,7 +394,9 @@ final class AgentLoop {
   private Turn turn(Session s, int turn, List<ToolSpec> specs) {
     AgentActivities stub = Workflow.newActivityStub(AgentActivities.class, options(s, "turn " + turn));
     try {
-      return stub.turn(new AgentActivities.TurnInput(runId(), s.n.key, s.c.model(), List.copyOf(s.messages), specs));
+      // outputSchema travels with each turn: the provider constrains a final answer to it (structured output).
+      return stub.turn(new AgentActivities.TurnInput(runId(), s.n.key, s.c.model(), List.copyOf(s.messages), specs,
+          s.c.outputSchema()));
     } catch (ActivityFailure f) {
       throw activityFailed(s, f);
     }

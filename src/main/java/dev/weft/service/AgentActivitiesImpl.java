@@ -2,6 +2,7 @@ package dev.weft.service;
 
 import dev.weft.ai.ChatModels;
 import dev.weft.ai.LlmClient;
+import dev.weft.ai.StructuredOutput;
 import dev.weft.ai.LlmReply;
 import dev.weft.ai.ModelProfile;
 import dev.weft.definition.Json;
@@ -82,17 +83,20 @@ public class AgentActivitiesImpl implements AgentActivities {
       llm.checkBudget();
       ChatModels.Use use = models.use(name, null);
       List<ToolCallback> tools = in.tools().stream().<ToolCallback>map(Declared::new).toList();
-      Prompt prompt = tools.isEmpty() ? new Prompt(messages(in.messages()))
-          : new Prompt(messages(in.messages()), models.toolOptions(name, tools));
+      // With an outputSchema the provider is given it (structured output) unless the profile's endpoint has
+      // refused one; the loop still checks the answer and re-asks, the fallback for endpoints that ignore it.
+      // (JSON null arrives as a NullNode: no schema.)
+      boolean hasSchema = in.outputSchema() != null && in.outputSchema().isObject();
+      boolean structured = hasSchema && models.sendsSchema(name);
       long started = System.nanoTime();
       ChatResponse response;
       try {
-        response = use.model().call(prompt);
+        response = call(use, name, prompt(models, name, in, tools, structured));
       } catch (NodeFailure f) {
-        throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
-      } catch (RuntimeException e) {
-        NodeFailure f = LlmClient.failure(name, e);
-        throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
+        if (!structured || !StructuredOutput.rejectsSchema(f)) throw f;
+        models.schemaRejected(name);
+        structured = false;
+        response = call(use, name, prompt(models, name, in, tools, false));
       }
       long latencyMs = (System.nanoTime() - started) / 1_000_000;
       ChatResponseMetadata meta = response == null ? null : response.getMetadata();
@@ -113,9 +117,28 @@ public class AgentActivitiesImpl implements AgentActivities {
       }
       String model = meta == null || meta.getModel() == null || meta.getModel().isBlank() ? profile.model() : meta.getModel();
       LlmReply reply = new LlmReply(text, name, model, tokensIn, tokensOut, latencyMs, profile.cost(tokensIn, tokensOut));
+      if (hasSchema) reply = reply.structured(structured ? LlmReply.SCHEMA : LlmReply.PROMPT);
       return new Turn(text, calls, reply.usage());
     } catch (NodeFailure f) {
       throw failure(f);
+    }
+  }
+
+  private static Prompt prompt(ChatModels models, String name, TurnInput in, List<ToolCallback> tools, boolean structured) {
+    List<org.springframework.ai.chat.messages.Message> msgs = messages(in.messages());
+    if (structured) return new Prompt(msgs, models.agentOptions(name, tools, in.outputSchema()));
+    return tools.isEmpty() ? new Prompt(msgs) : new Prompt(msgs, models.toolOptions(name, tools));
+  }
+
+  /** One call of the model, its failures as {@link NodeFailure}s with the key redacted. */
+  private static ChatResponse call(ChatModels.Use use, String name, Prompt prompt) {
+    try {
+      return use.model().call(prompt);
+    } catch (NodeFailure f) {
+      throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
+    } catch (RuntimeException e) {
+      NodeFailure f = LlmClient.failure(name, e);
+      throw new NodeFailure(f.code(), use.redact().apply(f.getMessage()), f.retryable(), null, f.retryAfter().orElse(null));
     }
   }
 

@@ -349,6 +349,36 @@ class AgentWorkflowTest {
     JsonNode reask = model.messages(1).get(model.messages(1).size() - 1);
     assertThat(reask.get("role").stringValue()).isEqualTo("user");
     assertThat(reask.get("content").stringValue()).contains("not valid");
+    // The provider was given the schema too (structured output), beside the tools.
+    JsonNode first = model.requests().getFirst();
+    assertThat(first.at("/response_format/type").stringValue()).isEqualTo("json_schema");
+    assertThat(first.at("/response_format/json_schema/schema/required/0").stringValue()).isEqualTo("answer");
+    assertThat(first.at("/tools/0/function/name").stringValue()).isEqualTo("multiply");
+    assertThat(events(run, EventKind.AGENT_TURN).getFirst().data().at("/llm/structured").stringValue()).isEqualTo("schema");
+  }
+
+  @Test
+  void anEndpointThatRefusesTheSchemaIsAskedAgainWithoutIt() {
+    // A server without structured output: it refuses any request naming response_format.
+    model.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(AgentModelStub.PATH)).atPriority(1)
+        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("response_format"))
+        .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+            .withBody("{\"error\": {\"message\": \"response_format is not supported by this server\"}}")));
+    model.script(text("{\"answer\": 42}"));
+    String schema = "\"outputSchema\": {\"type\": \"object\", \"properties\": {\"answer\": {\"type\": \"integer\"}},"
+        + " \"required\": [\"answer\"]}";
+    WorkflowStub run = t.start(agent(schema, CALCULATOR), "{\"question\": \"6*7?\"}");
+
+    JsonNode out = run.getResult(RunResult.class).output().get("ask");
+
+    assertThat(out.at("/data/answer").asInt()).isEqualTo(42);
+    assertThat(events(run, EventKind.AGENT_TURN).getFirst().data().at("/llm/structured").stringValue())
+        .as("the prompt alone asked for JSON").isEqualTo("prompt");
+    List<com.github.tomakehurst.wiremock.verification.LoggedRequest> sent = model.server().findAll(
+        com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo(AgentModelStub.PATH)));
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(0).getBodyAsString()).contains("response_format");
+    assertThat(sent.get(1).getBodyAsString()).doesNotContain("response_format");
   }
 
   @Test
