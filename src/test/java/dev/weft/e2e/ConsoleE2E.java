@@ -38,25 +38,50 @@ class ConsoleE2E extends E2ESupport {
   private WebDriverWait wait;
   private Path shots;
 
+  /** Which browser drives the console: {@code chromium} (default, CI) or {@code firefox} ({@code -Dweft.e2e.browser}). */
+  static final String BROWSER = System.getProperty("weft.e2e.browser", "chromium");
+
   @BeforeAll
   void startBrowser() throws IOException {
-    String chromium = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
-        .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no chromium: apt-get install -y chromium chromium-driver (.ci/run does)"));
-    String driver = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver").stream()
-        .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no chromedriver: apt-get install -y chromium-driver (.ci/run does)"));
-    shots = E2EConfig.outputDir().resolve("console");
+    shots = E2EConfig.outputDir().resolve(BROWSER.equals("chromium") ? "console" : "console-" + BROWSER);
     Files.createDirectories(shots);
+    browser = BROWSER.equals("firefox") ? firefox() : chromium();
+    browser.manage().window().setSize(new Dimension(1280, 900));
+    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+  }
+
+  private static String firstExecutable(String what, String install, String... paths) {
+    return java.util.Arrays.stream(paths).filter(p -> Files.isExecutable(Path.of(p))).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no " + what + ": " + install));
+  }
+
+  /** Debian's chromium through its chromium-driver, headless. */
+  private WebDriver chromium() throws IOException {
+    String chromium = firstExecutable("chromium", "apt-get install -y chromium chromium-driver (.ci/run does)",
+        "/usr/bin/chromium", "/usr/bin/chromium-browser");
+    String driver = firstExecutable("chromedriver", "apt-get install -y chromium-driver (.ci/run does)",
+        "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900",
         "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).usingAnyFreePort()
         .withLogFile(dir.resolve("chromedriver.log").toFile()).build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    return new ChromeDriver(service, options);
+  }
+
+  /** Debian's firefox-esr through geckodriver (not packaged by Debian 12: {@code cargo install geckodriver}), headless. */
+  private WebDriver firefox() {
+    String firefox = firstExecutable("firefox", "apt-get install -y firefox-esr", "/usr/bin/firefox-esr", "/usr/bin/firefox");
+    String driver = firstExecutable("geckodriver", "cargo install geckodriver",
+        System.getProperty("user.home") + "/.cargo/bin/geckodriver", "/usr/local/bin/geckodriver", "/usr/bin/geckodriver");
+    org.openqa.selenium.firefox.FirefoxOptions options = new org.openqa.selenium.firefox.FirefoxOptions();
+    options.setBinary(firefox);
+    options.addArguments("-headless");
+    org.openqa.selenium.firefox.GeckoDriverService service = new org.openqa.selenium.firefox.GeckoDriverService.Builder()
+        .usingDriverExecutable(new File(driver)).usingAnyFreePort().withLogFile(dir.resolve("geckodriver.log").toFile()).build();
+    return new org.openqa.selenium.firefox.FirefoxDriver(service, options);
   }
 
   @AfterAll
@@ -158,7 +183,7 @@ class ConsoleE2E extends E2ESupport {
     WebElement target = browser.findElement(By.cssSelector("#editor-graph g.node[data-node='if1'] rect"));
     new org.openqa.selenium.interactions.Actions(browser).clickAndHold(handle).moveToElement(target).release().perform();
     wait.until(d -> d.findElements(By.cssSelector("#editor-graph path.edge")).size() == 1);
-    browser.findElement(By.cssSelector("#editor-graph g.node[data-node='if1']")).click();
+    browser.findElement(By.cssSelector("#editor-graph g.node[data-node='if1'] rect")).click();
     wait.until(d -> d.findElements(By.cssSelector("#connect-port option[value='true']")).size() == 1);
     new org.openqa.selenium.support.ui.Select(field("connect-port")).selectByValue("true");
     new org.openqa.selenium.support.ui.Select(field("connect-target")).selectByValue("set2");
@@ -167,7 +192,7 @@ class ConsoleE2E extends E2ESupport {
     wait.until(d -> d.findElement(By.id("validity")).getText().startsWith("Valid"));
 
     // Test one node before saving.
-    browser.findElement(By.cssSelector("#editor-graph g.node[data-node='set1']")).click();
+    browser.findElement(By.cssSelector("#editor-graph g.node[data-node='set1'] rect")).click();
     typeInto("test-input", "{\"name\": \"ada\"}");
     browser.findElement(By.id("test-node")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-output"), "hello ada"));
@@ -192,7 +217,7 @@ class ConsoleE2E extends E2ESupport {
     // A second version, and the diff between the two.
     browser.get(weft.baseUrl() + "/#/workflows/" + id + "/edit");
     wait.until(d -> d.findElements(By.cssSelector("#editor-graph g.node")).size() == 3);
-    browser.findElement(By.cssSelector("#editor-graph g.node[data-node='set2']")).click();
+    browser.findElement(By.cssSelector("#editor-graph g.node[data-node='set2'] rect")).click();
     typeInto("cfg-values", "{\"big\": \"yes\"}");
     wait.until(d -> d.findElement(By.id("validity")).getText().startsWith("Valid"));
     browser.findElement(By.id("save-workflow")).click();
@@ -385,7 +410,7 @@ class ConsoleE2E extends E2ESupport {
     wait.until(d -> "completed".equals(nodeStatus("book")));
     assertThat(nodeStatus("approve")).isEqualTo("completed");
     assertThat(nodeStatus("refuse")).isEqualTo("skipped");
-    browser.findElement(By.cssSelector("#graph g.node[data-node='book']")).click();
+    browser.findElement(By.cssSelector("#graph g.node[data-node='book'] rect")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node-output"), "fine by me"));
     shot("07-run-completed");
     JsonNode state = state(runId);
