@@ -369,7 +369,8 @@ public class ChatModels implements CredentialResolver.Cache {
   }
 
   /** Keeps an error's status instead of Spring AI's prose, so the node can tell retryable from final. */
-  private static final class StatusErrors implements ResponseErrorHandler {
+  /** Keeps an error answer's status (as {@link LlmStatusException}): chat and embedding clients alike. */
+  static final class StatusErrors implements ResponseErrorHandler {
     @Override
     public boolean hasError(ClientHttpResponse response) throws java.io.IOException {
       return response.getStatusCode().isError();

@@ -129,7 +129,7 @@ public class Embeddings {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
         requests.setReadTimeout(p.timeout());
         OllamaApi api = OllamaApi.builder().baseUrl(p.effectiveBaseUrl())
-            .restClientBuilder(RestClient.builder().requestFactory(requests)).responseErrorHandler(new StatusErrors()).build();
+            .restClientBuilder(RestClient.builder().requestFactory(requests)).responseErrorHandler(new ChatModels.StatusErrors()).build();
         yield OllamaEmbeddingModel.builder().ollamaApi(api)
             .options(OllamaEmbeddingOptions.builder().model(p.model()).build())
             .modelManagementOptions(ModelManagementOptions.builder().pullModelStrategy(PullModelStrategy.NEVER).build())
@@ -139,21 +139,5 @@ public class Embeddings {
           + "' is of provider " + p.provider().name().toLowerCase(java.util.Locale.ROOT)
           + ", which has no embedding model here: use an OpenAI-compatible or Ollama profile", false);
     };
-  }
-
-  /** Keeps an error's status (as {@link LlmStatusException}), so a 503 is retryable and a 400 is not. */
-  private static final class StatusErrors implements org.springframework.web.client.ResponseErrorHandler {
-    @Override
-    public boolean hasError(org.springframework.http.client.ClientHttpResponse response) throws java.io.IOException {
-      return response.getStatusCode().isError();
-    }
-
-    @Override
-    public void handleError(java.net.URI url, org.springframework.http.HttpMethod method,
-        org.springframework.http.client.ClientHttpResponse response) throws java.io.IOException {
-      byte[] body = response.getBody().readNBytes(1024);
-      throw new LlmStatusException(response.getStatusCode().value(), new String(body, java.nio.charset.StandardCharsets.UTF_8),
-          response.getHeaders().getFirst("retry-after"));
-    }
   }
 }

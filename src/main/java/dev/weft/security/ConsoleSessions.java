@@ -5,13 +5,11 @@ import dev.weft.store.ConsoleSessionStore;
 import dev.weft.store.ConsoleSessionStore.Session;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 
@@ -97,15 +95,13 @@ public class ConsoleSessions {
         header.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The stored form of a session token: the same SHA-256 hex as an API key's ({@link ApiKeys#hash}). */
   static String hash(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ApiKeys.hash(token);
   }
 
-  private static String random() {
+  /** 256 random bits, base64url (43 characters): session and CSRF tokens, and the OIDC state, nonce and verifier. */
+  static String random() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

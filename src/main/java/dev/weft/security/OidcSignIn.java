@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +48,6 @@ public class OidcSignIn {
   public static final String COOKIE = "weft_oidc";
   /** Where the pending sign-in cookie is sent: the callback only. */
   public static final String COOKIE_PATH = "/api/session/oidc";
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern TOKEN_CHARS = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final int MAX_ANSWER_BYTES = 256 * 1024;
   private static final int MAX_PARAM_CHARS = 4096;
@@ -109,9 +107,10 @@ public class OidcSignIn {
   /** Starts a sign-in: the provider's authorization URL with state, nonce and the S256 code challenge. */
   public Begun begin(URI redirectUri) {
     Endpoints e = endpoints();
-    String state = random();
-    String nonce = random();
-    String verifier = random();
+    // 43 base64url characters each: a valid PKCE verifier too.
+    String state = ConsoleSessions.random();
+    String nonce = ConsoleSessions.random();
+    String verifier = ConsoleSessions.random();
     Map<String, String> q = new LinkedHashMap<>();
     q.put("response_type", "code");
     q.put("client_id", clientId);
@@ -297,12 +296,5 @@ public class OidcSignIn {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** 256 random bits, base64url: 43 characters (a valid PKCE verifier too). */
-  private static String random() {
-    byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 }
